@@ -1,0 +1,148 @@
+"""The `digest` command: parses options, builds Settings, calls the API, prints.
+
+Exit codes: 0 every paper succeeded; 1 the report was written but some papers failed;
+2 nothing could be done (bad options or settings, no input files).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .errors import DigestError
+from .models import PaperResult
+from .pipeline import run as run_pipeline
+from .render import render_json, render_markdown
+from .settings import Settings
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn a folder of research papers into a Chinese analysis report.",
+)
+
+
+class Format(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"paper-digest {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """paper-digest: PDFs in, a Chinese report out."""
+
+
+@app.command()
+def run(
+    paths: Annotated[
+        list[Path], typer.Argument(help="PDF files, or folders searched recursively for *.pdf.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report here (default: stdout).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.markdown,
+    title: Annotated[
+        str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name (default: $DIGEST_MODEL or gpt-4o-mini).")
+    ] = None,
+    budget: Annotated[
+        int | None, typer.Option(help="Max tokens of paper text sent per paper (default 3000).")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(help="LLM calls in flight at once (default 4).")
+    ] = None,
+    max_output_tokens: Annotated[
+        int | None, typer.Option(help="Output token limit per call (default 1200).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logs, tracebacks.")] = False,
+) -> None:
+    """Digest PDFs into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not verbose:  # the SDK's and httpx's request logs are noise at normal verbosity
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env(
+            model=model,
+            title=title,
+            budget=budget,
+            concurrency=concurrency,
+            max_output_tokens=max_output_tokens,
+        )
+        report = run_pipeline(paths, settings, progress=_progress())
+    except DigestError as err:
+        if verbose:
+            raise
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+    text = render_json(report) if fmt is Format.json else render_markdown(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomic(output, text)
+    failed = len(report.failed)
+    where = f" to {output}" if output else ""
+    typer.echo(
+        f"wrote {len(report.succeeded)} papers{where}"
+        + (f"; {failed} failed (listed in the report)" if failed else ""),
+        err=True,
+    )
+    raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def _progress() -> Callable[[PaperResult], None]:
+    done = 0
+
+    def show(result: PaperResult) -> None:
+        nonlocal done
+        done += 1
+        if result.status == "ok":
+            typer.echo(f"[{done}] ok     {result.source}", err=True)
+        else:
+            typer.echo(f"[{done}] failed {result.source}: {result.error}", err=True)
+
+    return show
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,113 @@
+"""Exceptions raised by paper-digest.
+
+Every error the library raises on purpose derives from :class:`DigestError`. A message says what
+failed, on which input, and how to fix it where there is a fix. Only the CLI catches them and turns
+them into one line and an exit code.
+
+    DigestError
+    ├── ConfigError               settings that cannot work (no key, bad budget, missing prompt)
+    │   └── PromptError           a prompt file is missing or its variables do not match
+    ├── InputError                one paper cannot be read; the batch goes on without it
+    │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
+    │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
+    │   ├── EncryptedPDFError     it needs a password
+    │   └── NoTextError           no usable text layer (scanned / image-only)
+    └── ExtractionError           the LLM did not give usable facts for one paper
+        ├── LLMRequestError       the request failed after the SDK's own retries
+        ├── TruncatedOutputError  the answer was cut at the token limit
+        ├── RefusalError          the model refused to answer
+        └── InvalidOutputError    the answer failed validation after every re-ask
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Usage
+
+__all__ = [
+    "ConfigError",
+    "CorruptPDFError",
+    "DigestError",
+    "EncryptedPDFError",
+    "ExtractionError",
+    "InputError",
+    "InvalidOutputError",
+    "LLMRequestError",
+    "NoTextError",
+    "NotAPDFError",
+    "PromptError",
+    "RefusalError",
+    "TruncatedOutputError",
+]
+
+
+class DigestError(Exception):
+    """Root of every error paper-digest raises on purpose."""
+
+
+class ConfigError(DigestError):
+    """The settings cannot work; the message says which one and how to set it."""
+
+
+class PromptError(ConfigError):
+    """A prompt file is missing, or the variables it uses differ from the ones the code passes."""
+
+
+class InputError(DigestError):
+    """One input file cannot be read. Carries the file so the message always names it."""
+
+    reason = "cannot be read"
+
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        self.path = Path(path)
+        self.detail = detail
+        message = f"{self.path}: {self.reason}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class NotAPDFError(InputError):
+    reason = "not a PDF file"
+
+
+class CorruptPDFError(InputError):
+    reason = "corrupt or malformed PDF"
+
+
+class EncryptedPDFError(InputError):
+    reason = "encrypted PDF that needs a password; decrypt it first (e.g. qpdf --decrypt)"
+
+
+class NoTextError(InputError):
+    reason = "no extractable text (scanned or image-only PDF; run OCR first, e.g. ocrmypdf)"
+
+
+class ExtractionError(DigestError):
+    """The LLM step failed for one paper; the paper is reported as failed, the batch goes on.
+
+    `usage` holds the tokens spent before the failure, so a failed paper's cost is not lost.
+    """
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+class LLMRequestError(ExtractionError):
+    """The HTTP request failed after the SDK's own retries (network, auth, rate limit, 5xx)."""
+
+
+class TruncatedOutputError(ExtractionError):
+    """The model stopped at its output token limit before finishing the JSON."""
+
+
+class RefusalError(ExtractionError):
+    """The model refused to fill the schema."""
+
+
+class InvalidOutputError(ExtractionError):
+    """The model's answer still failed validation after the allowed re-asks."""

@@ -1,0 +1,250 @@
+"""Extract: one structured-output call per paper, re-asked while the answer fails validation.
+
+The only module that imports ``openai``. Two retry layers that never overlap:
+
+- transport (network, 429 with Retry-After, 5xx, timeouts) is retried by the SDK itself
+  (``max_retries``); when it gives up, :class:`LLMRequestError`.
+- an answer that parses but fails our validation (e.g. a result citing a number the paper does not
+  contain) is re-asked by a tenacity loop, a bounded number of times, with the model's last answer
+  and the validation errors appended to a fresh copy of the messages.
+
+Every attempt's tokens are counted, including the attempts whose answer was rejected: the raw HTTP
+body is read for ``usage`` before the SDK parses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any, TypeVar
+
+import httpx
+import openai
+from openai import AsyncOpenAI
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+
+from .errors import (
+    ExtractionError,
+    InvalidOutputError,
+    LLMRequestError,
+    RefusalError,
+    TruncatedOutputError,
+)
+from .models import Excerpt, Extraction, Paper, PaperFacts, ReportTopic, Usage
+from .prompts import Prompt, load_prompt
+from .settings import Settings
+
+__all__ = ["Extractor", "build_client"]
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def build_client(settings: Settings, http_client: httpx.AsyncClient | None = None) -> AsyncOpenAI:
+    """The one client of a run. Pass `http_client` to control transport (tests, proxies)."""
+    key = settings.require_key()
+    return AsyncOpenAI(
+        api_key=key.get_secret_value(),
+        base_url=settings.base_url,
+        max_retries=settings.sdk_retries,
+        timeout=settings.timeout,
+        http_client=http_client,
+    )
+
+
+class _Invalid(Exception):
+    """One answer failed validation; carries what to tell the model on the next attempt."""
+
+    def __init__(self, errors: str, answer: str) -> None:
+        super().__init__(errors)
+        self.errors = errors
+        self.answer = answer
+        self.usage = Usage()
+
+
+class Extractor:
+    """Asks the LLM for structured facts. Holds the client and prompts of one run."""
+
+    def __init__(self, client: AsyncOpenAI, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        directory = settings.prompts_dir
+        self.system = load_prompt("extract_system", directory)
+        self.user = load_prompt("extract_user", directory)
+        self.reask = load_prompt("reask", directory)
+        self.topic_system = load_prompt("topic_system", directory)
+        self.topic_user = load_prompt("topic_user", directory)
+
+    @property
+    def prompt_sha256(self) -> str:
+        """Hash of everything that shapes the answer: prompts and the response schema."""
+        schema = json.dumps(PaperFacts.model_json_schema(), sort_keys=True)
+        joined = "\n".join((self.system.text, self.user.text, self.reask.text, schema))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    async def facts(self, paper: Paper, excerpt: Excerpt) -> Extraction:
+        """The facts of one paper. Raises an ExtractionError subclass naming the paper."""
+        messages = [
+            {"role": "system", "content": self.system.render()},
+            {"role": "user", "content": self.user.render(title=paper.title, excerpt=excerpt.text)},
+        ]
+        context = {"source_text": f"{paper.title}\n{excerpt.text}"}
+        facts, usage = await self._structured(messages, PaperFacts, context, paper.source)
+        return Extraction(
+            facts=facts,
+            model=self.settings.model,
+            prompt_sha256=self.prompt_sha256,
+            usage=usage,
+            input_tokens=excerpt.tokens,
+        )
+
+    async def topic(self, titles: list[str]) -> tuple[str, Usage]:
+        """A short Chinese name for the field the batch belongs to."""
+        listing = "\n".join(f"- {t}" for t in titles)
+        messages = [
+            {"role": "system", "content": self.topic_system.render()},
+            {"role": "user", "content": self.topic_user.render(titles=listing)},
+        ]
+        answer, usage = await self._structured(messages, ReportTopic, {}, "report title")
+        return answer.topic, usage
+
+    async def _structured(
+        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
+    ) -> tuple[M, Usage]:
+        usage = Usage()
+        last: _Invalid | None = None
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.attempts),
+            retry=retry_if_exception_type(_Invalid),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    sent = list(messages)
+                    if last is not None:
+                        sent += [
+                            {"role": "assistant", "content": last.answer},
+                            {"role": "user", "content": self.reask.render(errors=last.errors)},
+                        ]
+                    try:
+                        result, spent = await self._once(sent, schema, context, label)
+                    except _Invalid as invalid:
+                        usage += invalid.usage
+                        last = invalid
+                        log.info("%s: answer rejected, re-asking:\n%s", label, invalid.errors)
+                        raise
+                    usage += spent
+                    return result, usage
+        except _Invalid as invalid:
+            raise InvalidOutputError(
+                f"{label}: the model's answer failed validation after "
+                f"{self.settings.attempts} attempts: {_one_line(invalid.errors)}",
+                usage=usage,
+            ) from invalid
+        except ExtractionError as err:
+            err.usage = usage + (err.usage or Usage())
+            raise
+        raise AssertionError("unreachable: tenacity either returns or reraises")
+
+    async def _once(
+        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
+    ) -> tuple[M, Usage]:
+        """One request. Returns the checked answer and its usage; errors carry the usage too."""
+        try:
+            raw = await self.client.chat.completions.with_raw_response.parse(
+                model=self.settings.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_format=schema,
+                max_completion_tokens=self.settings.max_output_tokens,
+            )
+        except openai.APIStatusError as err:
+            raise LLMRequestError(
+                f"{label}: LLM request failed with HTTP {err.status_code}: "
+                f"{self._scrub(_api_message(err))}"
+            ) from err
+        except openai.APIError as err:  # connection errors and timeouts, after SDK retries
+            raise LLMRequestError(
+                f"{label}: LLM request failed: {self._scrub(str(err))} "
+                f"(endpoint {self.settings.base_url or 'https://api.openai.com/v1'})"
+            ) from err
+
+        body = _json_body(raw.http_response)
+        counted = body.get("usage") or {}
+        spent = Usage(
+            prompt_tokens=int(counted.get("prompt_tokens") or 0),
+            completion_tokens=int(counted.get("completion_tokens") or 0),
+            attempts=1,
+        )
+        try:
+            return self._check(raw, schema, context, label, _answer_text(body)), spent
+        except (_Invalid, ExtractionError) as err:
+            err.usage = spent
+            raise
+
+    def _check(
+        self, raw: Any, schema: type[M], context: dict[str, Any], label: str, answer: str
+    ) -> M:
+        try:
+            completion = raw.parse()
+        except openai.LengthFinishReasonError as err:
+            raise TruncatedOutputError(
+                f"{label}: the answer was cut at {self.settings.max_output_tokens} output tokens; "
+                "raise --max-output-tokens or use a model with a larger output limit"
+            ) from err
+        except openai.ContentFilterFinishReasonError as err:
+            raise RefusalError(f"{label}: the endpoint's content filter rejected the answer") from err
+        except ValidationError as err:
+            raise _Invalid(_describe(err), answer) from err
+        message = completion.choices[0].message
+        if message.refusal:
+            raise RefusalError(f"{label}: the model refused: {_one_line(message.refusal)}")
+        if message.parsed is None:
+            raise _Invalid("- answer: empty; fill every field of the schema", answer)
+        try:  # second pass: checks that need the paper text (e.g. cited numbers)
+            return schema.model_validate(message.parsed.model_dump(), context=context)
+        except ValidationError as err:
+            raise _Invalid(_describe(err), answer) from err
+
+    def _scrub(self, text: str) -> str:
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        return text.replace(key, "***") if key else text
+
+
+def _json_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _answer_text(body: dict[str, Any]) -> str:
+    try:
+        return str(body["choices"][0]["message"]["content"] or "")
+    except (KeyError, IndexError, TypeError):
+        return ""
+
+
+def _api_message(err: openai.APIStatusError) -> str:
+    body = err.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return err.message
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _describe(err: ValidationError) -> str:
+    lines = []
+    for e in err.errors(include_url=False):
+        where = ".".join(str(p) for p in e["loc"]) or "answer"
+        lines.append(f"- {where}: {e['msg']}")
+    return "\n".join(lines)

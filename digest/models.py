@@ -1,0 +1,262 @@
+"""The pydantic models that flow between the pipeline stages.
+
+    ingest  -> Paper           what the PDF says (header, abstract, sections, provenance)
+    select  -> Excerpt         the text sent to the LLM, under a token budget
+    extract -> PaperFacts      what the LLM must fill (an output schema: every field an instruction)
+               Extraction      PaperFacts plus provenance (model, prompt hash, usage, attempts)
+    compose -> the brief       one Chinese paragraph, built by code from PaperFacts
+    pipeline-> PaperResult     everything known about one input file, failed or not
+               Report          the batch, ready for render
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+SectionKind = Literal["introduction", "method", "experiments", "conclusion", "other"]
+
+
+class Section(BaseModel):
+    """One top-level section of the body, cleaned."""
+
+    kind: SectionKind
+    heading: str
+    text: str
+
+
+class Paper(BaseModel):
+    """A parsed paper: what its first pages say, cleaned as a careful reader would."""
+
+    source: str = Field(description="Path of the input file as given.")
+    sha256: str = Field(description="Hash of the file's bytes: the paper's identity.")
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    affiliations: list[str] = Field(default_factory=list)
+    abstract: str = ""
+    first_page: str = Field("", description="Cleaned text of page 1 (header and start of body).")
+    sections: list[Section] = Field(default_factory=list)
+    pages_total: int = 0
+    pages_read: list[int] = Field(default_factory=list, description="1-based pages extracted.")
+    warnings: list[str] = Field(default_factory=list)
+
+    def section(self, kind: SectionKind) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+
+class ExcerptPart(BaseModel):
+    name: str
+    text: str
+    tokens: int
+    truncated: bool = False
+
+
+class Excerpt(BaseModel):
+    """The text the LLM reads for one paper, assembled under a token budget."""
+
+    parts: list[ExcerptPart]
+    budget: int
+    tokens: int
+    encoding: str
+    approximate: bool = Field(False, description="True when counted without tiktoken.")
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"[{p.name}]\n{p.text}" for p in self.parts)
+
+
+# --- the output schema the LLM fills --------------------------------------------------------
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FRAME_PREFIXES = ("使用了", "使用", "采用", "解决了", "解决", "达成了", "达成", "实现了")
+_MAX_PHRASE = 160
+
+
+class Institution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        description=(
+            "The institution exactly as written in the paper's author block, at the level of a "
+            "university, company or lab (e.g. 'Stanford University', 'NVIDIA'), without "
+            "departments, street addresses, footnote marks or e-mail domains."
+        )
+    )
+    name_zh: str | None = Field(
+        description=(
+            "Its usual Chinese name when one is established (e.g. '斯坦福大学', '英伟达', "
+            "'北京大学'); null when there is no established Chinese name."
+        )
+    )
+
+
+class PaperFacts(BaseModel):
+    """The facts a brief needs, as the LLM must return them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institutions: list[Institution] = Field(
+        description=(
+            "Distinct institutions of the authors, in order of first appearance, each once. "
+            "Empty list when the text names none."
+        )
+    )
+    method: str = Field(
+        description=(
+            "一个中文短语：论文提出或使用的方法/技术，先写其名称或缩写（保持原文拼写），"
+            "不以“使用”开头，不加句号，不超过80个汉字。"
+        )
+    )
+    problem: str = Field(
+        description=(
+            "一个中文短语：论文要解决的问题，以“……的问题”结尾，不以“解决”开头，不加句号，"
+            "不超过80个汉字。"
+        )
+    )
+    result: str = Field(
+        description=(
+            "一个中文短语：论文达成的主要结果，保留原文中的关键数字、单位与基准名称（如 2.8倍、"
+            "161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，不加句号，"
+            "不超过80个汉字。"
+        )
+    )
+
+    @field_validator("method", "problem", "result")
+    @classmethod
+    def _chinese_phrase(cls, value: str, info: ValidationInfo) -> str:
+        value = " ".join(value.split()).strip("，。；;,. ")
+        for prefix in _FRAME_PREFIXES:
+            if value.startswith(prefix):
+                value = value[len(prefix) :].lstrip()
+                break
+        if info.field_name == "result" and value.endswith("的效果"):
+            value = value[: -len("的效果")]
+        if not value:
+            raise ValueError(f"{info.field_name} must not be empty")
+        if not _CJK.search(value):
+            raise ValueError(f"{info.field_name} must be a Chinese phrase, got {value!r}")
+        if len(value) > _MAX_PHRASE:
+            raise ValueError(
+                f"{info.field_name} is {len(value)} characters; keep it under 80 Chinese characters"
+            )
+        return value
+
+    @field_validator("result")
+    @classmethod
+    def _numbers_from_source(cls, value: str, info: ValidationInfo) -> str:
+        """Every figure in the result must occur in the paper text the model was shown."""
+        source = (info.context or {}).get("source_text")
+        if not source:
+            return value
+        missing = [n for n in _numbers(value) if n not in _numbers(source)]
+        if missing:
+            shown = ", ".join(_fmt(n) for n in missing)
+            raise ValueError(
+                f"result cites {shown}, which the paper text does not contain; "
+                "use only figures that appear in the paper"
+            )
+        return value
+
+
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+
+
+def _numbers(text: str) -> set[float]:
+    found = set()
+    for whole, frac in _NUMBER.findall(text):
+        found.add(float(whole.replace(",", "") + (frac or "")))
+    return found
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)
+
+
+class ReportTopic(BaseModel):
+    """The batch-level call that names the report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(
+        description=(
+            "这批论文共同的技术领域，一个不超过12个汉字的中文短语（可含 AI、LLM 等缩写），"
+            "例如“AI推理加速”、“检索增强生成”；不要包含“论文”、“报告”等字。"
+        )
+    )
+
+    @field_validator("topic")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        value = value.strip().strip("“”\"'。")
+        for suffix in ("技术论文分析报告", "论文分析报告", "分析报告", "技术", "论文"):
+            if value.endswith(suffix):
+                value = value[: -len(suffix)]
+        if not value or len(value) > 20:
+            raise ValueError("topic must be a short phrase of at most 12 Chinese characters")
+        return value
+
+
+# --- records with provenance ----------------------------------------------------------------
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            attempts=self.attempts + other.attempts,
+        )
+
+
+class Extraction(BaseModel):
+    facts: PaperFacts
+    model: str
+    prompt_sha256: str
+    usage: Usage
+    input_tokens: int = Field(description="Tokens of the paper excerpt, counted locally.")
+
+
+Status = Literal["ok", "failed"]
+
+
+class PaperResult(BaseModel):
+    """Everything known about one input file after the pipeline ran, whether it worked or not."""
+
+    source: str
+    status: Status
+    error: str | None = None
+    paper: Paper | None = None
+    extraction: Extraction | None = None
+    brief: str | None = None
+    institutions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def title(self) -> str:
+        return self.paper.title if self.paper else self.source
+
+
+class Report(BaseModel):
+    title: str
+    generated_at: datetime
+    papers: list[PaperResult]
+
+    @property
+    def succeeded(self) -> list[PaperResult]:
+        return [p for p in self.papers if p.status == "ok"]
+
+    @property
+    def failed(self) -> list[PaperResult]:
+        return [p for p in self.papers if p.status == "failed"]

@@ -1,0 +1,174 @@
+"""Pipeline: the only module that knows the order of the stages.
+
+    discover -> ingest.parse_pdf -> select -> Extractor.facts -> compose -> Report
+
+Papers run concurrently (at most `settings.concurrency` LLM calls at once); parsing runs in worker
+threads so it never blocks the calls in flight. One paper's failure is recorded on its result and
+never stops the batch. Papers are reported in a stable order: by title, case-insensitively,
+ignoring spaces and punctuation (the seed report's order), then by file name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+from .compose import compose_brief, merge_institutions
+from .errors import ConfigError, DigestError, ExtractionError, InputError
+from .extract import Extractor, build_client
+from .ingest import parse_pdf
+from .models import Paper, PaperResult, Report
+from .select import get_counter, select
+from .settings import Settings
+
+__all__ = ["discover", "run", "run_async", "sort_key"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TITLE_SUFFIX = "技术论文分析报告"
+FALLBACK_TITLE = "论文分析报告"
+NO_ABSTRACT = "未能从PDF中提取到摘要，请核对原文"
+
+Progress = Callable[[PaperResult], None]
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """PDF files under the given folders (recursively) and the given files, each once, sorted."""
+    found: dict[Path, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+            for candidate in candidates:
+                if candidate.is_file():
+                    found.setdefault(candidate.resolve(), candidate)
+        elif path.exists():
+            found.setdefault(path.resolve(), path)
+        else:
+            raise ConfigError(f"{path}: no such file or folder")
+    return sorted(found.values())
+
+
+def sort_key(result: PaperResult) -> tuple[str, str]:
+    title = re.sub(r"[\W_]+", "", result.title.casefold()) if result.paper else "\uffff"
+    return title, Path(result.source).name.casefold()
+
+
+def run(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Digest the PDFs found under `paths` into a report. See :func:`run_async`."""
+    return asyncio.run(run_async(paths, settings, http_client=http_client, progress=progress))
+
+
+async def run_async(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Digest the PDFs found under `paths`. Raises only for problems that stop the whole run
+    (no inputs, no API key, broken prompts); per-paper problems land on the paper's result."""
+    files = discover(paths)
+    if not files:
+        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in paths)}")
+    client = build_client(settings, http_client=http_client)
+    async with client:
+        extractor = Extractor(client, settings)
+        limit = asyncio.Semaphore(settings.concurrency)
+
+        async def one(path: Path) -> PaperResult:
+            result = await _digest_one(path, extractor, settings, limit)
+            if progress is not None:
+                progress(result)
+            return result
+
+        results = await asyncio.gather(*(one(path) for path in files))
+        results = _merge_duplicates(list(results))
+        results.sort(key=sort_key)
+        title = settings.title or await _infer_title(extractor, results)
+    return Report(title=title, generated_at=datetime.now().replace(microsecond=0), papers=results)
+
+
+async def _digest_one(
+    path: Path, extractor: Extractor, settings: Settings, limit: asyncio.Semaphore
+) -> PaperResult:
+    started = time.perf_counter()
+    source = str(path)
+    paper: Paper | None = None
+    try:
+        paper = await asyncio.to_thread(parse_pdf, path)
+        counter = get_counter(settings.model, settings.encoding)
+        excerpt = select(paper, budget=settings.budget, counter=counter)
+        async with limit:
+            extraction = await extractor.facts(paper, excerpt)
+    except (InputError, ExtractionError) as err:
+        log.debug("%s failed", source, exc_info=True)
+        return PaperResult(
+            source=source,
+            status="failed",
+            error=_cause(err, source),
+            paper=paper,
+            warnings=list(paper.warnings) if paper else [],
+            seconds=round(time.perf_counter() - started, 3),
+        )
+    warnings = list(paper.warnings)
+    if not paper.abstract:
+        warnings.insert(0, NO_ABSTRACT)
+    institutions = merge_institutions(i.name for i in extraction.facts.institutions)
+    return PaperResult(
+        source=source,
+        status="ok",
+        paper=paper,
+        extraction=extraction,
+        brief=compose_brief(paper.title, extraction.facts),
+        institutions=institutions or merge_institutions(paper.affiliations),
+        warnings=warnings,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _cause(err: DigestError, source: str) -> str:
+    """The error's message without the leading file name (the report line already has it)."""
+    message = str(err)
+    prefix = f"{source}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def _merge_duplicates(results: list[PaperResult]) -> list[PaperResult]:
+    """The same content under two names is one paper: keep the first, note the others."""
+    by_hash: dict[str, PaperResult] = {}
+    kept = []
+    for result in sorted(results, key=lambda r: r.source):
+        digest = result.paper.sha256 if result.paper else None
+        if digest and digest in by_hash:
+            by_hash[digest].warnings.append(f"同一论文的另一份文件: {result.source}")
+            continue
+        if digest:
+            by_hash[digest] = result
+        kept.append(result)
+    return kept
+
+
+async def _infer_title(extractor: Extractor, results: list[PaperResult]) -> str:
+    titles = [r.title for r in results if r.status == "ok"]
+    if not titles:
+        return FALLBACK_TITLE
+    try:
+        topic, _usage = await extractor.topic(titles)
+    except ExtractionError as err:
+        log.warning("could not infer the report title (%s); using %r", err, FALLBACK_TITLE)
+        return FALLBACK_TITLE
+    return f"{topic}{DEFAULT_TITLE_SUFFIX}"

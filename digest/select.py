@@ -1,0 +1,186 @@
+"""Select: assemble the text the LLM reads for one paper, under a token budget.
+
+The parts that carry the facts a brief needs, in this order: the header of the first page
+(institutions), the abstract (problem, method, result), the contribution paragraph(s) of the
+introduction, and the conclusion. When they fit, they go whole; when they do not, the budget is
+shared max-min fairly (a short part keeps all of itself, the long ones split the rest) and each
+part is cut at a sentence boundary. Nothing pads a short paper.
+
+Tokens are counted with tiktoken (the model's encoding, else o200k_base). When the encoding cannot
+be loaded (tiktoken downloads it on first use, which fails offline), counts fall back to an
+approximation, announced once: one token per CJK character plus one per 4 other characters,
+rounded up, which overestimates English text by roughly 10-25% and so stays inside the budget.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from .models import Excerpt, ExcerptPart, Paper
+
+__all__ = ["TokenCounter", "get_counter", "select"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENCODING = "o200k_base"
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+_CONTRIBUTION = re.compile(
+    r"\b(contributions?|we propose|we present|we introduce|in this (?:paper|work)|"
+    r"this paper|our (?:method|approach|framework)|we show|we demonstrate|achiev\w+|"
+    r"outperform\w*)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TokenCounter:
+    """Counts tokens of one encoding; `approximate` when tiktoken was unavailable."""
+
+    encoding: str
+    count: Callable[[str], int]
+    approximate: bool = False
+
+
+def approximate_tokens(text: str) -> int:
+    cjk = len(_CJK.findall(text))
+    return cjk + math.ceil((len(text) - cjk) / 4)
+
+
+@cache
+def get_counter(model: str, encoding: str | None = None) -> TokenCounter:
+    """The counter for a model: its own tiktoken encoding if known, else o200k_base.
+
+    Cached, so a failing load is tried, and warned about, once per process.
+    """
+    import tiktoken
+
+    name = encoding
+    if name is None:
+        try:
+            name = tiktoken.encoding_name_for_model(model)
+        except KeyError:
+            name = DEFAULT_ENCODING
+    try:
+        enc = tiktoken.get_encoding(name)
+    except Exception as err:  # network, cache dir, unknown name: never fatal
+        log.warning(
+            "tiktoken encoding %s unavailable (%s); counting tokens approximately "
+            "(1 per CJK character + 1 per 4 other characters). Set TIKTOKEN_CACHE_DIR to a "
+            "folder holding the encoding to count exactly.",
+            name,
+            type(err).__name__,
+        )
+        return TokenCounter(encoding=name, count=approximate_tokens, approximate=True)
+    return TokenCounter(
+        encoding=name, count=lambda text: len(enc.encode(text, disallowed_special=()))
+    )
+
+
+def select(paper: Paper, *, budget: int, counter: TokenCounter) -> Excerpt:
+    """The paper's fact-bearing parts, whole when they fit, fairly cut when they do not."""
+    candidates = [(name, text) for name, text in _parts(paper) if text.strip()]
+    sizes = [counter.count(text) for _, text in candidates]
+    allowed = _fair_share(sizes, budget)
+    parts = []
+    for (name, text), size, limit in zip(candidates, sizes, allowed, strict=True):
+        if size <= limit:
+            parts.append(ExcerptPart(name=name, text=text, tokens=size))
+            continue
+        cut = _truncate(text, limit, counter)
+        if cut:
+            parts.append(ExcerptPart(name=name, text=cut, tokens=counter.count(cut), truncated=True))
+    return Excerpt(
+        parts=parts,
+        budget=budget,
+        tokens=sum(p.tokens for p in parts),
+        encoding=counter.encoding,
+        approximate=counter.approximate,
+    )
+
+
+def _parts(paper: Paper) -> list[tuple[str, str]]:
+    header = _header(paper)
+    intro = paper.section("introduction")
+    conclusion = paper.section("conclusion")
+    parts = [("header", header), ("abstract", paper.abstract)]
+    if intro is not None:
+        parts.append(("contributions", _contributions(intro.text)))
+    if conclusion is not None:
+        parts.append(("conclusion", conclusion.text))
+    if not paper.abstract and intro is None:
+        # Nothing structured was found: the first page is the best evidence there is.
+        parts.append(("first page", paper.first_page[len(header) :]))
+    return parts
+
+
+def _header(paper: Paper) -> str:
+    """The first page up to the abstract: title, authors, affiliations as printed."""
+    text = paper.first_page
+    lowered = text.lower()
+    cut = len(text)
+    for marker in ("abstract", paper.abstract[:40].lower()):
+        if marker and (at := lowered.find(marker)) > 0:
+            cut = min(cut, at)
+    return text[: min(cut, 1500)].strip()
+
+
+def _contributions(intro: str) -> str:
+    """The introduction's paragraphs that state what the paper does, best first, in order."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", intro) if p.strip()]
+    if len(paragraphs) <= 1:
+        paragraphs = _sentences_grouped(intro)
+    scored = [(len(_CONTRIBUTION.findall(p)), i) for i, p in enumerate(paragraphs)]
+    keep = sorted(i for score, i in sorted(scored, reverse=True)[:2] if score > 0)
+    if not keep:  # no explicit statement: the end of the introduction usually says it
+        keep = [len(paragraphs) - 1]
+    return "\n\n".join(paragraphs[i] for i in keep)
+
+
+def _sentences_grouped(text: str, size: int = 4) -> list[str]:
+    sentences = _SENTENCE_END.split(text.strip())
+    return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences), size)]
+
+
+def _fair_share(sizes: list[int], budget: int) -> list[int]:
+    """Max-min fair allocation: small parts get all they need, the rest split what remains."""
+    allowed = [0] * len(sizes)
+    remaining = budget
+    pending = sorted(range(len(sizes)), key=lambda i: sizes[i])
+    while pending:
+        share = remaining // len(pending)
+        i = pending.pop(0)
+        allowed[i] = min(sizes[i], share)
+        remaining -= allowed[i]
+    return allowed
+
+
+def _truncate(text: str, limit: int, counter: TokenCounter) -> str:
+    """The longest run of whole sentences from the start that fits in `limit` tokens."""
+    if limit <= 0:
+        return ""
+    sentences = _SENTENCE_END.split(text)
+    low, high = 0, len(sentences)
+    while low < high:  # binary search on the number of sentences kept
+        mid = (low + high + 1) // 2
+        if counter.count(" ".join(sentences[:mid])) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    if low:
+        return " ".join(sentences[:low])
+    # Not even one sentence fits: cut the first sentence by words.
+    words = sentences[0].split()
+    low, high = 0, len(words)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if counter.count(" ".join(words[:mid])) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return " ".join(words[:low])

@@ -1,0 +1,68 @@
+"""Run settings: one object built by the caller (CLI or API user) and passed down.
+
+Nothing here reads the environment at import time; :meth:`Settings.from_env` does it when asked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from .errors import ConfigError
+
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_MODEL", "Settings"]
+
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_BUDGET = 3000
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know. Secrets are SecretStr so they never print."""
+
+    model: str = DEFAULT_MODEL
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    budget: int = Field(DEFAULT_BUDGET, description="Max tokens of paper text sent per paper.")
+    encoding: str | None = Field(None, description="tiktoken encoding; None: from the model.")
+    max_output_tokens: int = 1200
+    attempts: int = Field(3, ge=1, le=6, description="Tries per paper when output is invalid.")
+    sdk_retries: int = Field(3, ge=0, description="The SDK's own retries for 429/5xx/network.")
+    timeout: float = Field(120.0, gt=0)
+    concurrency: int = Field(4, ge=1, le=64)
+    title: str | None = Field(None, description="Report heading; None: inferred from topics.")
+    prompts_dir: Path | None = Field(None, description="Override the bundled prompts/.")
+
+    @field_validator("budget")
+    @classmethod
+    def _budget(cls, value: int) -> int:
+        if value < 300:
+            raise ValueError("budget must be at least 300 tokens to hold a paper's abstract")
+        return value
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from OPENAI_API_KEY, OPENAI_BASE_URL and DIGEST_MODEL, then overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if env.get("OPENAI_API_KEY"):
+            values["api_key"] = env["OPENAI_API_KEY"]
+        if env.get("OPENAI_BASE_URL"):
+            values["base_url"] = env["OPENAI_BASE_URL"]
+        if env.get("DIGEST_MODEL"):
+            values["model"] = env["DIGEST_MODEL"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls.model_validate(values)
+        except ValueError as err:
+            raise ConfigError(f"invalid settings: {err}") from err
+
+    def require_key(self) -> SecretStr:
+        if self.api_key is None or not self.api_key.get_secret_value():
+            raise ConfigError(
+                "No API key found - set OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI "
+                "endpoint such as DeepSeek, Qwen, vLLM or Ollama)"
+            )
+        return self.api_key

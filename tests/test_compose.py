@@ -1,0 +1,104 @@
+"""The brief's form is code, and the facts schema checks what the LLM fills."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from digest import Institution, PaperFacts, compose_brief, merge_institutions
+
+SHAPE = re.compile(r"^(.+)发布了《(.+)》论文，使用(.+)，解决了(.+)，达成了(.+)的效果。$")
+
+
+def make_facts(**kw: object) -> PaperFacts:
+    values: dict[str, object] = {
+        "institutions": [Institution(name="University of Limerick", name_zh="利默里克大学")],
+        "method": "摄像头与雷达在BEV空间融合的轻量级地图分割架构",
+        "problem": "地图分割难以兼顾高精度与实时性的问题",
+        "result": "53.5 mIoU且推理时间较最强基线提升260%",
+    }
+    values.update(kw)
+    return PaperFacts.model_validate(values)
+
+
+def test_brief_has_the_seed_shape_and_the_full_title() -> None:
+    title = "FIN: Fast Inference Network\nfor Map Segmentation"
+    brief = compose_brief(title, make_facts())
+    assert brief == (
+        "利默里克大学发布了《FIN: Fast Inference Network for Map Segmentation》论文，"
+        "使用摄像头与雷达在BEV空间融合的轻量级地图分割架构，"
+        "解决了地图分割难以兼顾高精度与实时性的问题，"
+        "达成了53.5 mIoU且推理时间较最强基线提升260%的效果。"
+    )
+    assert SHAPE.match(brief) and "\n" not in brief
+
+
+@pytest.mark.parametrize(
+    ("institutions", "who"),
+    [
+        ([], "相关研究机构"),
+        ([("NVIDIA", "英伟达"), ("NVIDIA", "英伟达")], "英伟达"),
+        ([("Meituan Inc", None), ("Shanghai Jiao Tong University", "上海交通大学")],
+         "Meituan Inc、上海交通大学"),
+        ([("A University", None), ("B Lab", None), ("C Corp", None), ("D Inst", None)],
+         "A University、B Lab、C Corp等机构"),
+    ],
+)  # fmt: skip
+def test_who(institutions: list[tuple[str, str | None]], who: str) -> None:
+    facts = make_facts(institutions=[Institution(name=n, name_zh=z) for n, z in institutions])
+    assert compose_brief("T", facts).startswith(f"{who}发布了《T》")
+
+
+@pytest.mark.parametrize(
+    ("names", "merged"),
+    [
+        (["NVIDIA NVIDIA", "Sapienza University of Rome"], ["NVIDIA", "Sapienza University of Rome"]),
+        (["The University of Tokyo", "University of Tokyo"], ["The University of Tokyo"]),
+        (["Stanford University", "stanford university ", ""], ["Stanford University"]),
+        (["Peking University", "Tsinghua University"], ["Peking University", "Tsinghua University"]),
+    ],
+)
+def test_merge_institutions(names: list[str], merged: list[str]) -> None:
+    assert merge_institutions(names) == merged
+
+
+def test_frame_words_and_punctuation_are_stripped() -> None:
+    facts = make_facts(
+        method="使用FreeDave算法。", problem="解决了解码慢的问题，", result="达成了2.8倍加速的效果。"
+    )
+    assert (facts.method, facts.problem, facts.result) == ("FreeDave算法", "解码慢的问题", "2.8倍加速")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("method", "", "must not be empty"),
+        ("method", "a lossless decoding algorithm", "Chinese"),
+        ("problem", "慢" * 200, "80 Chinese characters"),
+    ],
+)
+def test_bad_phrases_are_rejected(field: str, value: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        make_facts(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("result", "ok"),
+    [
+        ("吞吐量提升2.8倍", True),
+        ("技能提升30%", True),  # the paper says 30.0%: the same figure
+        ("参数量231K、压缩161×", True),
+        ("吞吐量提升3.5倍", False),
+        ("延迟降至1,024 ms", True),
+    ],
+)
+def test_result_numbers_must_come_from_the_paper(result: str, ok: bool) -> None:
+    source = "boosted up to 2.8x; improvements (up to 30.0%); 231K parameters, 161x; 1024 ms"
+    values = make_facts().model_dump() | {"result": result}
+    if ok:
+        PaperFacts.model_validate(values, context={"source_text": source})
+    else:
+        with pytest.raises(ValidationError, match="does not contain"):
+            PaperFacts.model_validate(values, context={"source_text": source})
