@@ -29,7 +29,7 @@ def one_line(text: str) -> str:
 def merge_institutions(names: Iterable[str]) -> list[str]:
     """Distinct institution names in first-seen order, stray repeats collapsed.
 
-    "NVIDIA NVIDIA" becomes "NVIDIA"; "The University of Tokyo" and "University of Tokyo" count once.
+    "NVIDIA NVIDIA" becomes "NVIDIA"; "The University of X" and "University of X" count once.
     """
     seen: dict[str, str] = {}
     for raw in names:

@@ -33,7 +33,7 @@ from .errors import (
     TruncatedOutputError,
 )
 from .models import Excerpt, Extraction, Paper, PaperFacts, ReportTopic, Usage
-from .prompts import Prompt, load_prompt
+from .prompts import load_prompt
 from .settings import Settings
 
 __all__ = ["Extractor", "build_client"]
@@ -196,7 +196,9 @@ class Extractor:
                 "raise --max-output-tokens or use a model with a larger output limit"
             ) from err
         except openai.ContentFilterFinishReasonError as err:
-            raise RefusalError(f"{label}: the endpoint's content filter rejected the answer") from err
+            raise RefusalError(
+                f"{label}: the endpoint's content filter rejected the answer"
+            ) from err
         except ValidationError as err:
             raise _Invalid(_describe(err), answer) from err
         message = completion.choices[0].message

@@ -1,12 +1,12 @@
 """The pydantic models that flow between the pipeline stages.
 
-    ingest  -> Paper           what the PDF says (header, abstract, sections, provenance)
-    select  -> Excerpt         the text sent to the LLM, under a token budget
-    extract -> PaperFacts      what the LLM must fill (an output schema: every field an instruction)
-               Extraction      PaperFacts plus provenance (model, prompt hash, usage, attempts)
-    compose -> the brief       one Chinese paragraph, built by code from PaperFacts
-    pipeline-> PaperResult     everything known about one input file, failed or not
-               Report          the batch, ready for render
+ingest  -> Paper           what the PDF says (header, abstract, sections, provenance)
+select  -> Excerpt         the text sent to the LLM, under a token budget
+extract -> PaperFacts      what the LLM must fill (an output schema: every field an instruction)
+           Extraction      PaperFacts plus provenance (model, prompt hash, usage, attempts)
+compose -> the brief       one Chinese paragraph, built by code from PaperFacts
+pipeline-> PaperResult     everything known about one input file, failed or not
+           Report          the batch, ready for render
 """
 
 from __future__ import annotations

@@ -94,7 +94,9 @@ def select(paper: Paper, *, budget: int, counter: TokenCounter) -> Excerpt:
             continue
         cut = _truncate(text, limit, counter)
         if cut:
-            parts.append(ExcerptPart(name=name, text=cut, tokens=counter.count(cut), truncated=True))
+            parts.append(
+                ExcerptPart(name=name, text=cut, tokens=counter.count(cut), truncated=True)
+            )
     return Excerpt(
         parts=parts,
         budget=budget,

@@ -93,7 +93,11 @@ def facts(
     result: str = "吞吐量提升2.8倍且无性能损失",
     institutions: list[tuple[str, str | None]] | None = None,
 ) -> dict[str, Any]:
-    insts = institutions if institutions is not None else [("University of Wisconsin-Madison", "威斯康星大学麦迪逊分校")]
+    insts = (
+        institutions
+        if institutions is not None
+        else [("University of Wisconsin-Madison", "威斯康星大学麦迪逊分校")]
+    )
     return {
         "institutions": [{"name": n, "name_zh": z} for n, z in insts],
         "method": method,

@@ -40,12 +40,16 @@ def test_brief_has_the_seed_shape_and_the_full_title() -> None:
     [
         ([], "相关研究机构"),
         ([("NVIDIA", "英伟达"), ("NVIDIA", "英伟达")], "英伟达"),
-        ([("Meituan Inc", None), ("Shanghai Jiao Tong University", "上海交通大学")],
-         "Meituan Inc、上海交通大学"),
-        ([("A University", None), ("B Lab", None), ("C Corp", None), ("D Inst", None)],
-         "A University、B Lab、C Corp等机构"),
+        (
+            [("Meituan Inc", None), ("Shanghai Jiao Tong University", "上海交通大学")],
+            "Meituan Inc、上海交通大学",
+        ),
+        (
+            [("A University", None), ("B Lab", None), ("C Corp", None), ("D Inst", None)],
+            "A University、B Lab、C Corp等机构",
+        ),
     ],
-)  # fmt: skip
+)
 def test_who(institutions: list[tuple[str, str | None]], who: str) -> None:
     facts = make_facts(institutions=[Institution(name=n, name_zh=z) for n, z in institutions])
     assert compose_brief("T", facts).startswith(f"{who}发布了《T》")
@@ -54,10 +58,16 @@ def test_who(institutions: list[tuple[str, str | None]], who: str) -> None:
 @pytest.mark.parametrize(
     ("names", "merged"),
     [
-        (["NVIDIA NVIDIA", "Sapienza University of Rome"], ["NVIDIA", "Sapienza University of Rome"]),
+        (
+            ["NVIDIA NVIDIA", "Sapienza University of Rome"],
+            ["NVIDIA", "Sapienza University of Rome"],
+        ),
         (["The University of Tokyo", "University of Tokyo"], ["The University of Tokyo"]),
         (["Stanford University", "stanford university ", ""], ["Stanford University"]),
-        (["Peking University", "Tsinghua University"], ["Peking University", "Tsinghua University"]),
+        (
+            ["Peking University", "Tsinghua University"],
+            ["Peking University", "Tsinghua University"],
+        ),
     ],
 )
 def test_merge_institutions(names: list[str], merged: list[str]) -> None:
@@ -66,9 +76,15 @@ def test_merge_institutions(names: list[str], merged: list[str]) -> None:
 
 def test_frame_words_and_punctuation_are_stripped() -> None:
     facts = make_facts(
-        method="使用FreeDave算法。", problem="解决了解码慢的问题，", result="达成了2.8倍加速的效果。"
+        method="使用FreeDave算法。",
+        problem="解决了解码慢的问题，",
+        result="达成了2.8倍加速的效果。",
     )
-    assert (facts.method, facts.problem, facts.result) == ("FreeDave算法", "解码慢的问题", "2.8倍加速")
+    assert (facts.method, facts.problem, facts.result) == (
+        "FreeDave算法",
+        "解码慢的问题",
+        "2.8倍加速",
+    )
 
 
 @pytest.mark.parametrize(

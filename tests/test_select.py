@@ -22,12 +22,20 @@ def paper(abstract_sentences: int, intro_sentences: int, conclusion_sentences: i
         abstract=SENTENCE * abstract_sentences,
         first_page="A Title\nA B\nSome University\nAbstract\n" + SENTENCE * abstract_sentences,
         sections=[
-            Section(kind="introduction", heading="1 Introduction",
-                    text="Background. " * 5 + "\n\n" + "Our contributions are: " + SENTENCE * intro_sentences),
+            Section(
+                kind="introduction",
+                heading="1 Introduction",
+                text="Background. " * 5
+                + "\n\n"
+                + "Our contributions are: "
+                + SENTENCE * intro_sentences,
+            ),
             Section(kind="method", heading="3 Method", text="Math. " * 500),
-            Section(kind="conclusion", heading="6 Conclusion", text=SENTENCE * conclusion_sentences),
+            Section(
+                kind="conclusion", heading="6 Conclusion", text=SENTENCE * conclusion_sentences
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def test_short_paper_goes_whole_and_unpadded() -> None:
@@ -65,7 +73,9 @@ def test_offline_fallback_is_approximate_and_warns_once(
     monkeypatch.setattr(tiktoken, "get_encoding", offline)
     get_counter.cache_clear()
     caplog.set_level(logging.WARNING)
-    excerpts = [select(paper(200, 300, 300), budget=1000, counter=get_counter("gpt-4o")) for _ in "ab"]
+    excerpts = [
+        select(paper(200, 300, 300), budget=1000, counter=get_counter("gpt-4o")) for _ in "ab"
+    ]
     assert all(e.approximate and e.tokens <= 1000 for e in excerpts)
     warnings = [r for r in caplog.records if "approximately" in r.message]
     assert len(warnings) == 1
