@@ -60,6 +60,7 @@ class InputError(DigestError):
     """One input file cannot be read. Carries the file so the message always names it."""
 
     reason = "cannot be read"
+    hint = ""
 
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
@@ -67,6 +68,8 @@ class InputError(DigestError):
         message = f"{self.path}: {self.reason}"
         if detail:
             message += f" ({detail})"
+        if self.hint:
+            message += f"; {self.hint}"
         super().__init__(message)
 
 
@@ -79,11 +82,13 @@ class CorruptPDFError(InputError):
 
 
 class EncryptedPDFError(InputError):
-    reason = "encrypted PDF that needs a password; decrypt it first (e.g. qpdf --decrypt)"
+    reason = "encrypted PDF that needs a password"
+    hint = "decrypt it first, e.g. qpdf --decrypt --password=... in.pdf out.pdf"
 
 
 class NoTextError(InputError):
-    reason = "no extractable text (scanned or image-only PDF; run OCR first, e.g. ocrmypdf)"
+    reason = "no extractable text"
+    hint = "it looks scanned or image-only; run OCR first, e.g. ocrmypdf in.pdf out.pdf"
 
 
 class ExtractionError(DigestError):

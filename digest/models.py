@@ -41,7 +41,9 @@ class Paper(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     pages_total: int = 0
     pages_read: list[int] = Field(default_factory=list, description="1-based pages extracted.")
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="The parser's diagnostics (JSON output only)."
+    )
 
     def section(self, kind: SectionKind) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -240,7 +242,9 @@ class PaperResult(BaseModel):
     extraction: Extraction | None = None
     brief: str | None = None
     institutions: list[str] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="What the report's reader must know (shown as 注意)."
+    )
     seconds: float = 0.0
 
     @property

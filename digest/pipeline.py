@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TITLE_SUFFIX = "技术论文分析报告"
 FALLBACK_TITLE = "论文分析报告"
 NO_ABSTRACT = "未能从PDF中提取到摘要，请核对原文"
+NO_AUTHORS = "未能从PDF中识别出作者，作者数量未知"
 
 Progress = Callable[[PaperResult], None]
 
@@ -121,12 +122,12 @@ async def _digest_one(
             status="failed",
             error=_cause(err, source),
             paper=paper,
-            warnings=list(paper.warnings) if paper else [],
             seconds=round(time.perf_counter() - started, 3),
         )
-    warnings = list(paper.warnings)
-    if not paper.abstract:
-        warnings.insert(0, NO_ABSTRACT)
+    # What the reader of the report must know; the parser's diagnostics stay in paper.warnings.
+    warnings = [NO_ABSTRACT] if not paper.abstract else []
+    if not paper.authors:
+        warnings.append(NO_AUTHORS)
     institutions = merge_institutions(i.name for i in extraction.facts.institutions)
     return PaperResult(
         source=source,

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -56,8 +56,12 @@ class Settings(BaseModel):
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls.model_validate(values)
-        except ValueError as err:
-            raise ConfigError(f"invalid settings: {err}") from err
+        except ValidationError as err:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                for e in err.errors(include_url=False)
+            )
+            raise ConfigError(f"invalid settings: {problems}") from err
 
     def require_key(self) -> SecretStr:
         if self.api_key is None or not self.api_key.get_secret_value():

@@ -1,0 +1,219 @@
+"""End to end: fixture PDFs -> parser -> mocked LLM -> the exact report; bad input; the CLI.
+
+Re-record the golden report after an intended change with:
+
+    DIGEST_UPDATE_GOLDEN=1 python -m pytest tests/test_pipeline.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conftest import API_KEY, BASE_URL, FIXTURES, completion_body, facts, sent_json
+from typer.testing import CliRunner
+
+from digest import Report, Settings, render_json, render_markdown, run
+from digest.cli import app
+
+PAPERS = FIXTURES / "papers"
+BAD = FIXTURES / "bad"
+GOLDEN = Path(__file__).parent / "golden" / "fixtures-report.md"
+FIXED_TIME = datetime(2025, 10, 15, 20, 30, 36)
+
+# What a well-behaved model answers for each fixture paper (keyed by a phrase of its title).
+ANSWERS: dict[str, dict[str, Any]] = {
+    "Dense Passage Retrieval": facts(
+        institutions=[
+            ("Facebook AI", None),
+            ("University of Washington", "华盛顿大学"),
+            ("Princeton University", "普林斯顿大学"),
+        ],
+        method="DPR稠密段落检索（用简单的双编码器框架从少量问题和段落中学习稠密表示）",
+        problem="开放域问答依赖TF-IDF、BM25等稀疏向量检索模型的问题",
+        result="top-20段落检索准确率较Lucene-BM25系统绝对提升9%-19%，多个开放域问答基准达到新SOTA",
+    ),
+    "stochastic gradient descent": facts(
+        institutions=[
+            ("Université Paris-Saclay", "巴黎-萨克雷大学"),
+            ("Harvard University", "哈佛大学"),
+            ("University of Oxford", "牛津大学"),
+            ("Sorbonne Universités", "索邦大学"),
+        ],
+        method="以一组微分方程刻画SGD动力学的师生网络分析框架",
+        problem="过参数化两层神经网络为何仍能良好泛化缺乏理论解释的问题",
+        result="证明该描述在大输入极限下渐近精确，并揭示学生网络泛化误差随网络规模的变化规律",
+    ),
+    "Open Information Extraction": facts(
+        institutions=[("University of Washington", "华盛顿大学")],
+        method="Open IE开放信息抽取范式及TEXTRUNNER系统",
+        problem="传统信息抽取需要为每种目标关系人工编写规则或标注样本、难以扩展的问题",
+        result="在9,000,000网页语料上较KNOWITALL错误率降低33%",
+    ),
+    "make words with vectors": facts(
+        institutions=[("University of Trento", "特伦托大学")],
+        method="估计生成函数的简单数据驱动方法",
+        problem="如何从分布式语义向量生成最能表达其含义的短语的问题",
+        result="在单语释义生成和跨语言翻译场景中验证了短语生成的可行性",
+    ),
+}
+TOPIC = {"topic": "自然语言处理与机器学习"}
+
+
+def answer(request: httpx.Request) -> httpx.Response:
+    """The mocked endpoint: picks the canned answer for the paper the request is about."""
+    body = sent_json(request)
+    if body["response_format"]["json_schema"]["name"] == "ReportTopic":
+        return httpx.Response(200, json=completion_body(TOPIC, prompt_tokens=200))
+    text = body["messages"][1]["content"]
+    for phrase, canned in ANSWERS.items():
+        if phrase.lower() in text.lower():
+            return httpx.Response(200, json=completion_body(canned))
+    return httpx.Response(400, json={"error": {"message": "unexpected paper in test"}})
+
+
+@pytest.fixture
+def endpoint(llm: respx.MockRouter) -> respx.Route:
+    return llm.post("/chat/completions").mock(side_effect=answer)
+
+
+def fixed(report: Report) -> Report:
+    return report.model_copy(update={"generated_at": FIXED_TIME})
+
+
+def test_golden_report(endpoint: respx.Route) -> None:
+    files = sorted(PAPERS.glob("*.pdf"))
+    assert len(files) >= 3
+    report = run([PAPERS], Settings.from_env())
+    rendered = render_markdown(fixed(report))
+
+    if os.environ.get("DIGEST_UPDATE_GOLDEN"):
+        GOLDEN.write_text(rendered, encoding="utf-8")
+    assert GOLDEN.exists(), "no golden report yet: run with DIGEST_UPDATE_GOLDEN=1"
+    assert rendered == GOLDEN.read_text(encoding="utf-8")
+
+    assert endpoint.call_count == len(files) + 1  # one call per paper, one for the title
+    assert [p.status for p in report.papers] == ["ok"] * len(files)
+    assert rendered.startswith(
+        "# 自然语言处理与机器学习技术论文分析报告\n生成时间: 2025-10-15 20:30:36\n"
+    )
+    for result in report.papers:
+        assert result.paper is not None and result.paper.abstract, result.source
+        assert result.brief and "《" + result.paper.title + "》" in result.brief
+        assert result.extraction is not None and result.extraction.usage.attempts == 1
+
+
+def test_bad_inputs_are_named_and_the_batch_goes_on(endpoint: respx.Route) -> None:
+    bad = sorted(BAD.glob("*.pdf"))
+    assert len(bad) >= 4
+    report = run([PAPERS, BAD], Settings.from_env())
+    failed = {Path(r.source).name: r.error for r in report.failed}
+    assert set(failed) == {p.name for p in bad}
+    assert all(error and "\n" not in error for error in failed.values())
+    assert len(report.succeeded) == len(list(PAPERS.glob("*.pdf")))
+    rendered = render_markdown(report)
+    for path in bad:
+        assert f"- {path}: " in rendered
+    assert endpoint.call_count == len(report.succeeded) + 1  # bad files never reach the LLM
+
+
+def test_one_paper_failing_at_the_llm_does_not_sink_the_others(llm: respx.MockRouter) -> None:
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if "Dense Passage Retrieval" in sent_json(request)["messages"][1]["content"]:
+            return httpx.Response(503, json={"error": {"message": "overloaded"}})
+        return answer(request)
+
+    llm.post("/chat/completions").mock(side_effect=flaky)
+    report = run([PAPERS], Settings.from_env(sdk_retries=0))
+    failed = report.failed
+    assert len(failed) == 1 and "HTTP 503" in (failed[0].error or "")
+    assert failed[0].paper is not None  # the parse is not lost
+    assert len(report.succeeded) == len(list(PAPERS.glob("*.pdf"))) - 1
+
+
+def test_the_same_paper_under_two_names_is_one_paper(endpoint: respx.Route, tmp_path: Path) -> None:
+    first = sorted(PAPERS.glob("*.pdf"))[0]
+    shutil.copy(first, tmp_path / "a.pdf")
+    shutil.copy(first, tmp_path / "renamed copy.pdf")
+    report = run([tmp_path], Settings.from_env())
+    assert len(report.papers) == 1
+    assert any("renamed copy.pdf" in w for w in report.papers[0].warnings)
+
+
+# --- the CLI ------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_writes_the_report_and_exits_0(endpoint: respx.Route, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "report.md"
+    result = runner.invoke(app, ["run", str(PAPERS), "-o", str(out), "--title", "测试报告"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 测试报告\n")
+    assert endpoint.call_count == len(list(PAPERS.glob("*.pdf")))  # --title: no title call
+    assert "wrote" in result.stderr and "ok" in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_partial_failure_exits_1_with_one_line_per_bad_file(endpoint: respx.Route) -> None:
+    result = runner.invoke(app, ["run", str(PAPERS), str(BAD), "--title", "T"])
+    assert result.exit_code == 1
+    failed_lines = [line for line in result.stderr.splitlines() if "] failed " in line]
+    assert len(failed_lines) == len(list(BAD.glob("*.pdf")))
+    for path in BAD.glob("*.pdf"):
+        assert any(str(path) in line for line in failed_lines)
+    assert "## 处理失败的文件" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
+    result = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "--model", "gpt-4o"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    paper = data["papers"][0]
+    assert {"source", "paper", "extraction", "brief", "warnings", "status"} <= set(paper)
+    assert paper["extraction"]["usage"]["prompt_tokens"] == 900
+    assert paper["extraction"]["model"] == "gpt-4o"
+    assert paper["paper"]["sha256"] and paper["paper"]["pages_read"]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["run", "no/such/folder"], {}, "no such file or folder"),
+        (["run", str(PAPERS)], {"OPENAI_API_KEY": ""}, "OPENAI_API_KEY"),
+        (["run", str(PAPERS), "--budget", "5"], {}, "budget"),
+    ],
+)
+def test_cli_config_errors_exit_2_with_one_line(
+    args: list[str], env: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_secrets_never_reach_reports_or_messages(
+    llm: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    echoed = {"error": {"message": f"Incorrect API key provided: {API_KEY}"}}
+    llm.post("/chat/completions").mock(return_value=httpx.Response(401, json=echoed))
+    result = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "-v"])
+    assert result.exit_code == 1
+    assert API_KEY not in result.output
+    assert API_KEY not in caplog.text
+    report = Report.model_validate_json(result.stdout)
+    assert API_KEY not in render_json(report) + render_markdown(report)
+    assert all("HTTP 401" in (p.error or "") for p in report.papers)
+    assert BASE_URL  # the endpoint may be named; the key never is
