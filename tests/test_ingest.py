@@ -255,6 +255,10 @@ def test_corpus_header(corpus: Path, record: dict) -> None:  # type: ignore[type
         assert abstract_ratio(paper.abstract, record["abstract"]) >= ABSTRACT_MIN, paper.abstract
     assert paper.pages_read and paper.pages_read[0] == 1
     assert len(set(a.lower() for a in paper.affiliations)) == len(paper.affiliations)
+    if paper.pages_total >= 4:  # a whole paper: the parts the LLM input is built from
+        kinds = {s.kind for s in paper.sections}
+        assert {"introduction", "conclusion"} <= kinds, [s.heading for s in paper.sections]
+        assert all("ﬁ" not in s.heading and "\n" not in s.heading for s in paper.sections)
 
 
 @pytest.mark.parametrize(

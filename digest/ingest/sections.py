@@ -1,7 +1,8 @@
 """Split the body into top-level sections by their headings and map each to a kind.
 
 Headings are lines set at least at body size that read like "1 Introduction", "2. Related
-Work", "III. METHOD" (numbers must follow each other) or a known unnumbered heading
+Work", "III. METHOD" (numbers follow each other, skipping at most one missed heading) or a
+known unnumbered heading
 ("Conclusion", "Conclusions and Future Work"). "References"/"Bibliography" ends the body.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from digest.ingest.clean import Vocabulary, clean_paragraph
+from digest.ingest.clean import Vocabulary, clean_paragraph, collapse_ws, normalize
 from digest.ingest.pdf import Line
 from digest.models import Section, SectionKind
 
@@ -74,8 +75,11 @@ def split_sections(lines: list[Line], vocab: Vocabulary) -> list[Section]:
         if is_references(ln) and ln.size >= 0.9 * size:
             break
         heading, number = _heading(text)
-        in_order = number is None or expected is None or number == expected
-        if heading and ln.size >= 0.95 * size and in_order and len(text) <= max(short, 25):
+        # Numbers follow each other; one missed heading may be skipped over, not more.
+        in_order = number is None or expected is None or expected <= number <= expected + 1
+        # A heading is shorter than a full text line, unless its larger font already says so.
+        fits = len(text) <= max(short, 25) or ln.size >= 1.08 * size
+        if heading and ln.size >= 0.95 * size and in_order and fits:
             if number is not None:
                 expected = number + 1
             sections.append((heading, []))
@@ -83,7 +87,11 @@ def split_sections(lines: list[Line], vocab: Vocabulary) -> list[Section]:
         if sections:
             sections[-1][1].append(text)
     return [
-        Section(kind=section_kind(heading), heading=heading, text=clean_paragraph(body, vocab))
+        Section(
+            kind=section_kind(heading),
+            heading=collapse_ws(normalize(heading)),
+            text=clean_paragraph(body, vocab),
+        )
         for heading, body in sections
     ]
 
