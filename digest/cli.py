@@ -87,8 +87,9 @@ def run(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    if not verbose:  # the SDK's and httpx's request logs are noise at normal verbosity
+    if not verbose:  # request logs and pypdf's font-decoding complaints are noise to a user
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         settings = Settings.from_env(
             model=model,

@@ -72,6 +72,10 @@ class InputError(DigestError):
             message += f"; {self.hint}"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[Path, str]]:
+        # Parsing runs in worker processes: rebuild from the fields, not from the message.
+        return type(self), (self.path, self.detail)
+
 
 class NotAPDFError(InputError):
     reason = "not a PDF file"

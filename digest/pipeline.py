@@ -2,8 +2,9 @@
 
     discover -> ingest.parse_pdf -> select -> Extractor.facts -> compose -> Report
 
-Papers run concurrently (at most `settings.concurrency` LLM calls at once); parsing runs in worker
-threads so it never blocks the calls in flight. One paper's failure is recorded on its result and
+Papers run concurrently (at most `settings.concurrency` LLM calls at once). Parsing is pure-Python
+CPU work, so it runs in a pool of worker processes (one per core) and never blocks the calls in
+flight. One paper's failure is recorded on its result and
 never stops the batch. Papers are reported in a stable order: by title, case-insensitively,
 ignoring spaces and punctuation (the seed report's order), then by file name.
 """
@@ -12,9 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -86,31 +90,57 @@ async def run_async(
     if not files:
         raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in paths)}")
     client = build_client(settings, http_client=http_client)
+    workers = min(settings.parse_workers or os.cpu_count() or 1, len(files))
     async with client:
         extractor = Extractor(client, settings)
         limit = asyncio.Semaphore(settings.concurrency)
+        with _parse_pool(workers) as pool:
 
-        async def one(path: Path) -> PaperResult:
-            result = await _digest_one(path, extractor, settings, limit)
-            if progress is not None:
-                progress(result)
-            return result
+            async def one(path: Path) -> PaperResult:
+                result = await _digest_one(path, extractor, settings, limit, pool)
+                if progress is not None:
+                    progress(result)
+                return result
 
-        results = await asyncio.gather(*(one(path) for path in files))
+            results = await asyncio.gather(*(one(path) for path in files))
         results = _merge_duplicates(list(results))
         results.sort(key=sort_key)
         title = settings.title or await _infer_title(extractor, results)
     return Report(title=title, generated_at=datetime.now().replace(microsecond=0), papers=results)
 
 
+def _parse_pool(workers: int) -> Executor:
+    """Processes for parsing when there is more than one core and paper; else a thread."""
+    if workers <= 1:
+        return ThreadPoolExecutor(max_workers=1)
+    levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("", "digest", "pypdf")}
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_quiet_like_parent,
+        initargs=(levels,),
+    )
+
+
+def _quiet_like_parent(levels: dict[str, int]) -> None:
+    """In a worker: log no more than the parent process would (e.g. no pypdf noise without -v)."""
+    logging.basicConfig(level=levels[""], format="%(levelname)s %(name)s: %(message)s")
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
 async def _digest_one(
-    path: Path, extractor: Extractor, settings: Settings, limit: asyncio.Semaphore
+    path: Path,
+    extractor: Extractor,
+    settings: Settings,
+    limit: asyncio.Semaphore,
+    pool: Executor,
 ) -> PaperResult:
     started = time.perf_counter()
     source = str(path)
     paper: Paper | None = None
     try:
-        paper = await asyncio.to_thread(parse_pdf, path)
+        paper = await asyncio.get_running_loop().run_in_executor(pool, parse_pdf, path)
         counter = get_counter(settings.model, settings.encoding)
         excerpt = select(paper, budget=settings.budget, counter=counter)
         async with limit:

@@ -32,6 +32,9 @@ class Settings(BaseModel):
     sdk_retries: int = Field(3, ge=0, description="The SDK's own retries for 429/5xx/network.")
     timeout: float = Field(120.0, gt=0)
     concurrency: int = Field(4, ge=1, le=64)
+    parse_workers: int | None = Field(
+        None, ge=1, description="Processes parsing PDFs; None: one per CPU core."
+    )
     title: str | None = Field(None, description="Report heading; None: inferred from topics.")
     prompts_dir: Path | None = Field(None, description="Override the bundled prompts/.")
 

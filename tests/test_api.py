@@ -72,3 +72,14 @@ def test_settings_from_env_and_overrides() -> None:
         Settings.from_env(env, budget=10)
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         Settings.from_env({}).require_key()
+
+
+def test_input_errors_survive_the_trip_from_a_parse_worker() -> None:
+    import pickle
+
+    from digest import EncryptedPDFError
+
+    err = EncryptedPDFError("papers/x.pdf", "the empty password does not open it")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is EncryptedPDFError
+    assert str(back) == str(err) and back.path == err.path and back.detail == err.detail
