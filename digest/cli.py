@@ -109,12 +109,19 @@ def run(
     if output is None:
         sys.stdout.write(text)
     else:
-        _write_atomic(output, text)
+        try:
+            _write_atomic(output, text)
+        except OSError as err:
+            typer.echo(f"error: {output}: cannot write the report ({err.strerror})", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
     failed = len(report.failed)
     where = f" to {output}" if output else ""
+    usage = report.usage
     typer.echo(
         f"wrote {len(report.succeeded)} papers{where}"
-        + (f"; {failed} failed (listed in the report)" if failed else ""),
+        + (f"; {failed} failed (listed in the report)" if failed else "")
+        + f"; {usage.attempts} LLM calls, {usage.prompt_tokens:,} input + "
+        f"{usage.completion_tokens:,} output tokens",
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)

@@ -245,6 +245,9 @@ class PaperResult(BaseModel):
     warnings: list[str] = Field(
         default_factory=list, description="What the report's reader must know (shown as 注意)."
     )
+    usage: Usage = Field(
+        default_factory=Usage, description="Tokens spent on this paper, failed attempts included."
+    )
     seconds: float = 0.0
 
     @property
@@ -256,6 +259,17 @@ class Report(BaseModel):
     title: str
     generated_at: datetime
     papers: list[PaperResult]
+    title_usage: Usage = Field(
+        default_factory=Usage, description="Tokens of the call that named the report."
+    )
+
+    @property
+    def usage(self) -> Usage:
+        """Every token the run spent: all papers, all attempts, and the title call."""
+        total = self.title_usage
+        for paper in self.papers:
+            total += paper.usage
+        return total
 
     @property
     def succeeded(self) -> list[PaperResult]:

@@ -28,7 +28,7 @@ from .compose import compose_brief, merge_institutions
 from .errors import ConfigError, DigestError, ExtractionError, InputError
 from .extract import Extractor, build_client
 from .ingest import parse_pdf
-from .models import Paper, PaperResult, Report
+from .models import Paper, PaperResult, Report, Usage
 from .select import get_counter, select
 from .settings import Settings
 
@@ -105,8 +105,16 @@ async def run_async(
             results = await asyncio.gather(*(one(path) for path in files))
         results = _merge_duplicates(list(results))
         results.sort(key=sort_key)
-        title = settings.title or await _infer_title(extractor, results)
-    return Report(title=title, generated_at=datetime.now().replace(microsecond=0), papers=results)
+        if settings.title:
+            title, title_usage = settings.title, Usage()
+        else:
+            title, title_usage = await _infer_title(extractor, results)
+    return Report(
+        title=title,
+        generated_at=datetime.now().replace(microsecond=0),
+        papers=results,
+        title_usage=title_usage,
+    )
 
 
 def _parse_pool(workers: int) -> Executor:
@@ -147,11 +155,13 @@ async def _digest_one(
             extraction = await extractor.facts(paper, excerpt)
     except (InputError, ExtractionError) as err:
         log.debug("%s failed", source, exc_info=True)
+        spent = err.usage if isinstance(err, ExtractionError) and err.usage else Usage()
         return PaperResult(
             source=source,
             status="failed",
             error=_cause(err, source),
             paper=paper,
+            usage=spent,
             seconds=round(time.perf_counter() - started, 3),
         )
     # What the reader of the report must know; the parser's diagnostics stay in paper.warnings.
@@ -167,6 +177,7 @@ async def _digest_one(
         brief=compose_brief(paper.title, extraction.facts),
         institutions=institutions or merge_institutions(paper.affiliations),
         warnings=warnings,
+        usage=extraction.usage,
         seconds=round(time.perf_counter() - started, 3),
     )
 
@@ -193,13 +204,13 @@ def _merge_duplicates(results: list[PaperResult]) -> list[PaperResult]:
     return kept
 
 
-async def _infer_title(extractor: Extractor, results: list[PaperResult]) -> str:
+async def _infer_title(extractor: Extractor, results: list[PaperResult]) -> tuple[str, Usage]:
     titles = [r.title for r in results if r.status == "ok"]
     if not titles:
-        return FALLBACK_TITLE
+        return FALLBACK_TITLE, Usage()
     try:
-        topic, _usage = await extractor.topic(titles)
+        topic, usage = await extractor.topic(titles)
     except ExtractionError as err:
         log.warning("could not infer the report title (%s); using %r", err, FALLBACK_TITLE)
-        return FALLBACK_TITLE
-    return f"{topic}{DEFAULT_TITLE_SUFFIX}"
+        return FALLBACK_TITLE, err.usage or Usage()
+    return f"{topic}{DEFAULT_TITLE_SUFFIX}", usage

@@ -138,6 +138,25 @@ def test_one_paper_failing_at_the_llm_does_not_sink_the_others(llm: respx.MockRo
     assert len(report.succeeded) == len(list(PAPERS.glob("*.pdf"))) - 1
 
 
+def test_a_paper_whose_answers_stay_invalid_fails_with_its_tokens_counted(
+    llm: respx.MockRouter,
+) -> None:
+    def stubborn(request: httpx.Request) -> httpx.Response:
+        if "Open Information Extraction" in sent_json(request)["messages"][1]["content"]:
+            invented = facts(result="错误率降低97%")  # 97 is not in the paper
+            return httpx.Response(200, json=completion_body(invented, prompt_tokens=1000))
+        return answer(request)
+
+    route = llm.post("/chat/completions").mock(side_effect=stubborn)
+    report = run([PAPERS], Settings.from_env(attempts=3))
+    (failed,) = report.failed
+    assert "failed validation after 3 attempts" in (failed.error or "")
+    assert failed.usage.attempts == 3 and failed.usage.prompt_tokens == 3000
+    others = len(report.succeeded)
+    assert report.usage.attempts == route.call_count == 3 + others + 1
+    assert report.usage.prompt_tokens == 3000 + others * 900 + 200
+
+
 def test_the_same_paper_under_two_names_is_one_paper(endpoint: respx.Route, tmp_path: Path) -> None:
     first = sorted(PAPERS.glob("*.pdf"))[0]
     shutil.copy(first, tmp_path / "a.pdf")
@@ -159,8 +178,17 @@ def test_cli_writes_the_report_and_exits_0(endpoint: respx.Route, tmp_path: Path
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 测试报告\n")
     assert endpoint.call_count == len(list(PAPERS.glob("*.pdf")))  # --title: no title call
-    assert "wrote" in result.stderr and "ok" in result.stderr
+    n = len(list(PAPERS.glob("*.pdf")))
+    assert f"wrote {n} papers to {out}; {n} LLM calls, {n * 900:,} input" in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_unwritable_output_is_one_line_exit_2(endpoint: respx.Route, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(app, ["run", str(PAPERS), "-o", str(blocker / "report.md")])
+    assert result.exit_code == 2
+    assert "cannot write the report" in result.stderr and "Traceback" not in result.output
 
 
 def test_cli_partial_failure_exits_1_with_one_line_per_bad_file(endpoint: respx.Route) -> None:
@@ -181,6 +209,8 @@ def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     paper = data["papers"][0]
     assert {"source", "paper", "extraction", "brief", "warnings", "status"} <= set(paper)
     assert paper["extraction"]["usage"]["prompt_tokens"] == 900
+    assert paper["usage"] == {"prompt_tokens": 900, "completion_tokens": 120, "attempts": 1}
+    assert data["title_usage"]["prompt_tokens"] == 200
     assert paper["extraction"]["model"] == "gpt-4o"
     assert paper["paper"]["sha256"] and paper["paper"]["pages_read"]
 
