@@ -91,7 +91,7 @@ class Extractor:
             {"role": "system", "content": self.system.render()},
             {"role": "user", "content": self.user.render(title=paper.title, excerpt=excerpt.text)},
         ]
-        context = {"source_text": f"{paper.title}\n{excerpt.text}"}
+        context = {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
         facts, usage = await self._structured(messages, PaperFacts, context, paper.source)
         return Extraction(
             facts=facts,

@@ -74,7 +74,7 @@ class Excerpt(BaseModel):
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FRAME_PREFIXES = ("使用了", "使用", "采用", "解决了", "解决", "达成了", "达成", "实现了")
-_MAX_PHRASE = 160
+_MAX_PHRASE = 200
 
 
 class Institution(BaseModel):
@@ -128,7 +128,12 @@ class PaperFacts(BaseModel):
 
     @field_validator("method", "problem", "result")
     @classmethod
-    def _chinese_phrase(cls, value: str, info: ValidationInfo) -> str:
+    def _phrase(cls, value: str, info: ValidationInfo) -> str:
+        """One line, no frame words or end punctuation (the composer adds them), not too long.
+
+        With context ``{"require_chinese": True}`` (the LLM engine) the phrase must be Chinese;
+        the offline engine keeps the paper's own English words.
+        """
         value = " ".join(value.split()).strip("，。；;,. ")
         for prefix in _FRAME_PREFIXES:
             if value.startswith(prefix):
@@ -138,7 +143,8 @@ class PaperFacts(BaseModel):
             value = value[: -len("的效果")]
         if not value:
             raise ValueError(f"{info.field_name} must not be empty")
-        if not _CJK.search(value):
+        context = info.context or {}
+        if context.get("require_chinese") and not _CJK.search(value):
             raise ValueError(f"{info.field_name} must be a Chinese phrase, got {value!r}")
         if len(value) > _MAX_PHRASE:
             raise ValueError(

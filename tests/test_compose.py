@@ -12,7 +12,7 @@ from digest import Institution, PaperFacts, compose_brief, merge_institutions
 SHAPE = re.compile(r"^(.+)发布了《(.+)》论文，使用(.+)，解决了(.+)，达成了(.+)的效果。$")
 
 
-def make_facts(**kw: object) -> PaperFacts:
+def make_facts(context: dict[str, object] | None = None, **kw: object) -> PaperFacts:
     values: dict[str, object] = {
         "institutions": [Institution(name="University of Limerick", name_zh="利默里克大学")],
         "method": "摄像头与雷达在BEV空间融合的轻量级地图分割架构",
@@ -20,7 +20,8 @@ def make_facts(**kw: object) -> PaperFacts:
         "result": "53.5 mIoU且推理时间较最强基线提升260%",
     }
     values.update(kw)
-    return PaperFacts.model_validate(values)
+    chinese = {"require_chinese": True}
+    return PaperFacts.model_validate(values, context=chinese if context is None else context)
 
 
 def test_brief_has_the_seed_shape_and_the_full_title() -> None:
@@ -92,12 +93,19 @@ def test_frame_words_and_punctuation_are_stripped() -> None:
     [
         ("method", "", "must not be empty"),
         ("method", "a lossless decoding algorithm", "Chinese"),
-        ("problem", "慢" * 200, "80 Chinese characters"),
+        ("problem", "慢" * 201, "80 Chinese characters"),
     ],
 )
 def test_bad_phrases_are_rejected(field: str, value: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         make_facts(**{field: value})
+
+
+def test_english_phrases_are_fine_unless_chinese_is_required() -> None:
+    english = "FreeDave, a lossless parallel decoding algorithm"
+    assert make_facts(context={}, method=english).method == english
+    with pytest.raises(ValidationError, match="Chinese"):
+        make_facts(method=english)
 
 
 @pytest.mark.parametrize(
