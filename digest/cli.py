@@ -2,6 +2,8 @@
 
 Exit codes: 0 every paper succeeded; 1 the report was written but some papers failed;
 2 nothing could be done (bad options or settings, no input files).
+
+With no API key, `--engine auto` (the default) drafts every brief offline and says so once.
 """
 
 from __future__ import annotations
@@ -38,6 +40,24 @@ class Format(StrEnum):
     json = "json"
 
 
+class EngineOption(StrEnum):
+    llm = "llm"
+    offline = "offline"
+    auto = "auto"
+
+
+class FallbackOption(StrEnum):
+    none = "none"
+    offline = "offline"
+
+
+OFFLINE_NOTICE = (
+    "note: no OPENAI_API_KEY set, so the offline engine drafts every brief from the papers' own "
+    "words (no LLM). For LLM briefs set OPENAI_API_KEY (plus OPENAI_BASE_URL and DIGEST_MODEL "
+    "for a non-OpenAI endpoint); --engine offline silences this note."
+)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"paper-digest {__version__}")
@@ -62,6 +82,14 @@ def run(
         Path | None, typer.Option("-o", "--output", help="Write the report here (default: stdout).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.markdown,
+    engine: Annotated[
+        EngineOption,
+        typer.Option(help="llm, offline (no LLM), or auto: the LLM when OPENAI_API_KEY is set."),
+    ] = EngineOption.auto,
+    fallback: Annotated[
+        FallbackOption,
+        typer.Option(help="offline: a paper whose LLM call fails still gets an offline brief."),
+    ] = FallbackOption.none,
     title: Annotated[
         str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
     ] = None,
@@ -92,12 +120,16 @@ def run(
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         settings = Settings.from_env(
+            engine=engine.value,
+            fallback=fallback.value,
             model=model,
             title=title,
             budget=budget,
             concurrency=concurrency,
             max_output_tokens=max_output_tokens,
         )
+        if settings.engine == "auto" and settings.resolved_engine == "offline":
+            typer.echo(OFFLINE_NOTICE, err=True)
         report = run_pipeline(paths, settings, progress=_progress())
     except DigestError as err:
         if verbose:
@@ -134,7 +166,8 @@ def _progress() -> Callable[[PaperResult], None]:
         nonlocal done
         done += 1
         if result.status == "ok":
-            typer.echo(f"[{done}] ok     {result.source}", err=True)
+            marked = " (offline fallback)" if result.fallback_error else ""
+            typer.echo(f"[{done}] ok     {result.source}{marked}", err=True)
         else:
             typer.echo(f"[{done}] failed {result.source}: {result.error}", err=True)
 

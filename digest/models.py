@@ -227,12 +227,18 @@ class Usage(BaseModel):
         )
 
 
+Engine = Literal["llm", "offline"]
+
+
 class Extraction(BaseModel):
+    """The facts of one paper and where they came from."""
+
+    engine: Engine = "llm"
     facts: PaperFacts
-    model: str
-    prompt_sha256: str
-    usage: Usage
-    input_tokens: int = Field(description="Tokens of the paper excerpt, counted locally.")
+    model: str | None = Field(None, description="The LLM's name; None for the offline engine.")
+    prompt_sha256: str | None = Field(None, description="Prompts + schema hash (LLM only).")
+    usage: Usage = Field(default_factory=Usage)
+    input_tokens: int = Field(0, description="Tokens of the paper excerpt sent, counted locally.")
 
 
 Status = Literal["ok", "failed"]
@@ -244,6 +250,9 @@ class PaperResult(BaseModel):
     source: str
     status: Status
     error: str | None = None
+    fallback_error: str | None = Field(
+        None, description="Why the LLM failed, when the offline engine stood in for it."
+    )
     paper: Paper | None = None
     extraction: Extraction | None = None
     brief: str | None = None
@@ -254,11 +263,15 @@ class PaperResult(BaseModel):
     usage: Usage = Field(
         default_factory=Usage, description="Tokens spent on this paper, failed attempts included."
     )
-    seconds: float = 0.0
+    seconds: float = Field(0.0, exclude=True, description="Wall time (API only: not in JSON).")
 
     @property
     def title(self) -> str:
         return self.paper.title if self.paper else self.source
+
+    @property
+    def engine(self) -> Engine | None:
+        return self.extraction.engine if self.extraction else None
 
 
 class Report(BaseModel):

@@ -1,6 +1,7 @@
 """Pipeline: the only module that knows the order of the stages.
 
-    discover -> ingest.parse_pdf -> select -> Extractor.facts -> compose -> Report
+    discover -> ingest.parse_pdf -> select -> Extractor.facts  -> compose -> Report
+                                    or offline.offline_facts     (no key, or --fallback offline)
 
 Papers run concurrently (at most `settings.concurrency` LLM calls at once). Parsing is pure-Python
 CPU work, so it runs in a pool of worker processes (one per core) and never blocks the calls in
@@ -19,20 +20,24 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import AsyncExitStack
 from datetime import datetime
 from pathlib import Path
 
 import httpx
+from pydantic import ValidationError
 
 from .compose import compose_brief, merge_institutions
 from .errors import ConfigError, DigestError, ExtractionError, InputError
 from .extract import Extractor, build_client
 from .ingest import parse_pdf
-from .models import Paper, PaperResult, Report, Usage
+from .models import Extraction, Paper, PaperResult, Report, Usage
+from .offline import offline_facts
 from .select import get_counter, select
 from .settings import Settings
+from .topics import topic_offline
 
-__all__ = ["discover", "run", "run_async", "sort_key"]
+__all__ = ["discover", "draft_offline", "run", "run_async", "sort_key"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,7 @@ DEFAULT_TITLE_SUFFIX = "技术论文分析报告"
 FALLBACK_TITLE = "论文分析报告"
 NO_ABSTRACT = "未能从PDF中提取到摘要，请核对原文"
 NO_AUTHORS = "未能从PDF中识别出作者，作者数量未知"
+FELL_BACK = "LLM未能生成本条简报，以下简报由离线引擎起草"
 
 Progress = Callable[[PaperResult], None]
 
@@ -85,30 +91,32 @@ async def run_async(
     progress: Progress | None = None,
 ) -> Report:
     """Digest the PDFs found under `paths`. Raises only for problems that stop the whole run
-    (no inputs, no API key, broken prompts); per-paper problems land on the paper's result."""
+    (no inputs, an LLM run without a key, broken prompts); per-paper problems land on the
+    paper's result."""
     files = discover(paths)
     if not files:
         raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in paths)}")
-    client = build_client(settings, http_client=http_client)
     workers = min(settings.parse_workers or os.cpu_count() or 1, len(files))
-    async with client:
-        extractor = Extractor(client, settings)
-        limit = asyncio.Semaphore(settings.concurrency)
-        with _parse_pool(workers) as pool:
-
-            async def one(path: Path) -> PaperResult:
-                result = await _digest_one(path, extractor, settings, limit, pool)
-                if progress is not None:
-                    progress(result)
-                return result
-
-            results = await asyncio.gather(*(one(path) for path in files))
-        results = _merge_duplicates(list(results))
-        results.sort(key=sort_key)
-        if settings.title:
-            title, title_usage = settings.title, Usage()
+    async with AsyncExitStack() as stack:
+        extractor = None
+        if settings.resolved_engine == "llm":
+            client = build_client(settings, http_client=http_client)
+            await stack.enter_async_context(client)
+            extractor = Extractor(client, settings)
         else:
-            title, title_usage = await _infer_title(extractor, results)
+            log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
+        pool = stack.enter_context(_parse_pool(workers))
+        limit = asyncio.Semaphore(settings.concurrency)
+
+        async def one(path: Path) -> PaperResult:
+            result = await _digest_one(path, extractor, settings, limit, pool)
+            if progress is not None:
+                progress(result)
+            return result
+
+        results = _merge_duplicates(list(await asyncio.gather(*(one(p) for p in files))))
+        results.sort(key=sort_key)
+        title, title_usage = await _name_report(settings, extractor, results)
     return Report(
         title=title,
         generated_at=datetime.now().replace(microsecond=0),
@@ -139,35 +147,43 @@ def _quiet_like_parent(levels: dict[str, int]) -> None:
 
 async def _digest_one(
     path: Path,
-    extractor: Extractor,
+    extractor: Extractor | None,
     settings: Settings,
     limit: asyncio.Semaphore,
     pool: Executor,
 ) -> PaperResult:
+    """One file through every stage. `extractor` None means the offline engine."""
     started = time.perf_counter()
     source = str(path)
-    paper: Paper | None = None
     try:
         paper = await asyncio.get_running_loop().run_in_executor(pool, parse_pdf, path)
-        counter = get_counter(settings.model, settings.encoding)
-        excerpt = select(paper, budget=settings.budget, counter=counter)
-        async with limit:
-            extraction = await extractor.facts(paper, excerpt)
-    except (InputError, ExtractionError) as err:
-        log.debug("%s failed", source, exc_info=True)
-        spent = err.usage if isinstance(err, ExtractionError) and err.usage else Usage()
-        return PaperResult(
-            source=source,
-            status="failed",
-            error=_cause(err, source),
-            paper=paper,
-            usage=spent,
-            seconds=round(time.perf_counter() - started, 3),
-        )
+    except InputError as err:
+        return _failed(source, err, started)
     # What the reader of the report must know; the parser's diagnostics stay in paper.warnings.
     warnings = [NO_ABSTRACT] if not paper.abstract else []
     if not paper.authors:
         warnings.append(NO_AUTHORS)
+    spent = Usage()
+    fallback_error = None
+    try:
+        if extractor is None:
+            extraction = draft_offline(paper)
+        else:
+            try:
+                counter = get_counter(settings.model, settings.encoding)
+                excerpt = select(paper, budget=settings.budget, counter=counter)
+                async with limit:
+                    extraction = await extractor.facts(paper, excerpt)
+                spent = extraction.usage
+            except ExtractionError as err:
+                spent = err.usage or Usage()
+                if settings.fallback != "offline":
+                    raise
+                extraction = draft_offline(paper)
+                fallback_error = _cause(err, source)
+                warnings.append(f"{FELL_BACK}: {fallback_error}")
+    except ExtractionError as err:
+        return _failed(source, err, started, paper=paper, usage=spent)
     institutions = merge_institutions(i.name for i in extraction.facts.institutions)
     return PaperResult(
         source=source,
@@ -177,7 +193,39 @@ async def _digest_one(
         brief=compose_brief(paper.title, extraction.facts),
         institutions=institutions or merge_institutions(paper.affiliations),
         warnings=warnings,
-        usage=extraction.usage,
+        fallback_error=fallback_error,
+        usage=spent,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def draft_offline(paper: Paper) -> Extraction:
+    """The offline engine's facts as an Extraction record (no model, no tokens)."""
+    try:
+        facts = offline_facts(paper)
+    except ValidationError as err:
+        raise ExtractionError(
+            f"{paper.source}: the offline engine found no usable facts ({err.error_count()} "
+            "problems); configure an LLM to summarise this paper"
+        ) from err
+    return Extraction(engine="offline", facts=facts)
+
+
+def _failed(
+    source: str,
+    err: DigestError,
+    started: float,
+    *,
+    paper: Paper | None = None,
+    usage: Usage | None = None,
+) -> PaperResult:
+    log.debug("%s failed", source, exc_info=True)
+    return PaperResult(
+        source=source,
+        status="failed",
+        error=_cause(err, source),
+        paper=paper,
+        usage=usage or Usage(),
         seconds=round(time.perf_counter() - started, 3),
     )
 
@@ -204,13 +252,23 @@ def _merge_duplicates(results: list[PaperResult]) -> list[PaperResult]:
     return kept
 
 
-async def _infer_title(extractor: Extractor, results: list[PaperResult]) -> tuple[str, Usage]:
-    titles = [r.title for r in results if r.status == "ok"]
-    if not titles:
+async def _name_report(
+    settings: Settings, extractor: Extractor | None, results: list[PaperResult]
+) -> tuple[str, Usage]:
+    """The report's heading: as given, else the LLM's name for the batch's field, else the
+    offline keyword vote, else a plain heading."""
+    if settings.title:
+        return settings.title, Usage()
+    papers = [r.paper for r in results if r.status == "ok" and r.paper is not None]
+    if not papers:
         return FALLBACK_TITLE, Usage()
-    try:
-        topic, usage = await extractor.topic(titles)
-    except ExtractionError as err:
-        log.warning("could not infer the report title (%s); using %r", err, FALLBACK_TITLE)
-        return FALLBACK_TITLE, err.usage or Usage()
-    return f"{topic}{DEFAULT_TITLE_SUFFIX}", usage
+    usage = Usage()
+    if extractor is not None:
+        try:
+            named, usage = await extractor.topic([p.title for p in papers])
+            return f"{named}{DEFAULT_TITLE_SUFFIX}", usage
+        except ExtractionError as err:
+            log.warning("could not name the report with the LLM (%s); naming it offline", err)
+            usage = err.usage or Usage()
+    voted = topic_offline(papers)
+    return (f"{voted}{DEFAULT_TITLE_SUFFIX}" if voted else FALLBACK_TITLE), usage

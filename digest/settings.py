@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 
@@ -19,9 +20,19 @@ DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_BUDGET = 3000
 
 
+EngineChoice = Literal["llm", "offline", "auto"]
+Fallback = Literal["none", "offline"]
+
+
 class Settings(BaseModel):
     """Everything a run needs to know. Secrets are SecretStr so they never print."""
 
+    engine: EngineChoice = Field(
+        "auto", description="auto: the LLM when a key is configured, else the offline engine."
+    )
+    fallback: Fallback = Field(
+        "none", description="offline: a paper whose LLM call fails gets an offline brief."
+    )
     model: str = DEFAULT_MODEL
     api_key: SecretStr | None = None
     base_url: str | None = None
@@ -66,8 +77,19 @@ class Settings(BaseModel):
             )
             raise ConfigError(f"invalid settings: {problems}") from err
 
+    @property
+    def has_key(self) -> bool:
+        return self.api_key is not None and bool(self.api_key.get_secret_value())
+
+    @property
+    def resolved_engine(self) -> Literal["llm", "offline"]:
+        """The engine a run uses: `auto` becomes the LLM exactly when a key is configured."""
+        if self.engine == "auto":
+            return "llm" if self.has_key else "offline"
+        return self.engine
+
     def require_key(self) -> SecretStr:
-        if self.api_key is None or not self.api_key.get_secret_value():
+        if self.api_key is None or not self.has_key:
             raise ConfigError(
                 "No API key found - set OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI "
                 "endpoint such as DeepSeek, Qwen, vLLM or Ollama)"

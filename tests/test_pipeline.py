@@ -219,7 +219,7 @@ def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     ("args", "env", "message"),
     [
         (["run", "no/such/folder"], {}, "no such file or folder"),
-        (["run", str(PAPERS)], {"OPENAI_API_KEY": ""}, "OPENAI_API_KEY"),
+        (["run", str(PAPERS), "--engine", "llm"], {"OPENAI_API_KEY": ""}, "OPENAI_API_KEY"),
         (["run", str(PAPERS), "--budget", "5"], {}, "budget"),
     ],
 )
