@@ -268,12 +268,15 @@ def _method(sentences: list[Sentence], title: str) -> str:
 # --- problem -------------------------------------------------------------------------------
 
 _LIMIT_CUE = re.compile(
-    r"\b(?:challeng\w*|suffer\w*|limit(?:ed|ation|ations|s)?|struggl\w*|overlook\w*|"
+    r"\b(?:challeng\w*|suffer\w*|limit(?:ed|ation|ations|s)|struggl\w*|overlook\w*|"
     r"bottleneck\w*|lack\w*|hinder\w*|prohibitive\w*|ineffici\w*|sub-?optimal\w*|costly|"
     r"expensive|degrad\w*|fail\w*|difficult\w*|obstacles?|gaps?|unavailable|inaccessible|"
     r"drawbacks?|insufficient\w*|slow|poor\w*|vulnerab\w*|trade-?off|"
     r"constrain\w*|ignor\w*|unclear|barriers?|impractical|infeasible|remains? (?:open|unknown)|"
-    r"unexplored|little work|few (?:solutions|studies|works)|lags? behind|open question)\b",
+    r"unexplored|little work|few (?:solutions|studies|works)|lags? behind|open question|"
+    r"manual(?:ly)?|labou?r(?:-intensive)?|time-consuming|hand-(?:tag|craft|label|engineer)\w*|"
+    r"scales? (?:linearly|poorly|badly)|requires? (?:the user|humans?|experts?)|"
+    r"(?:poorly|not well) understood)\b",
     re.I,
 )
 _CONTRAST = re.compile(r"\b(?:however|but|yet|although|though|while|despite|unfortunately)\b", re.I)
@@ -322,9 +325,12 @@ def _problem_phrase(sentence: str) -> str:
     return trim(_LEAD_ARTICLE.sub("", clause.strip()), PROBLEM_MAX)
 
 
+_MIN_PROBLEM_WORDS = 4  # "eliminates its inefficiencies" says too little to stand alone
+
+
 def _problem(sentences: list[Sentence], title: str) -> str:
-    best: tuple[float, str] | None = None
-    for s in sentences:
+    scored: list[tuple[float, int, str]] = []
+    for order, s in enumerate(sentences):
         cues = {c.casefold() for c in _LIMIT_CUE.findall(s.text)}
         if not cues or len(s.text) < 30:
             continue
@@ -332,11 +338,10 @@ def _problem(sentences: list[Sentence], title: str) -> str:
         own = _SELF.search(s.text) or _PROPOSE.search(s.text) or _CLAIM_ANY.search(s.text)
         score += bool(_PRIOR.search(s.text)) - 4 * bool(own) - bool(_WE.search(s.text))
         score -= 2 * s.source + 0.05 * s.index
-        if best is None or score > best[0]:
-            best = (score, s.text)
-    if best is not None:
-        phrase = _problem_phrase(best[1])
-        if phrase:
+        scored.append((-score, order, s.text))
+    for _score, _order, text in sorted(scored):  # best first; ties in reading order
+        phrase = _problem_phrase(text)
+        if len(phrase.split()) >= _MIN_PROBLEM_WORDS:
             return phrase
     head, _, tail = title.partition(":")
     aim = re.split(r"\s+for\s+", tail or head)[-1]  # "X: Y for Z" -> the task Z
