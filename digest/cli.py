@@ -149,11 +149,16 @@ def run(
     failed = len(report.failed)
     where = f" to {output}" if output else ""
     usage = report.usage
+    spent = (
+        f"{usage.attempts} LLM calls, {usage.prompt_tokens:,} input + "
+        f"{usage.completion_tokens:,} output tokens"
+        if usage.attempts
+        else "no LLM calls"
+    )
     typer.echo(
         f"wrote {len(report.succeeded)} papers{where}"
         + (f"; {failed} failed (listed in the report)" if failed else "")
-        + f"; {usage.attempts} LLM calls, {usage.prompt_tokens:,} input + "
-        f"{usage.completion_tokens:,} output tokens",
+        + f"; {spent}",
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
