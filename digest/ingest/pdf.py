@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from digest.errors import CorruptPDFError, EncryptedPDFError, NotAPDFError
 
@@ -70,10 +69,6 @@ def open_pdf(path: Path) -> tuple[PdfReader, bytes]:
     except Exception as err:
         raise CorruptPDFError(path, f"cannot read the page tree: {err}"[:200]) from err
     return reader, data
-
-
-def page_count(reader: PdfReader) -> int:
-    return len(reader.pages)
 
 
 def read_page(reader: PdfReader, index: int) -> list[Line]:
@@ -142,4 +137,4 @@ def _make_line(chars: list[tuple[str, float, float, float]], page: int) -> Line:
     )
 
 
-__all__ = ["MARK_SEP", "Line", "PyPdfError", "open_pdf", "page_count", "read_page"]
+__all__ = ["MARK_SEP", "Line", "open_pdf", "read_page"]
