@@ -51,12 +51,21 @@ Progress = Callable[[PaperResult], None]
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """PDF files under the given folders (recursively) and the given files, each once, sorted."""
+    """PDF files under the given folders (recursively) and the given files, each once, sorted.
+
+    Inside folders, hidden entries are skipped (macOS `._x.pdf` forks, `.git/`, `.digest/`); a
+    file named explicitly is always taken.
+    """
     found: dict[Path, Path] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() == ".pdf"
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             for candidate in candidates:
                 if candidate.is_file():
                     found.setdefault(candidate.resolve(), candidate)

@@ -247,3 +247,19 @@ def test_secrets_never_reach_reports_or_messages(
     assert API_KEY not in render_json(report) + render_markdown(report)
     assert all("HTTP 401" in (p.error or "") for p in report.papers)
     assert BASE_URL  # the endpoint may be named; the key never is
+
+
+def test_discover_walks_folders_skips_hidden_entries_and_keeps_named_files(tmp_path: Path) -> None:
+    from digest import discover
+
+    (tmp_path / "a" / "deep").mkdir(parents=True)
+    (tmp_path / ".store").mkdir()
+    for name in ("a/x.pdf", "a/deep/Y.PDF", "a/._x.pdf", ".store/z.pdf", "a/notes.txt"):
+        (tmp_path / name).write_bytes(b"%PDF-1.4")
+    hidden = tmp_path / "a" / "._x.pdf"
+    found = discover([tmp_path, hidden])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "a/._x.pdf",
+        "a/deep/Y.PDF",
+        "a/x.pdf",
+    ]
