@@ -21,6 +21,7 @@ from .errors import (
     NoTextError,
     PromptError,
     RefusalError,
+    StoreError,
     TruncatedOutputError,
 )
 from .extract import Extractor, build_client
@@ -36,10 +37,11 @@ from .models import (
     Section,
     Usage,
 )
-from .pipeline import discover, run, run_async
+from .pipeline import discover, regenerate, run, run_async
 from .render import render_json, render_markdown
 from .select import get_counter, select
 from .settings import Settings
+from .store import Store
 
 __version__ = "0.1.0"
 
@@ -66,6 +68,8 @@ __all__ = [
     "Report",
     "Section",
     "Settings",
+    "Store",
+    "StoreError",
     "TruncatedOutputError",
     "Usage",
     "__version__",
@@ -75,6 +79,7 @@ __all__ = [
     "get_counter",
     "merge_institutions",
     "parse_pdf",
+    "regenerate",
     "render_json",
     "render_markdown",
     "run",

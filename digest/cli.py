@@ -1,9 +1,17 @@
 """The `digest` command: parses options, builds Settings, calls the API, prints.
 
+    digest run PATH...        PDFs in, the report out (answers kept in the store)
+    digest report             re-render the last run's report from the store, no LLM call
+    digest brief PAPER        ask again for one paper's brief; --report rewrites only that brief
+    digest status             the last run's papers, with status, engine, tokens and errors
+    digest retry-failed       run the last run's inputs again: only its failures make calls
+
 Exit codes: 0 every paper succeeded; 1 the report was written but some papers failed;
-2 nothing could be done (bad options or settings, no input files).
+2 nothing could be done (bad options or settings, no input files, unusable store).
 
 With no API key, `--engine auto` (the default) drafts every brief offline and says so once.
+The store is `.digest/digest.db` beside the report (`-o`/`--report`), else in the current folder;
+`--store` or DIGEST_STORE point elsewhere.
 """
 
 from __future__ import annotations
@@ -12,21 +20,25 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
-from .errors import DigestError
-from .models import PaperResult
+from .errors import ConfigError, DigestError
+from .models import PaperResult, Report
+from .pipeline import regenerate
 from .pipeline import run as run_pipeline
-from .render import render_json, render_markdown
+from .render import render_json, render_markdown, replace_brief
 from .settings import Settings
+from .store import Store
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+STORE_NAME = Path(".digest") / "digest.db"
 
 app = typer.Typer(
     add_completion=False,
@@ -57,6 +69,27 @@ OFFLINE_NOTICE = (
     "for a non-OpenAI endpoint); --engine offline silences this note."
 )
 
+# Options shared by several commands.
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write the report here (default: stdout).")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Report format.")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="DIGEST_STORE",
+        help="SQLite store (default: .digest/digest.db beside the report, else here).",
+    ),
+]
+EngineOpt = Annotated[
+    EngineOption | None,
+    typer.Option(help="llm, offline (no LLM), or auto: the LLM when OPENAI_API_KEY is set."),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option(help="Model name (default: $DIGEST_MODEL or gpt-4o-mini).")
+]
+VerboseOpt = Annotated[bool, typer.Option("-v", "--verbose", help="Debug logs, tracebacks.")]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -78,24 +111,17 @@ def run(
     paths: Annotated[
         list[Path], typer.Argument(help="PDF files, or folders searched recursively for *.pdf.")
     ],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the report here (default: stdout).")
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.markdown,
-    engine: Annotated[
-        EngineOption,
-        typer.Option(help="llm, offline (no LLM), or auto: the LLM when OPENAI_API_KEY is set."),
-    ] = EngineOption.auto,
+    output: OutputOpt = None,
+    fmt: FormatOpt = Format.markdown,
+    engine: EngineOpt = None,
     fallback: Annotated[
-        FallbackOption,
+        FallbackOption | None,
         typer.Option(help="offline: a paper whose LLM call fails still gets an offline brief."),
-    ] = FallbackOption.none,
+    ] = None,
     title: Annotated[
         str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
     ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model name (default: $DIGEST_MODEL or gpt-4o-mini).")
-    ] = None,
+    model: ModelOpt = None,
     budget: Annotated[
         int | None, typer.Option(help="Max tokens of paper text sent per paper (default 3000).")
     ] = None,
@@ -105,11 +131,130 @@ def run(
     max_output_tokens: Annotated[
         int | None, typer.Option(help="Output token limit per call (default 1200).")
     ] = None,
-    verbose: Annotated[
-        bool, typer.Option("-v", "--verbose", help="Debug logs, tracebacks.")
+    store: StoreOpt = None,
+    refresh: Annotated[
+        bool, typer.Option(help="Ask the LLM again even for papers the store has answers for.")
     ] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Digest PDFs into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
+    _logging(verbose)
+    with _errors(verbose):
+        settings = _settings(
+            {},
+            engine=engine,
+            fallback=fallback,
+            model=model,
+            title=title,
+            budget=budget,
+            concurrency=concurrency,
+            max_output_tokens=max_output_tokens,
+            store=_store_path(store, output),
+            refresh=refresh,
+        )
+        report = run_pipeline(paths, settings, progress=_progress())
+    _finish(report, output, fmt)
+
+
+@app.command()
+def report(
+    output: OutputOpt = None,
+    fmt: FormatOpt = Format.markdown,
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Re-render the last run's report from the store, with no LLM call."""
+    _logging(verbose)
+    with _errors(verbose), Store(_existing_store(store, output)) as opened:
+        last = opened.last_report()
+    _emit(last, output, fmt)
+    raise typer.Exit(EXIT_PARTIAL if last.failed else EXIT_OK)
+
+
+@app.command()
+def brief(
+    paper: Annotated[
+        str, typer.Argument(help="Report number, PDF path, or content hash prefix of the paper.")
+    ],
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Rewrite this Markdown report with only this brief changed."),
+    ] = None,
+    engine: EngineOpt = None,
+    model: ModelOpt = None,
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Ask again for one paper's brief and print it (the rest of the batch is not redone)."""
+    _logging(verbose)
+    with _errors(verbose):
+        path = _existing_store(store, report_file)
+        with Store(path) as opened:
+            recorded = opened.last_settings()
+        settings = _settings(recorded, engine=engine, model=model, store=path)
+        updated, index, previous = regenerate(paper, settings)
+        fresh = updated.papers[index]
+        if report_file is not None:
+            _rewrite_report(report_file, updated, index, previous)
+    typer.echo(fresh.brief)
+    spent = fresh.usage
+    typer.echo(
+        f"regenerated {fresh.source} with the {fresh.engine} engine"
+        + (f"; {spent.attempts} LLM calls, {spent.total_tokens:,} tokens" if spent.attempts else "")
+        + (f"; rewrote {report_file}" if report_file else ""),
+        err=True,
+    )
+
+
+@app.command()
+def status(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
+    """List the last run's papers: number, status, engine, tokens, file, and any error."""
+    _logging(verbose)
+    with _errors(verbose), Store(_existing_store(store, None)) as opened:
+        last = opened.last_report()
+    number = 0
+    for result in last.papers:
+        if result.status == "ok":
+            number += 1
+        label = str(number) if result.status == "ok" else "-"
+        tokens = f"{result.usage.total_tokens:,}" if result.usage.attempts else "-"
+        line = f"{label:>3}  {result.status:<6}  {result.engine or '-':<7}  {tokens:>8}  "
+        line += result.source + (f"  {result.error}" if result.error else "")
+        typer.echo(line)
+    typer.echo(
+        f"{len(last.succeeded)} ok, {len(last.failed)} failed; "
+        f"report {last.title!r} of {last.generated_at:%Y-%m-%d %H:%M:%S}",
+        err=True,
+    )
+    raise typer.Exit(EXIT_PARTIAL if last.failed else EXIT_OK)
+
+
+@app.command("retry-failed")
+def retry_failed(
+    output: OutputOpt = None,
+    fmt: FormatOpt = Format.markdown,
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run the last run's inputs again: stored answers serve, only the failures make calls."""
+    _logging(verbose)
+    with _errors(verbose):
+        path = _existing_store(store, output)
+        with Store(path) as opened:
+            last, recorded = opened.last_report(), opened.last_settings()
+        if not last.failed:
+            typer.echo("nothing to retry: every paper of the last run succeeded", err=True)
+            raise typer.Exit(EXIT_OK)
+        sources = [r.source for r in last.papers if Path(r.source).exists()]
+        settings = _settings(recorded, store=path)
+        fresh = run_pipeline(sources, settings, progress=_progress())
+    _finish(fresh, output, fmt)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -118,36 +263,63 @@ def run(
     if not verbose:  # request logs and pypdf's font-decoding complaints are noise to a user
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+@contextmanager
+def _errors(verbose: bool) -> Iterator[None]:
+    """Our errors become one line and exit 2; -v shows the traceback instead."""
     try:
-        settings = Settings.from_env(
-            engine=engine.value,
-            fallback=fallback.value,
-            model=model,
-            title=title,
-            budget=budget,
-            concurrency=concurrency,
-            max_output_tokens=max_output_tokens,
-        )
-        if settings.engine == "auto" and settings.resolved_engine == "offline":
-            typer.echo(OFFLINE_NOTICE, err=True)
-        report = run_pipeline(paths, settings, progress=_progress())
+        yield
     except DigestError as err:
         if verbose:
             raise
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
 
-    text = render_json(report) if fmt is Format.json else render_markdown(report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            _write_atomic(output, text)
-        except OSError as err:
-            typer.echo(f"error: {output}: cannot write the report ({err.strerror})", err=True)
-            raise typer.Exit(EXIT_ERROR) from None
+
+def _settings(recorded: dict[str, Any], **options: Any) -> Settings:
+    """Settings from the environment, the recorded run, then the options given (in that order)."""
+    values = {k: v for k, v in recorded.items() if v is not None}
+    values.update({k: getattr(v, "value", v) for k, v in options.items() if v is not None})
+    settings = Settings.from_env(**values)
+    if settings.engine == "auto" and settings.resolved_engine == "offline":
+        typer.echo(OFFLINE_NOTICE, err=True)
+    return settings
+
+
+def _store_path(store: Path | None, anchor: Path | None) -> Path:
+    if store is not None:
+        return store
+    return (anchor.parent if anchor is not None else Path.cwd()) / STORE_NAME
+
+
+def _existing_store(store: Path | None, anchor: Path | None) -> Path:
+    path = _store_path(store, anchor)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no store here; run `digest run` first, or pass --store")
+    return path
+
+
+def _rewrite_report(path: Path, updated: Report, index: int, previous: PaperResult) -> None:
+    """Change only this paper's brief in the report file; re-render when that is not possible."""
+    fresh = updated.papers[index]
+    number = sum(1 for r in updated.papers[: index + 1] if r.status == "ok")
+    try:
+        text = path.read_text(encoding="utf-8")
+        if previous.status != "ok":
+            raise ValueError("the paper had failed, so the report's numbering changes")
+        text = replace_brief(text, number, fresh.title, previous.brief or "", fresh.brief or "")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the report ({err.strerror})") from err
+    except ValueError as err:
+        typer.echo(f"note: {path}: {err}; re-rendering it whole from the store", err=True)
+        text = render_markdown(updated)
+    _write(path, text)
+
+
+def _finish(report: Report, output: Path | None, fmt: Format) -> None:
+    _emit(report, output, fmt)
     failed = len(report.failed)
-    where = f" to {output}" if output else ""
     usage = report.usage
     spent = (
         f"{usage.attempts} LLM calls, {usage.prompt_tokens:,} input + "
@@ -155,13 +327,31 @@ def run(
         if usage.attempts
         else "no LLM calls"
     )
+    reused = sum(1 for r in report.papers if r.cached)
     typer.echo(
-        f"wrote {len(report.succeeded)} papers{where}"
+        f"wrote {len(report.succeeded)} papers{f' to {output}' if output else ''}"
         + (f"; {failed} failed (listed in the report)" if failed else "")
-        + f"; {spent}",
+        + f"; {spent}"
+        + (f"; {reused} answers reused from the store" if reused else ""),
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def _emit(report: Report, output: Path | None, fmt: Format) -> None:
+    text = render_json(report) if fmt is Format.json else render_markdown(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write(output, text)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        _write_atomic(path, text)
+    except OSError as err:
+        typer.echo(f"error: {path}: cannot write the report ({err.strerror})", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 def _progress() -> Callable[[PaperResult], None]:
@@ -172,6 +362,7 @@ def _progress() -> Callable[[PaperResult], None]:
         done += 1
         if result.status == "ok":
             marked = " (offline fallback)" if result.fallback_error else ""
+            marked += " (from the store)" if result.cached else ""
             typer.echo(f"[{done}] ok     {result.source}{marked}", err=True)
         else:
             typer.echo(f"[{done}] failed {result.source}: {result.error}", err=True)

@@ -7,6 +7,7 @@ them into one line and an exit code.
     DigestError
     ├── ConfigError               settings that cannot work (no key, bad budget, missing prompt)
     │   └── PromptError           a prompt file is missing or its variables do not match
+    ├── StoreError                the store file is corrupt, locked or unwritable
     ├── InputError                one paper cannot be read; the batch goes on without it
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
@@ -40,6 +41,7 @@ __all__ = [
     "NotAPDFError",
     "PromptError",
     "RefusalError",
+    "StoreError",
     "TruncatedOutputError",
 ]
 
@@ -54,6 +56,10 @@ class ConfigError(DigestError):
 
 class PromptError(ConfigError):
     """A prompt file is missing, or the variables it uses differ from the ones the code passes."""
+
+
+class StoreError(DigestError):
+    """The store cannot be used; the message names the file and what to do."""
 
 
 class InputError(DigestError):

@@ -92,13 +92,14 @@ class Extractor:
             {"role": "user", "content": self.user.render(title=paper.title, excerpt=excerpt.text)},
         ]
         context = {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
-        facts, usage = await self._structured(messages, PaperFacts, context, paper.source)
+        facts, usage, raw = await self._structured(messages, PaperFacts, context, paper.source)
         return Extraction(
             facts=facts,
             model=self.settings.model,
             prompt_sha256=self.prompt_sha256,
             usage=usage,
             input_tokens=excerpt.tokens,
+            raw_response=raw,
         )
 
     async def topic(self, titles: list[str]) -> tuple[str, Usage]:
@@ -108,12 +109,18 @@ class Extractor:
             {"role": "system", "content": self.topic_system.render()},
             {"role": "user", "content": self.topic_user.render(titles=listing)},
         ]
-        answer, usage = await self._structured(messages, ReportTopic, {}, "report title")
+        answer, usage, _raw = await self._structured(messages, ReportTopic, {}, "report title")
         return answer.topic, usage
+
+    @property
+    def topic_prompt_sha256(self) -> str:
+        joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
+        return hashlib.sha256(joined.encode()).hexdigest()
 
     async def _structured(
         self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
-    ) -> tuple[M, Usage]:
+    ) -> tuple[M, Usage, str]:
+        """The validated answer, the usage of every attempt, and the accepted raw answer."""
         usage = Usage()
         last: _Invalid | None = None
         retrying = AsyncRetrying(
@@ -131,14 +138,14 @@ class Extractor:
                             {"role": "user", "content": self.reask.render(errors=last.errors)},
                         ]
                     try:
-                        result, spent = await self._once(sent, schema, context, label)
+                        result, spent, raw = await self._once(sent, schema, context, label)
                     except _Invalid as invalid:
                         usage += invalid.usage
                         last = invalid
                         log.info("%s: answer rejected, re-asking:\n%s", label, invalid.errors)
                         raise
                     usage += spent
-                    return result, usage
+                    return result, usage, raw
         except _Invalid as invalid:
             raise InvalidOutputError(
                 f"{label}: the model's answer failed validation after "
@@ -152,8 +159,8 @@ class Extractor:
 
     async def _once(
         self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
-    ) -> tuple[M, Usage]:
-        """One request. Returns the checked answer and its usage; errors carry the usage too."""
+    ) -> tuple[M, Usage, str]:
+        """One request: the checked answer, its usage and raw text; errors carry the usage."""
         try:
             raw = await self.client.chat.completions.with_raw_response.parse(
                 model=self.settings.model,
@@ -179,8 +186,9 @@ class Extractor:
             completion_tokens=int(counted.get("completion_tokens") or 0),
             attempts=1,
         )
+        answer = _answer_text(body)
         try:
-            return self._check(raw, schema, context, label, _answer_text(body)), spent
+            return self._check(raw, schema, context, label, answer), spent, answer
         except (_Invalid, ExtractionError) as err:
             err.usage = spent
             raise

@@ -239,6 +239,7 @@ class Extraction(BaseModel):
     prompt_sha256: str | None = Field(None, description="Prompts + schema hash (LLM only).")
     usage: Usage = Field(default_factory=Usage)
     input_tokens: int = Field(0, description="Tokens of the paper excerpt sent, counted locally.")
+    raw_response: str | None = Field(None, description="The accepted answer as the LLM sent it.")
 
 
 Status = Literal["ok", "failed"]
@@ -264,6 +265,7 @@ class PaperResult(BaseModel):
         default_factory=Usage, description="Tokens spent on this paper, failed attempts included."
     )
     seconds: float = Field(0.0, exclude=True, description="Wall time (API only: not in JSON).")
+    cached: bool = Field(False, exclude=True, description="Answered from the store (API only).")
 
     @property
     def title(self) -> str:

@@ -14,17 +14,26 @@ resort. Pure and deterministic: the same Paper always gives the same PaperFacts.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from .compose import merge_institutions
 from .models import Institution, Paper, PaperFacts
 
-__all__ = ["institution_zh", "offline_facts", "reduce_affiliation", "split_sentences", "trim"]
+__all__ = [
+    "institution_zh",
+    "offline_facts",
+    "offline_version",
+    "reduce_affiliation",
+    "split_sentences",
+    "trim",
+]
 
 log = logging.getLogger(__name__)
 
@@ -591,6 +600,14 @@ def _institutions(paper: Paper) -> list[Institution]:
 
 
 # --- the engine ----------------------------------------------------------------------------
+
+
+@cache
+def offline_version() -> str:
+    """Hash of this engine's code and table: the offline analogue of a prompt hash."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(resources.files("digest").joinpath("data/institutions_zh.tsv").read_bytes())
+    return digest.hexdigest()
 
 
 def offline_facts(paper: Paper) -> PaperFacts:

@@ -1,18 +1,24 @@
 """Pipeline: the only module that knows the order of the stages.
 
-    discover -> ingest.parse_pdf -> select -> Extractor.facts  -> compose -> Report
-                                    or offline.offline_facts     (no key, or --fallback offline)
+    discover -> identify (content hash) -> ingest.parse_pdf -> select -> Extractor.facts
+             -> compose -> Report                 or offline.offline_facts (no key / fallback)
+
+With a store (Settings.store), every stage first asks it: a paper already parsed is not parsed
+again, an extraction whose request key is done is not requested again, and each new result is
+committed as soon as it exists, so an interrupted run resumes where it stopped.
 
 Papers run concurrently (at most `settings.concurrency` LLM calls at once). Parsing is pure-Python
 CPU work, so it runs in a pool of worker processes (one per core) and never blocks the calls in
-flight. One paper's failure is recorded on its result and
-never stops the batch. Papers are reported in a stable order: by title, case-insensitively,
-ignoring spaces and punctuation (the seed report's order), then by file name.
+flight. One paper's failure is recorded on its result and never stops the batch. Files with the
+same content are one paper, processed once. Papers are reported in a stable order: by title,
+case-insensitively, ignoring spaces and punctuation (the seed report's order), then by file name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -21,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -28,16 +35,25 @@ import httpx
 from pydantic import ValidationError
 
 from .compose import compose_brief, merge_institutions
-from .errors import ConfigError, DigestError, ExtractionError, InputError
+from .errors import ConfigError, DigestError, ExtractionError, InputError, NotAPDFError
 from .extract import Extractor, build_client
-from .ingest import parse_pdf
+from .ingest import parse_pdf, parser_version
 from .models import Extraction, Paper, PaperResult, Report, Usage
-from .offline import offline_facts
+from .offline import offline_facts, offline_version
 from .select import get_counter, select
 from .settings import Settings
+from .store import Store, request_key
 from .topics import topic_offline
 
-__all__ = ["discover", "draft_offline", "run", "run_async", "sort_key"]
+__all__ = [
+    "discover",
+    "draft_offline",
+    "find_paper",
+    "regenerate",
+    "run",
+    "run_async",
+    "sort_key",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +62,7 @@ FALLBACK_TITLE = "论文分析报告"
 NO_ABSTRACT = "未能从PDF中提取到摘要，请核对原文"
 NO_AUTHORS = "未能从PDF中识别出作者，作者数量未知"
 FELL_BACK = "LLM未能生成本条简报，以下简报由离线引擎起草"
+DUPLICATE = "同一论文的另一份文件"
 
 Progress = Callable[[PaperResult], None]
 
@@ -92,6 +109,17 @@ def run(
     return asyncio.run(run_async(paths, settings, http_client=http_client, progress=progress))
 
 
+@dataclass
+class _Run:
+    """What every paper of one run shares."""
+
+    settings: Settings
+    extractor: Extractor | None  # None: the offline engine
+    store: Store | None
+    limit: asyncio.Semaphore
+    pool: Executor
+
+
 async def run_async(
     paths: Sequence[Path | str],
     settings: Settings,
@@ -100,38 +128,134 @@ async def run_async(
     progress: Progress | None = None,
 ) -> Report:
     """Digest the PDFs found under `paths`. Raises only for problems that stop the whole run
-    (no inputs, an LLM run without a key, broken prompts); per-paper problems land on the
-    paper's result."""
+    (no inputs, an LLM run without a key, broken prompts, an unusable store); per-paper problems
+    land on the paper's result."""
     files = discover(paths)
     if not files:
         raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in paths)}")
-    workers = min(settings.parse_workers or os.cpu_count() or 1, len(files))
     async with AsyncExitStack() as stack:
-        extractor = None
-        if settings.resolved_engine == "llm":
-            client = build_client(settings, http_client=http_client)
-            await stack.enter_async_context(client)
-            extractor = Extractor(client, settings)
-        else:
-            log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
-        pool = stack.enter_context(_parse_pool(workers))
-        limit = asyncio.Semaphore(settings.concurrency)
+        ctx = await _open(stack, settings, http_client, workers=len(files))
+        run_id = ctx.store.start_run() if ctx.store else None
+        groups, unreadable = _identify(files)
 
-        async def one(path: Path) -> PaperResult:
-            result = await _digest_one(path, extractor, settings, limit, pool)
+        async def one(sha256: str, group: list[Path]) -> PaperResult:
+            result = await _digest_one(group[0], sha256, ctx)
+            result.warnings += [f"{DUPLICATE}: {other}" for other in group[1:]]
             if progress is not None:
                 progress(result)
             return result
 
-        results = _merge_duplicates(list(await asyncio.gather(*(one(p) for p in files))))
-        results.sort(key=sort_key)
-        title, title_usage = await _name_report(settings, extractor, results)
-    return Report(
-        title=title,
-        generated_at=datetime.now().replace(microsecond=0),
-        papers=results,
-        title_usage=title_usage,
-    )
+        results = list(await asyncio.gather(*(one(h, g) for h, g in groups.items())))
+        for failed in unreadable:
+            if progress is not None:
+                progress(failed)
+        results = sorted(results + unreadable, key=sort_key)
+        title, title_usage = await _name_report(ctx, results)
+        report = Report(
+            title=title,
+            generated_at=datetime.now().replace(microsecond=0),
+            papers=results,
+            title_usage=title_usage,
+        )
+        if ctx.store and run_id is not None:
+            ctx.store.finish_run(run_id, report, settings.recorded())
+    return report
+
+
+def regenerate(
+    which: str, settings: Settings, *, http_client: httpx.AsyncClient | None = None
+) -> tuple[Report, int, PaperResult]:
+    """Ask again for one paper of the last run (by report number, path or hash prefix).
+
+    Returns the updated report, the paper's index in it, and its previous result. The store's
+    record of the run is updated, so `digest report` shows the new brief.
+    """
+    return asyncio.run(_regenerate(which, settings, http_client))
+
+
+async def _regenerate(
+    which: str, settings: Settings, http_client: httpx.AsyncClient | None
+) -> tuple[Report, int, PaperResult]:
+    if settings.store is None:
+        raise ConfigError("regenerating a brief needs the store of the run that made it")
+    async with AsyncExitStack() as stack:
+        ctx = await _open(stack, settings, http_client, workers=1)
+        assert ctx.store is not None
+        report = ctx.store.last_report()
+        index = find_paper(report, which)
+        previous = report.papers[index]
+        paper = previous.paper
+        if paper is None:
+            raise ConfigError(f"{previous.source}: this file could not be parsed; nothing to redo")
+        started = time.perf_counter()
+        if ctx.extractor is None:
+            extraction, _ = _offline_cached(paper, ctx)
+        else:
+            extraction, _ = await _llm_cached(paper, ctx, refresh=True)
+        duplicates = [w for w in previous.warnings if w.startswith(DUPLICATE)]
+        spent = extraction.usage if ctx.extractor else Usage()
+        fresh = _succeeded(paper, extraction, _reader_warnings(paper) + duplicates, spent, started)
+        report.papers[index] = fresh
+        ctx.store.replace_in_last_run(report)
+    return report, index, previous
+
+
+def find_paper(report: Report, which: str) -> int:
+    """Index in report.papers of a paper named by its report number, file path or hash prefix."""
+    ok = [i for i, r in enumerate(report.papers) if r.status == "ok"]
+    if which.isdigit():
+        number = int(which)
+        if 1 <= number <= len(ok):
+            return ok[number - 1]
+        raise ConfigError(f"no paper number {number}: the last report has {len(ok)} papers")
+    path = Path(which)
+    if path.is_file():
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        matches = [i for i, r in enumerate(report.papers) if r.paper and r.paper.sha256 == sha256]
+    else:
+        matches = [i for i, r in enumerate(report.papers) if r.source == which]
+        if not matches and re.fullmatch(r"[0-9a-f]{4,64}", which):
+            matches = [
+                i
+                for i, r in enumerate(report.papers)
+                if r.paper and r.paper.sha256.startswith(which)
+            ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ConfigError(f"{which}: not a paper of the last report (number, path or hash prefix)")
+    raise ConfigError(f"{which}: matches {len(matches)} papers; give a longer hash prefix")
+
+
+async def _open(
+    stack: AsyncExitStack, settings: Settings, http_client: httpx.AsyncClient | None, workers: int
+) -> _Run:
+    extractor = None
+    if settings.resolved_engine == "llm":
+        client = build_client(settings, http_client=http_client)
+        await stack.enter_async_context(client)
+        extractor = Extractor(client, settings)
+    else:
+        log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
+    store = stack.enter_context(Store(settings.store)) if settings.store else None
+    workers = min(settings.parse_workers or os.cpu_count() or 1, workers)
+    pool = stack.enter_context(_parse_pool(workers))
+    return _Run(settings, extractor, store, asyncio.Semaphore(settings.concurrency), pool)
+
+
+def _identify(files: list[Path]) -> tuple[dict[str, list[Path]], list[PaperResult]]:
+    """Group files by content hash (one paper per content); unreadable files fail here."""
+    groups: dict[str, list[Path]] = {}
+    unreadable = []
+    for path in files:
+        try:
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as err:
+            error = NotAPDFError(path, f"cannot read file: {err.strerror or err}")
+            unreadable.append(_failed(str(path), error, time.perf_counter()))
+            continue
+        groups.setdefault(sha256, []).append(path)
+    return groups, unreadable
 
 
 def _parse_pool(workers: int) -> Executor:
@@ -154,48 +278,55 @@ def _quiet_like_parent(levels: dict[str, int]) -> None:
         logging.getLogger(name).setLevel(level)
 
 
-async def _digest_one(
-    path: Path,
-    extractor: Extractor | None,
-    settings: Settings,
-    limit: asyncio.Semaphore,
-    pool: Executor,
-) -> PaperResult:
-    """One file through every stage. `extractor` None means the offline engine."""
+async def _digest_one(path: Path, sha256: str, ctx: _Run) -> PaperResult:
+    """One paper through every stage, each answered by the store when it can be."""
     started = time.perf_counter()
     source = str(path)
     try:
-        paper = await asyncio.get_running_loop().run_in_executor(pool, parse_pdf, path)
+        paper = await _parsed(path, sha256, ctx)
     except InputError as err:
         return _failed(source, err, started)
-    # What the reader of the report must know; the parser's diagnostics stay in paper.warnings.
-    warnings = [NO_ABSTRACT] if not paper.abstract else []
-    if not paper.authors:
-        warnings.append(NO_AUTHORS)
-    spent = Usage()
-    fallback_error = None
+    warnings = _reader_warnings(paper)
+    spent, cached, fallback_error = Usage(), False, None
     try:
-        if extractor is None:
-            extraction = draft_offline(paper)
+        if ctx.extractor is None:
+            extraction, cached = _offline_cached(paper, ctx)
         else:
             try:
-                counter = get_counter(settings.model, settings.encoding)
-                excerpt = select(paper, budget=settings.budget, counter=counter)
-                async with limit:
-                    extraction = await extractor.facts(paper, excerpt)
-                spent = extraction.usage
+                extraction, cached = await _llm_cached(paper, ctx, refresh=ctx.settings.refresh)
+                spent = Usage() if cached else extraction.usage
             except ExtractionError as err:
                 spent = err.usage or Usage()
-                if settings.fallback != "offline":
+                if ctx.settings.fallback != "offline":
                     raise
-                extraction = draft_offline(paper)
+                extraction, _ = _offline_cached(paper, ctx)
                 fallback_error = _cause(err, source)
                 warnings.append(f"{FELL_BACK}: {fallback_error}")
     except ExtractionError as err:
         return _failed(source, err, started, paper=paper, usage=spent)
+    return _succeeded(paper, extraction, warnings, spent, started, cached, fallback_error)
+
+
+def _reader_warnings(paper: Paper) -> list[str]:
+    """What the reader of the report must know; the parser's diagnostics stay in paper.warnings."""
+    warnings = [NO_ABSTRACT] if not paper.abstract else []
+    if not paper.authors:
+        warnings.append(NO_AUTHORS)
+    return warnings
+
+
+def _succeeded(
+    paper: Paper,
+    extraction: Extraction,
+    warnings: list[str],
+    spent: Usage,
+    started: float,
+    cached: bool = False,
+    fallback_error: str | None = None,
+) -> PaperResult:
     institutions = merge_institutions(i.name for i in extraction.facts.institutions)
     return PaperResult(
-        source=source,
+        source=paper.source,
         status="ok",
         paper=paper,
         extraction=extraction,
@@ -204,6 +335,97 @@ async def _digest_one(
         warnings=warnings,
         fallback_error=fallback_error,
         usage=spent,
+        seconds=round(time.perf_counter() - started, 3),
+        cached=cached,
+    )
+
+
+async def _parsed(path: Path, sha256: str, ctx: _Run) -> Paper:
+    """The parsed paper: from the store when this content was parsed by this parser before."""
+    if ctx.store is not None:
+        stored = ctx.store.paper(sha256, parser_version())
+        if stored is not None:
+            return stored.model_copy(update={"source": str(path)})  # renamed files keep it
+    paper = await asyncio.get_running_loop().run_in_executor(ctx.pool, parse_pdf, path)
+    if ctx.store is not None:
+        ctx.store.save_paper(paper, parser_version())
+    return paper
+
+
+async def _llm_cached(paper: Paper, ctx: _Run, *, refresh: bool) -> tuple[Extraction, bool]:
+    """The LLM's facts: the stored answer for this request key, or a new call, stored at once."""
+    assert ctx.extractor is not None
+    settings = ctx.settings
+    key = request_key(
+        sha256=paper.sha256,
+        parser=parser_version(),
+        engine="llm",
+        model=settings.model,
+        prompt_sha256=ctx.extractor.prompt_sha256,
+        budget=settings.budget,
+    )
+    if ctx.store is not None and not refresh:
+        stored = ctx.store.extraction(key)
+        if stored is not None:
+            return stored, True
+    started = time.perf_counter()
+    counter = get_counter(settings.model, settings.encoding)
+    excerpt = select(paper, budget=settings.budget, counter=counter)
+    try:
+        async with ctx.limit:
+            extraction = await ctx.extractor.facts(paper, excerpt)
+    except ExtractionError as err:
+        _save(ctx, key, paper, None, "llm", err.usage or Usage(), str(err), started)
+        raise
+    _save(ctx, key, paper, extraction, "llm", extraction.usage, None, started)
+    return extraction, False
+
+
+def _offline_cached(paper: Paper, ctx: _Run) -> tuple[Extraction, bool]:
+    key = request_key(
+        sha256=paper.sha256,
+        parser=parser_version(),
+        engine="offline",
+        model=None,
+        prompt_sha256=offline_version(),
+        budget=None,
+    )
+    if ctx.store is not None:
+        stored = ctx.store.extraction(key)
+        if stored is not None:
+            return stored, True
+    started = time.perf_counter()
+    try:
+        extraction = draft_offline(paper)
+    except ExtractionError as err:
+        _save(ctx, key, paper, None, "offline", Usage(), str(err), started)
+        raise
+    _save(ctx, key, paper, extraction, "offline", Usage(), None, started)
+    return extraction, False
+
+
+def _save(
+    ctx: _Run,
+    key: str,
+    paper: Paper,
+    extraction: Extraction | None,
+    engine: str,
+    usage: Usage,
+    error: str | None,
+    started: float,
+) -> None:
+    if ctx.store is None:
+        return
+    ctx.store.save_extraction(
+        key,
+        sha256=paper.sha256,
+        budget=ctx.settings.budget if engine == "llm" else None,
+        extraction=extraction,
+        engine=engine,
+        model=extraction.model if extraction else (ctx.settings.model if engine == "llm" else None),
+        prompt_sha256=extraction.prompt_sha256 if extraction else None,
+        usage=usage,
+        error=error,
         seconds=round(time.perf_counter() - started, 3),
     )
 
@@ -217,7 +439,7 @@ def draft_offline(paper: Paper) -> Extraction:
             f"{paper.source}: the offline engine found no usable facts ({err.error_count()} "
             "problems); configure an LLM to summarise this paper"
         ) from err
-    return Extraction(engine="offline", facts=facts)
+    return Extraction(engine="offline", facts=facts, prompt_sha256=offline_version())
 
 
 def _failed(
@@ -246,36 +468,28 @@ def _cause(err: DigestError, source: str) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def _merge_duplicates(results: list[PaperResult]) -> list[PaperResult]:
-    """The same content under two names is one paper: keep the first, note the others."""
-    by_hash: dict[str, PaperResult] = {}
-    kept = []
-    for result in sorted(results, key=lambda r: r.source):
-        digest = result.paper.sha256 if result.paper else None
-        if digest and digest in by_hash:
-            by_hash[digest].warnings.append(f"同一论文的另一份文件: {result.source}")
-            continue
-        if digest:
-            by_hash[digest] = result
-        kept.append(result)
-    return kept
-
-
-async def _name_report(
-    settings: Settings, extractor: Extractor | None, results: list[PaperResult]
-) -> tuple[str, Usage]:
-    """The report's heading: as given, else the LLM's name for the batch's field, else the
-    offline keyword vote, else a plain heading."""
-    if settings.title:
-        return settings.title, Usage()
+async def _name_report(ctx: _Run, results: list[PaperResult]) -> tuple[str, Usage]:
+    """The report's heading: as given, else the LLM's name for the batch's field (stored like
+    any answer), else the offline keyword vote, else a plain heading."""
+    if ctx.settings.title:
+        return ctx.settings.title, Usage()
     papers = [r.paper for r in results if r.status == "ok" and r.paper is not None]
     if not papers:
         return FALLBACK_TITLE, Usage()
     usage = Usage()
-    if extractor is not None:
+    if ctx.extractor is not None:
+        titles = sorted(p.title for p in papers)
+        parts = [titles, ctx.extractor.topic_prompt_sha256, ctx.settings.model]
+        key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        stored = ctx.store.title(key) if ctx.store and not ctx.settings.refresh else None
+        if stored is not None:
+            return stored[0], Usage()
         try:
-            named, usage = await extractor.topic([p.title for p in papers])
-            return f"{named}{DEFAULT_TITLE_SUFFIX}", usage
+            named, usage = await ctx.extractor.topic(titles)
+            heading = f"{named}{DEFAULT_TITLE_SUFFIX}"
+            if ctx.store is not None:
+                ctx.store.save_title(key, heading, usage)
+            return heading, usage
         except ExtractionError as err:
             log.warning("could not name the report with the LLM (%s); naming it offline", err)
             usage = err.usage or Usage()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -57,11 +56,9 @@ def prompts_dir() -> Path:
 
 
 def load_prompt(name: str, directory: Path | None = None) -> Prompt:
-    return _load(name, directory or prompts_dir())
-
-
-@cache
-def _load(name: str, directory: Path) -> Prompt:
+    """Read and check one prompt. Not cached: an edited file takes effect (and changes the hash
+    that keys stored answers) on the next run, also in a long-lived process."""
+    directory = directory or prompts_dir()
     if name not in PROMPT_VARIABLES:
         raise PromptError(f"unknown prompt {name!r}; known: {sorted(PROMPT_VARIABLES)}")
     path = directory / f"{name}.md"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from .models import PaperResult, Report
 
-__all__ = ["render_json", "render_markdown"]
+__all__ = ["render_json", "render_markdown", "replace_brief"]
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -73,6 +73,21 @@ def _details(result: PaperResult) -> list[str]:
     for warning in result.warnings:
         lines.append(f"> 注意: {warning}")
     return lines
+
+
+def replace_brief(markdown: str, number: int, title: str, old: str, new: str) -> str:
+    """The report with brief `number` changed from `old` to `new` and nothing else touched.
+
+    Raises ValueError when the report no longer holds that brief as it was rendered.
+    """
+    briefs_at = markdown.find("\n## 论文技术简报\n")
+    details_at = markdown.find("\n## 论文详细信息\n")
+    block = f"\n### {number}. {title}\n\n{old}\n"
+    at = markdown.find(block, briefs_at)
+    if briefs_at < 0 or at < 0 or (details_at >= 0 and at > details_at):
+        raise ValueError(f"brief {number} ({title}) is not in the report as it was rendered")
+    fresh = f"\n### {number}. {title}\n\n{new}\n"
+    return markdown[:at] + fresh + markdown[at + len(block) :]
 
 
 def render_json(report: Report) -> str:

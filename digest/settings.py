@@ -20,6 +20,9 @@ DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_BUDGET = 3000
 
 
+# The settings that shape request keys and the report, recorded with each run (see recorded()).
+RECORDED = ("engine", "fallback", "model", "budget", "encoding", "max_output_tokens", "title")
+
 EngineChoice = Literal["llm", "offline", "auto"]
 Fallback = Literal["none", "offline"]
 
@@ -48,6 +51,8 @@ class Settings(BaseModel):
     )
     title: str | None = Field(None, description="Report heading; None: inferred from topics.")
     prompts_dir: Path | None = Field(None, description="Override the bundled prompts/.")
+    store: Path | None = Field(None, description="SQLite store file; None: nothing is kept.")
+    refresh: bool = Field(False, description="Ask the LLM again even when the store has answers.")
 
     @field_validator("budget")
     @classmethod
@@ -76,6 +81,10 @@ class Settings(BaseModel):
                 for e in err.errors(include_url=False)
             )
             raise ConfigError(f"invalid settings: {problems}") from err
+
+    def recorded(self) -> dict[str, object]:
+        """What a run records in its store so later commands ask alike: no key, no endpoint."""
+        return {name: getattr(self, name) for name in RECORDED}
 
     @property
     def has_key(self) -> bool:

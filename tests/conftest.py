@@ -31,9 +31,10 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(var, str(home))
     for var in (
         "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy",
-        "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "DIGEST_MODEL", "DIGEST_STORE",
+        "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "DIGEST_MODEL",
     ):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DIGEST_STORE", str(tmp_path / "store" / "digest.db"))
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
     if TIKTOKEN_DIR.is_dir():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import cache
 from pathlib import Path
 
 from digest.errors import CorruptPDFError, NoTextError
@@ -27,7 +28,7 @@ from digest.ingest.pdf import Line, open_pdf, read_page
 from digest.ingest.sections import is_references, split_sections
 from digest.models import Paper
 
-__all__ = ["MAX_PAGES", "parse_pdf"]
+__all__ = ["MAX_PAGES", "parse_pdf", "parser_version"]
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,15 @@ def parse_pdf(path: Path | str) -> Paper:
         pages_read=read,
         warnings=head.warnings + warnings,
     )
+
+
+@cache
+def parser_version() -> str:
+    """Hash of this package's code: a changed parser re-parses what it had stored."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _letters(pages: list[list[Line]]) -> int:

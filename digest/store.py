@@ -1,0 +1,345 @@
+"""Store: what survives a run, in SQLite (standard library, WAL mode).
+
+A paper is its content: the sha256 of the file's bytes, whatever its path. Per paper the store
+keeps the parsed record (keyed by content and parser version, so an unchanged PDF is never parsed
+twice) and every extraction, keyed by its request key::
+
+    sha256(content hash, parser version, engine, model, prompt hash, schema version, budget)
+
+so a rerun of an unchanged folder finds every answer and calls nothing, and editing a prompt file
+changes the key of exactly the papers that prompt shapes. Each extraction is committed the moment
+it is done: a run killed at any point loses at most the calls in flight. Runs are recorded with
+their papers in report order, so `digest report`, `digest brief` and `digest status` work from
+the store alone. The API key is never written here.
+
+Schema changes are named migrations, applied in order and recorded in `migrations`; never edit
+one that has shipped, append a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .models import Extraction, Paper, PaperResult, Report, Usage
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "request_key"]
+
+SCHEMA_VERSION = 1  # of PaperFacts: bump when the response schema changes meaning
+LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before calling the store locked
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE papers (
+            sha256      TEXT NOT NULL,
+            parser      TEXT NOT NULL,
+            paper_json  TEXT NOT NULL,
+            parsed_at   TEXT NOT NULL,
+            PRIMARY KEY (sha256, parser)
+        );
+        CREATE TABLE sources (
+            path        TEXT PRIMARY KEY,
+            sha256      TEXT NOT NULL,
+            seen_at     TEXT NOT NULL
+        );
+        CREATE TABLE extractions (
+            key             TEXT PRIMARY KEY,
+            sha256          TEXT NOT NULL,
+            engine          TEXT NOT NULL,
+            model           TEXT,
+            prompt_sha256   TEXT,
+            schema_version  INTEGER NOT NULL,
+            budget          INTEGER,
+            status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+            raw_response    TEXT,
+            facts_json      TEXT,
+            extraction_json TEXT,
+            prompt_tokens   INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            cost_usd        REAL,
+            error           TEXT,
+            seconds         REAL,
+            updated_at      TEXT NOT NULL
+        );
+        CREATE INDEX extractions_by_paper ON extractions (sha256, updated_at);
+        CREATE TABLE titles (
+            key         TEXT PRIMARY KEY,
+            title       TEXT NOT NULL,
+            usage_json  TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at    TEXT NOT NULL,
+            finished_at   TEXT,
+            title         TEXT,
+            generated_at  TEXT,
+            title_usage   TEXT,
+            settings_json TEXT
+        );
+        CREATE TABLE run_papers (
+            run_id       INTEGER NOT NULL REFERENCES runs (id),
+            position     INTEGER NOT NULL,
+            result_json  TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+        );
+        """,
+    ),
+]
+
+
+def request_key(
+    *,
+    sha256: str,
+    parser: str,
+    engine: str,
+    model: str | None,
+    prompt_sha256: str | None,
+    budget: int | None,
+) -> str:
+    """The identity of one extraction: same key, same question, so the stored answer serves."""
+    parts = [sha256, parser, engine, model, prompt_sha256, SCHEMA_VERSION, budget]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Store:
+    """One SQLite file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise _explain(path, err) from err
+        except OSError as err:
+            raise StoreError(f"{path}: cannot open the store ({err.strerror})") from err
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            raise _explain(self.path, err) from err
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            cursor = self.db.execute(sql, args)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+        except sqlite3.DatabaseError as err:
+            raise _explain(self.path, err) from err
+
+    def _migrate(self) -> None:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        done = {row[0] for row in self.db.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self._write() as db:
+                for statement in filter(str.strip, sql.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+
+    # --- papers --------------------------------------------------------------------------------
+
+    def paper(self, sha256: str, parser: str) -> Paper | None:
+        rows = self._read(
+            "SELECT paper_json FROM papers WHERE sha256 = ? AND parser = ?", (sha256, parser)
+        )
+        return Paper.model_validate_json(rows[0]["paper_json"]) if rows else None
+
+    def save_paper(self, paper: Paper, parser: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO papers VALUES (?, ?, ?, ?)",
+                (paper.sha256, parser, paper.model_dump_json(), _now()),
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
+                (paper.source, paper.sha256, _now()),
+            )
+
+    # --- extractions ---------------------------------------------------------------------------
+
+    def extraction(self, key: str) -> Extraction | None:
+        """The stored answer for a request key, if it succeeded."""
+        rows = self._read(
+            "SELECT extraction_json FROM extractions WHERE key = ? AND status = 'ok'", (key,)
+        )
+        return Extraction.model_validate_json(rows[0]["extraction_json"]) if rows else None
+
+    def save_extraction(
+        self,
+        key: str,
+        *,
+        sha256: str,
+        budget: int | None,
+        extraction: Extraction | None,
+        engine: str,
+        model: str | None,
+        prompt_sha256: str | None,
+        usage: Usage,
+        error: str | None,
+        seconds: float,
+    ) -> None:
+        """Record one outcome for a key; a success replaces an earlier failure."""
+        facts = extraction.facts.model_dump_json() if extraction else None
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO extractions (key, sha256, engine, model, prompt_sha256,"
+                " schema_version, budget, status, raw_response, facts_json, extraction_json,"
+                " prompt_tokens, completion_tokens, attempts, error, seconds, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    sha256,
+                    engine,
+                    model,
+                    prompt_sha256,
+                    SCHEMA_VERSION,
+                    budget,
+                    "ok" if extraction else "failed",
+                    extraction.raw_response if extraction else None,
+                    facts,
+                    extraction.model_dump_json() if extraction else None,
+                    usage.prompt_tokens,
+                    usage.completion_tokens,
+                    usage.attempts,
+                    error,
+                    seconds,
+                    _now(),
+                ),
+            )
+
+    # --- report titles -------------------------------------------------------------------------
+
+    def title(self, key: str) -> tuple[str, Usage] | None:
+        rows = self._read("SELECT title, usage_json FROM titles WHERE key = ?", (key,))
+        if not rows:
+            return None
+        return rows[0]["title"], Usage.model_validate_json(rows[0]["usage_json"])
+
+    def save_title(self, key: str, title: str, usage: Usage) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO titles VALUES (?, ?, ?, ?)",
+                (key, title, usage.model_dump_json(), _now()),
+            )
+
+    # --- runs ----------------------------------------------------------------------------------
+
+    def start_run(self) -> int:
+        with self._write() as db:
+            cursor = db.execute("INSERT INTO runs (started_at) VALUES (?)", (_now(),))
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, report: Report, settings: dict[str, Any]) -> None:
+        """Record a finished run: its report (heading, time, papers in order) and the settings
+        that shape request keys (never the key or endpoint), so later commands ask alike."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, title = ?, generated_at = ?, title_usage = ?,"
+                " settings_json = ? WHERE id = ?",
+                (
+                    _now(),
+                    report.title,
+                    report.generated_at.isoformat(),
+                    report.title_usage.model_dump_json(),
+                    json.dumps(settings),
+                    run_id,
+                ),
+            )
+            db.execute("DELETE FROM run_papers WHERE run_id = ?", (run_id,))
+            db.executemany(
+                "INSERT INTO run_papers VALUES (?, ?, ?)",
+                [(run_id, i, r.model_dump_json()) for i, r in enumerate(report.papers)],
+            )
+
+    def last_report(self) -> Report:
+        """The report of the latest finished run, as it was rendered."""
+        runs = self._read(
+            "SELECT id, title, generated_at, title_usage FROM runs"
+            " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        if not runs:
+            raise StoreError(f"{self.path}: no finished run yet; run `digest run` first")
+        run = runs[0]
+        rows = self._read(
+            "SELECT result_json FROM run_papers WHERE run_id = ? ORDER BY position", (run["id"],)
+        )
+        return Report(
+            title=run["title"],
+            generated_at=datetime.fromisoformat(run["generated_at"]),
+            papers=[PaperResult.model_validate_json(r["result_json"]) for r in rows],
+            title_usage=Usage.model_validate_json(run["title_usage"]),
+        )
+
+    def last_settings(self) -> dict[str, Any]:
+        """The recorded settings of the latest finished run ({} when there is none)."""
+        rows = self._read(
+            "SELECT settings_json FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        return json.loads(rows[0]["settings_json"] or "{}") if rows else {}
+
+    def replace_in_last_run(self, report: Report) -> None:
+        """Write back the latest run's papers (after one brief was regenerated)."""
+        runs = self._read(
+            "SELECT id FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        with self._write() as db:
+            for i, result in enumerate(report.papers):
+                db.execute(
+                    "UPDATE run_papers SET result_json = ? WHERE run_id = ? AND position = ?",
+                    (result.model_dump_json(), runs[0]["id"], i),
+                )
+
+
+def _explain(path: Path, err: sqlite3.DatabaseError) -> StoreError:
+    text = str(err)
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"{path}: the store is locked by another digest process; wait for it to finish, "
+            "or pass --store to use another file"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(
+            f"{path}: the store is corrupt ({text}); move it aside to start afresh, "
+            "or pass --store to use another file"
+        )
+    return StoreError(f"{path}: store error: {text}")

@@ -1,0 +1,350 @@
+"""The store: reruns, prompt edits, renames, duplicates, resume, one brief redone, bad stores."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from conftest import API_KEY, FIXTURES, REPO, sent_json
+from test_pipeline import answer
+from typer.testing import CliRunner
+
+from digest import Settings, StoreError, run
+from digest.cli import app
+from digest.store import Store
+
+sys.path.insert(0, str(REPO / "scripts"))
+from fake_openai import FakeOpenAI
+
+PAPERS = FIXTURES / "papers"
+runner = CliRunner()
+
+
+class Calls:
+    """Counts the mocked endpoint's requests per response schema."""
+
+    def __init__(self, router: respx.MockRouter) -> None:
+        self.papers = 0
+        self.titles = 0
+        router.post("/chat/completions").mock(side_effect=self._answer)
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        if sent_json(request)["response_format"]["json_schema"]["name"] == "ReportTopic":
+            self.titles += 1
+        else:
+            self.papers += 1
+        return answer(request)
+
+
+@pytest.fixture
+def calls(llm: respx.MockRouter) -> Calls:
+    return Calls(llm)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the fixture papers that tests may add to, rename and remove."""
+    target = tmp_path / "papers"
+    shutil.copytree(PAPERS, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(store=tmp_path / "s" / "digest.db")
+
+
+def n_papers() -> int:
+    return len(list(PAPERS.glob("*.pdf")))
+
+
+def test_an_unchanged_rerun_calls_nothing(calls: Calls, folder: Path, settings: Settings) -> None:
+    first = run([folder], settings)
+    assert (calls.papers, calls.titles) == (n_papers(), 1)
+    second = run([folder], settings)
+    assert (calls.papers, calls.titles) == (n_papers(), 1)  # nothing new
+    assert [r.brief for r in second.papers] == [r.brief for r in first.papers]
+    assert second.title == first.title
+    assert all(r.cached for r in second.papers) and second.usage.attempts == 0
+
+
+def test_adding_one_pdf_asks_about_that_paper_only(
+    calls: Calls, folder: Path, settings: Settings
+) -> None:
+    run([folder], settings)
+    source = REPO.parent / "shared" / "corpus" / "words-with-vectors-acl2014.pdf"
+    if not source.exists():
+        pytest.skip("shared corpus absent")
+    shutil.copy(source, folder / "new.pdf")
+    report = run([folder], settings)
+    assert calls.papers == n_papers() + 1
+    assert calls.titles == 2  # the batch changed, so the report is named again
+    assert [r.cached for r in report.papers].count(False) == 1
+
+
+def test_editing_a_prompt_redoes_exactly_what_it_shapes(
+    calls: Calls, folder: Path, settings: Settings, tmp_path: Path
+) -> None:
+    prompts = tmp_path / "prompts"
+    shutil.copytree(REPO / "prompts", prompts)
+    mine = settings.model_copy(update={"prompts_dir": prompts})
+    run([folder], mine)
+    (prompts / "topic_system.md").write_text(
+        (prompts / "topic_system.md").read_text(encoding="utf-8") + "\n请简短。\n", encoding="utf-8"
+    )
+    run([folder], mine)
+    assert (calls.papers, calls.titles) == (n_papers(), 2)  # only the naming call is redone
+    extract = prompts / "extract_system.md"
+    extract.write_text(extract.read_text(encoding="utf-8") + "\n请准确。\n", encoding="utf-8")
+    run([folder], mine)
+    assert (calls.papers, calls.titles) == (2 * n_papers(), 2)  # every paper, not the title
+
+
+def test_model_budget_and_refresh_change_the_question(
+    calls: Calls, folder: Path, settings: Settings
+) -> None:
+    run([folder], settings)
+    run([folder], settings.model_copy(update={"budget": 1000}))
+    assert calls.papers == 2 * n_papers()
+    run([folder], settings.model_copy(update={"model": "gpt-4o"}))
+    assert calls.papers == 3 * n_papers()
+    run([folder], settings.model_copy(update={"refresh": True}))
+    assert calls.papers == 4 * n_papers()
+
+
+def test_a_renamed_or_copied_file_is_the_same_paper(
+    calls: Calls, folder: Path, settings: Settings, tmp_path: Path
+) -> None:
+    run([folder], settings)
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for i, pdf in enumerate(sorted(folder.glob("*.pdf"))):
+        shutil.move(pdf, moved / f"renamed-{i}.pdf")
+    shutil.copy(moved / "renamed-0.pdf", moved / "copy of renamed-0.pdf")
+    report = run([moved], settings)
+    assert calls.papers == n_papers()  # no new call: same contents
+    assert all(Path(r.source).parent == moved for r in report.papers)
+    assert len(report.papers) == n_papers()
+    kept = next(r for r in report.papers if r.source.endswith("copy of renamed-0.pdf"))
+    assert any(w.endswith("renamed-0.pdf") for w in kept.warnings)  # the other name, noted
+
+
+def test_duplicates_in_one_run_are_asked_about_once(
+    calls: Calls, folder: Path, settings: Settings
+) -> None:
+    for pdf in sorted(folder.glob("*.pdf")):
+        shutil.copy(pdf, folder / f"dup-{pdf.name}")
+    run([folder], settings)
+    assert calls.papers == n_papers()
+
+
+def test_failures_are_kept_and_retry_failed_redoes_only_them(
+    llm: respx.MockRouter, folder: Path, tmp_path: Path
+) -> None:
+    healthy = {"now": False}
+    counted = {"papers": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        body = sent_json(request)
+        is_dpr = "Dense Passage Retrieval" in body["messages"][1]["content"]
+        if body["response_format"]["json_schema"]["name"] == "PaperFacts":
+            counted["papers"] += 1
+            if is_dpr and not healthy["now"]:
+                return httpx.Response(400, json={"error": {"message": "bad day"}})
+        return answer(request)
+
+    llm.post("/chat/completions").mock(side_effect=flaky)
+    out = tmp_path / "out" / "report.md"
+    store = ["--store", str(tmp_path / "store.db")]
+    first = runner.invoke(app, ["run", str(folder), "-o", str(out), *store])
+    assert first.exit_code == 1 and counted["papers"] == n_papers()
+
+    status = runner.invoke(app, ["status", *store])
+    assert status.exit_code == 1
+    assert "failed" in status.stdout and "HTTP 400" in status.stdout
+
+    healthy["now"] = True
+    again = runner.invoke(app, ["retry-failed", "-o", str(out), *store])
+    assert again.exit_code == 0, again.output
+    assert counted["papers"] == n_papers() + 1  # only the failure was asked again
+    assert "## 处理失败的文件" not in out.read_text(encoding="utf-8")
+
+
+def test_report_rerenders_from_the_store_without_calls(
+    calls: Calls, folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.md"
+    store = ["--store", str(tmp_path / "store.db")]
+    assert runner.invoke(app, ["run", str(folder), "-o", str(out), *store]).exit_code == 0
+    before = calls.papers + calls.titles
+    again = runner.invoke(app, ["report", *store])
+    assert again.exit_code == 0
+    assert again.stdout == out.read_text(encoding="utf-8")  # same time stamp, same bytes
+    assert calls.papers + calls.titles == before
+    data = runner.invoke(app, ["report", "--format", "json", *store]).stdout
+    assert '"prompt_sha256"' in data and '"pages_read"' in data and '"usage"' in data
+
+
+def test_one_brief_is_redone_and_the_others_stay_byte_identical(
+    llm: respx.MockRouter, folder: Path, tmp_path: Path
+) -> None:
+    second_answer = {"now": False}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        response = answer(request)
+        text = sent_json(request)["messages"][1]["content"]
+        if second_answer["now"] and "Open Information Extraction" in text:
+            body = response.json()
+            body["choices"][0]["message"]["content"] = body["choices"][0]["message"][
+                "content"
+            ].replace("Open IE开放信息抽取范式", "开放信息抽取范式Open IE")
+            return httpx.Response(200, json=body)
+        return response
+
+    route = llm.post("/chat/completions").mock(side_effect=respond)
+    out = tmp_path / "report.md"
+    assert runner.invoke(app, ["run", str(folder), "-o", str(out)]).exit_code == 0
+    before = out.read_text(encoding="utf-8")
+    calls_before = route.call_count
+
+    second_answer["now"] = True
+    number = next(line for line in before.splitlines() if "Open Information Extraction" in line)
+    n = number.split(".")[0].removeprefix("### ")
+    result = runner.invoke(app, ["brief", n, "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert route.call_count == calls_before + 1  # one call, for this paper only
+    assert "使用开放信息抽取范式Open IE" in result.stdout
+    after = out.read_text(encoding="utf-8")
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and "开放信息抽取范式Open IE" in changed[0][1]
+    # the store now holds the new brief: report re-renders it
+    assert runner.invoke(app, ["report"]).stdout == after
+
+
+def test_brief_accepts_a_path_or_a_hash_prefix(calls: Calls, folder: Path) -> None:
+    assert runner.invoke(app, ["run", str(folder)]).exit_code == 0
+    pdf = sorted(folder.glob("*.pdf"))[0]
+    by_path = runner.invoke(app, ["brief", str(pdf)])
+    assert by_path.exit_code == 0 and "发布了《" in by_path.stdout
+    from hashlib import sha256
+
+    prefix = sha256(pdf.read_bytes()).hexdigest()[:10]
+    by_hash = runner.invoke(app, ["brief", prefix])
+    assert by_hash.stdout == by_path.stdout
+    missing = runner.invoke(app, ["brief", "99"])
+    assert missing.exit_code == 2 and "no paper number 99" in missing.stderr
+
+
+def test_a_corrupt_store_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "digest.db"
+    bad.write_bytes(b"this is not a database, it is a grocery list" * 100)
+    result = runner.invoke(app, ["run", str(PAPERS), "--store", str(bad)])
+    assert result.exit_code == 2
+    assert "corrupt" in result.stderr and str(bad) in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2  # the line (after the offline note)
+
+
+def test_a_locked_store_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.store
+
+    monkeypatch.setattr(digest.store, "LOCK_TIMEOUT", 0.2)
+    path = tmp_path / "digest.db"
+    Store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            run([PAPERS], Settings.from_env(store=path, engine="offline"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
+    path = tmp_path / "digest.db"
+    Store(path).close()
+    Store(path).close()
+    rows = sqlite3.connect(path).execute("SELECT name FROM migrations").fetchall()
+    assert rows == [("0001_initial",)]
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()
+    assert mode == ("wal",)
+
+
+def test_the_api_key_is_never_stored(calls: Calls, folder: Path, settings: Settings) -> None:
+    run([folder], settings)
+    assert settings.store is not None
+    for file in settings.store.parent.iterdir():
+        assert API_KEY.encode() not in file.read_bytes(), file
+
+
+# --- kill -9 mid-batch, then resume ----------------------------------------------------------
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    """12 distinct papers: the fixtures, each with bytes appended after %%EOF (new hash)."""
+    target = tmp_path / "many"
+    target.mkdir()
+    for pdf in sorted(PAPERS.glob("*.pdf")):
+        data = pdf.read_bytes()
+        for k in range(4):
+            (target / f"{pdf.stem}-{k}.pdf").write_bytes(data + f"\n%variant {k}\n".encode())
+    return target
+
+
+@pytest.fixture
+def endpoint() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(latency=0.4) as fake:
+        yield fake
+
+
+def digest_subprocess(
+    folder: Path, store: Path, out: Path, base_url: str
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-fake")
+    args = [sys.executable, "-m", "digest", "run", str(folder), "--store", str(store)]
+    args += ["-o", str(out), "--concurrency", "2"]
+    return subprocess.Popen(
+        args, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def stored_ok(store: Path) -> int:
+    with sqlite3.connect(store) as db:
+        return int(db.execute("SELECT count(*) FROM extractions WHERE status = 'ok'").fetchone()[0])
+
+
+def test_kill_9_mid_batch_then_resume_sends_only_the_unfinished(
+    many: Path, endpoint: FakeOpenAI, tmp_path: Path
+) -> None:
+    total = len(list(many.glob("*.pdf")))
+    store, out = tmp_path / "store.db", tmp_path / "report.md"
+    process = digest_subprocess(many, store, out, endpoint.base_url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not store.exists() or stored_ok(store) < total // 2):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = stored_ok(store)
+    assert total // 2 <= done < total, "the kill came too late to test a resume"
+    assert not out.exists()  # never a half-written report
+
+    sent_before = endpoint.requests["PaperFacts"]
+    resumed = digest_subprocess(many, store, out, endpoint.base_url)
+    _, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err.decode()
+    assert endpoint.requests["PaperFacts"] - sent_before == total - done
+    assert stored_ok(store) == total
+    assert out.read_text(encoding="utf-8").count("发布了《") == total
