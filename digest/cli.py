@@ -200,7 +200,7 @@ def brief(
     spent = fresh.usage
     typer.echo(
         f"regenerated {fresh.source} with the {fresh.engine} engine"
-        + (f"; {spent.attempts} LLM calls, {spent.total_tokens:,} tokens" if spent.attempts else "")
+        + (f"; {_calls(spent.attempts)}, {spent.total_tokens:,} tokens" if spent.attempts else "")
         + (f"; rewrote {report_file}" if report_file else ""),
         err=True,
     )
@@ -217,7 +217,8 @@ def status(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
         if result.status == "ok":
             number += 1
         label = str(number) if result.status == "ok" else "-"
-        tokens = f"{result.usage.total_tokens:,}" if result.usage.attempts else "-"
+        cost = result.extraction.usage if result.extraction else result.usage
+        tokens = f"{cost.total_tokens:,}" if cost.attempts else "-"
         line = f"{label:>3}  {result.status:<6}  {result.engine or '-':<7}  {tokens:>8}  "
         line += result.source + (f"  {result.error}" if result.error else "")
         typer.echo(line)
@@ -322,7 +323,7 @@ def _finish(report: Report, output: Path | None, fmt: Format) -> None:
     failed = len(report.failed)
     usage = report.usage
     spent = (
-        f"{usage.attempts} LLM calls, {usage.prompt_tokens:,} input + "
+        f"{_calls(usage.attempts)}, {usage.prompt_tokens:,} input + "
         f"{usage.completion_tokens:,} output tokens"
         if usage.attempts
         else "no LLM calls"
@@ -336,6 +337,10 @@ def _finish(report: Report, output: Path | None, fmt: Format) -> None:
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def _calls(n: int) -> str:
+    return f"{n} LLM call" + ("" if n == 1 else "s")
 
 
 def _emit(report: Report, output: Path | None, fmt: Format) -> None:
@@ -377,10 +382,18 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp makes the file 0600; a report is an ordinary file: keep its mode, or the umask's
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def main() -> None:

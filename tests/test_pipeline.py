@@ -21,7 +21,7 @@ from conftest import API_KEY, BASE_URL, FIXTURES, completion_body, facts, sent_j
 from typer.testing import CliRunner
 
 from digest import Report, Settings, render_json, render_markdown, run
-from digest.cli import app
+from digest.cli import _umask, app
 
 PAPERS = FIXTURES / "papers"
 BAD = FIXTURES / "bad"
@@ -181,6 +181,7 @@ def test_cli_writes_the_report_and_exits_0(endpoint: respx.Route, tmp_path: Path
     n = len(list(PAPERS.glob("*.pdf")))
     assert f"wrote {n} papers to {out}; {n} LLM calls, {n * 900:,} input" in result.stderr
     assert result.stdout == ""
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not mkstemp's 0600
 
 
 def test_cli_unwritable_output_is_one_line_exit_2(endpoint: respx.Route, tmp_path: Path) -> None:
