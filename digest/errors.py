@@ -8,6 +8,7 @@ them into one line and an exit code.
     ├── ConfigError               settings that cannot work (no key, bad budget, missing prompt)
     │   └── PromptError           a prompt file is missing or its variables do not match
     ├── StoreError                the store file is corrupt, locked or unwritable
+    ├── ArxivError                the arXiv API could not answer (after paced retries)
     ├── InputError                one paper cannot be read; the batch goes on without it
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .models import Usage
 
 __all__ = [
+    "ArxivError",
     "ConfigError",
     "CorruptPDFError",
     "DigestError",
@@ -60,6 +62,10 @@ class PromptError(ConfigError):
 
 class StoreError(DigestError):
     """The store cannot be used; the message names the file and what to do."""
+
+
+class ArxivError(DigestError):
+    """The arXiv API did not answer usefully after the allowed retries; names the IDs."""
 
 
 class InputError(DigestError):

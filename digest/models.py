@@ -28,11 +28,21 @@ class Section(BaseModel):
     text: str
 
 
-class Paper(BaseModel):
-    """A parsed paper: what its first pages say, cleaned as a careful reader would."""
+Origin = Literal["pdf", "arxiv", "text"]
 
-    source: str = Field(description="Path of the input file as given.")
-    sha256: str = Field(description="Hash of the file's bytes: the paper's identity.")
+
+class Paper(BaseModel):
+    """A paper as read: from a PDF (parsed, cleaned as a careful reader would), an arXiv entry,
+    or an abstract file. Every later stage works on this record, whatever its origin."""
+
+    source: str = Field(description="The input as given: a path, an arXiv ID, or path#n.")
+    sha256: str = Field(
+        description="The paper's identity: hash of the PDF's bytes, or of an entry's content."
+    )
+    origin: Origin = "pdf"
+    arxiv_id: str | None = Field(None, description="With version when known, e.g. 2510.01234v2.")
+    categories: list[str] = Field(default_factory=list, description="arXiv categories.")
+    published: str | None = Field(None, description="ISO date of the first version (arXiv).")
     title: str
     authors: list[str] = Field(default_factory=list)
     affiliations: list[str] = Field(default_factory=list)
