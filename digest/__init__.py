@@ -26,6 +26,7 @@ from .errors import (
 )
 from .extract import Extractor, build_client
 from .ingest import parse_pdf
+from .inputs import discover
 from .models import (
     Excerpt,
     Extraction,
@@ -37,7 +38,7 @@ from .models import (
     Section,
     Usage,
 )
-from .pipeline import discover, regenerate, run, run_async
+from .pipeline import regenerate, run, run_async
 from .render import render_json, render_markdown
 from .select import get_counter, select
 from .settings import Settings

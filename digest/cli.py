@@ -1,6 +1,6 @@
 """The `digest` command: parses options, builds Settings, calls the API, prints.
 
-    digest run PATH...        PDFs in, the report out (answers kept in the store)
+    digest run INPUT...       PDFs, arXiv IDs, feeds or abstract files in, the report out
     digest report             re-render the last run's report from the store, no LLM call
     digest brief PAPER        ask again for one paper's brief; --report rewrites only that brief
     digest status             the last run's papers, with status, engine, tokens and errors
@@ -20,7 +20,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +30,7 @@ import typer
 
 from . import __version__
 from .errors import ConfigError, DigestError
+from .ingest.arxiv import parse_arxiv_id
 from .models import PaperResult, Report
 from .pipeline import regenerate
 from .pipeline import run as run_pipeline
@@ -108,9 +109,18 @@ def _main(
 
 @app.command()
 def run(
-    paths: Annotated[
-        list[Path], typer.Argument(help="PDF files, or folders searched recursively for *.pdf.")
-    ],
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="PDFs or folders of PDFs, arXiv IDs or URLs, saved arXiv API responses "
+            "(.xml), abstract files (.txt .md .json .jsonl).",
+            show_default=False,
+        ),
+    ] = None,
+    ids: Annotated[
+        list[Path] | None,
+        typer.Option("--ids", help="A file of arXiv IDs, one per line (# comments)."),
+    ] = None,
     output: OutputOpt = None,
     fmt: FormatOpt = Format.markdown,
     engine: EngineOpt = None,
@@ -137,9 +147,11 @@ def run(
     ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Digest PDFs into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
+    """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
     _logging(verbose)
     with _errors(verbose):
+        if not inputs and not ids:
+            raise ConfigError("nothing to read: name PDFs, folders, arXiv IDs or files, or --ids")
         settings = _settings(
             {},
             engine=engine,
@@ -152,7 +164,7 @@ def run(
             store=_store_path(store, output),
             refresh=refresh,
         )
-        report = run_pipeline(paths, settings, progress=_progress())
+        report = run_pipeline(inputs or [], settings, progress=_progress(), id_files=ids or [])
     _finish(report, output, fmt)
 
 
@@ -246,7 +258,7 @@ def retry_failed(
         if not last.failed:
             typer.echo("nothing to retry: every paper of the last run succeeded", err=True)
             raise typer.Exit(EXIT_OK)
-        sources = [r.source for r in last.papers if Path(r.source).exists()]
+        sources = _rerunnable(r.source for r in last.papers)
         settings = _settings(recorded, store=path)
         fresh = run_pipeline(sources, settings, progress=_progress())
     _finish(fresh, output, fmt)
@@ -286,6 +298,17 @@ def _settings(recorded: dict[str, Any], **options: Any) -> Settings:
     if settings.engine == "auto" and settings.resolved_engine == "offline":
         typer.echo(OFFLINE_NOTICE, err=True)
     return settings
+
+
+def _rerunnable(sources: Iterable[str]) -> list[str]:
+    """The last run's inputs that can be named again: files that still exist (an abstract
+    file once for all its papers, "file#3" -> "file"), and arXiv IDs."""
+    names: dict[str, None] = {}
+    for source in sources:
+        base = source.rsplit("#", 1)[0] if "#" in source else source
+        if Path(base).exists() or parse_arxiv_id(base) is not None:
+            names.setdefault(base, None)
+    return list(names)
 
 
 def _store_path(store: Path | None, anchor: Path | None) -> Path:

@@ -1,7 +1,9 @@
 """Pipeline: the only module that knows the order of the stages.
 
-    discover -> identify (content hash) -> ingest.parse_pdf -> select -> Extractor.facts
-             -> compose -> Report                 or offline.offline_facts (no key / fallback)
+    inputs.resolve -> PDFs: identify (content hash) -> ingest.parse_pdf -+-> select
+                   -> arXiv IDs, feeds, abstract files -> Paper ---------+   -> Extractor.facts
+                                  (a PDF and its entry are merged: ingest.merge)  or offline_facts
+                   -> compose -> Report
 
 With a store (Settings.store), every stage first asks it: a paper already parsed is not parsed
 again, an extraction whose request key is done is not requested again, and each new result is
@@ -24,7 +26,7 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -35,9 +37,20 @@ import httpx
 from pydantic import ValidationError
 
 from .compose import compose_brief, merge_institutions
-from .errors import ConfigError, DigestError, ExtractionError, InputError, NotAPDFError
+from .errors import (
+    ArxivError,
+    ConfigError,
+    DigestError,
+    ExtractionError,
+    InputError,
+    NotAPDFError,
+)
 from .extract import Extractor, build_client
 from .ingest import parse_pdf, parser_version
+from .ingest.arxiv import ArxivClient, read_feed_file
+from .ingest.merge import Claims, merge_papers, versionless
+from .ingest.text import read_abstracts
+from .inputs import Inputs, resolve
 from .models import Extraction, Paper, PaperResult, Report, Usage
 from .offline import offline_facts, offline_version
 from .select import get_counter, select
@@ -46,7 +59,6 @@ from .store import Store, request_key
 from .topics import topic_offline
 
 __all__ = [
-    "discover",
     "draft_offline",
     "find_paper",
     "regenerate",
@@ -67,46 +79,23 @@ DUPLICATE = "同一论文的另一份文件"
 Progress = Callable[[PaperResult], None]
 
 
-def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """PDF files under the given folders (recursively) and the given files, each once, sorted.
-
-    Inside folders, hidden entries are skipped (macOS `._x.pdf` forks, `.git/`, `.digest/`); a
-    file named explicitly is always taken.
-    """
-    found: dict[Path, Path] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            candidates = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() == ".pdf"
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            for candidate in candidates:
-                if candidate.is_file():
-                    found.setdefault(candidate.resolve(), candidate)
-        elif path.exists():
-            found.setdefault(path.resolve(), path)
-        else:
-            raise ConfigError(f"{path}: no such file or folder")
-    return sorted(found.values())
-
-
 def sort_key(result: PaperResult) -> tuple[str, str]:
     title = re.sub(r"[\W_]+", "", result.title.casefold()) if result.paper else "\uffff"
     return title, Path(result.source).name.casefold()
 
 
 def run(
-    paths: Sequence[Path | str],
+    inputs: Sequence[Path | str],
     settings: Settings,
     *,
     http_client: httpx.AsyncClient | None = None,
     progress: Progress | None = None,
+    id_files: Sequence[Path] = (),
 ) -> Report:
-    """Digest the PDFs found under `paths` into a report. See :func:`run_async`."""
-    return asyncio.run(run_async(paths, settings, http_client=http_client, progress=progress))
+    """Digest the inputs into a report. See :func:`run_async`."""
+    return asyncio.run(
+        run_async(inputs, settings, http_client=http_client, progress=progress, id_files=id_files)
+    )
 
 
 @dataclass
@@ -121,35 +110,47 @@ class _Run:
 
 
 async def run_async(
-    paths: Sequence[Path | str],
+    inputs: Sequence[Path | str],
     settings: Settings,
     *,
     http_client: httpx.AsyncClient | None = None,
     progress: Progress | None = None,
+    id_files: Sequence[Path] = (),
 ) -> Report:
-    """Digest the PDFs found under `paths`. Raises only for problems that stop the whole run
-    (no inputs, an LLM run without a key, broken prompts, an unusable store); per-paper problems
-    land on the paper's result."""
-    files = discover(paths)
-    if not files:
-        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in paths)}")
+    """Digest the inputs (PDFs, folders, arXiv IDs, saved feeds, abstract files; see
+    digest.inputs). Raises only for problems that stop the whole run (nothing to read, an LLM run
+    without a key, broken prompts, an unusable store); per-paper problems land on the paper's
+    result."""
+    resolved = resolve(inputs, id_files)
+    if not resolved:
+        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in inputs)}")
     async with AsyncExitStack() as stack:
-        ctx = await _open(stack, settings, http_client, workers=len(files))
+        ctx = await _open(stack, settings, http_client, workers=max(1, len(resolved.pdfs)))
         run_id = ctx.store.start_run() if ctx.store else None
-        groups, unreadable = _identify(files)
+        results: list[PaperResult] = []
 
-        async def one(sha256: str, group: list[Path]) -> PaperResult:
-            result = await _digest_one(group[0], sha256, ctx)
-            result.warnings += [f"{DUPLICATE}: {other}" for other in group[1:]]
+        def done(result: PaperResult) -> PaperResult:
             if progress is not None:
                 progress(result)
             return result
 
-        results = list(await asyncio.gather(*(one(h, g) for h, g in groups.items())))
-        for failed in unreadable:
-            if progress is not None:
-                progress(failed)
-        results = sorted(results + unreadable, key=sort_key)
+        entries = await _entries(resolved, ctx, stack, lambda r: results.append(done(r)))
+        claims = Claims(entries)
+        groups, unreadable = _identify(resolved.pdfs)
+        results += [done(r) for r in unreadable]
+
+        async def pdf(sha256: str, group: list[Path]) -> PaperResult:
+            result = await _digest_one(group[0], sha256, ctx, claims)
+            result.warnings += [f"{DUPLICATE}: {other}" for other in group[1:]]
+            return done(result)
+
+        results += await asyncio.gather(*(pdf(h, g) for h, g in groups.items()))
+
+        async def entry(paper: Paper) -> PaperResult:
+            return done(await _digest_paper(paper, ctx, time.perf_counter()))
+
+        results += await asyncio.gather(*(entry(p) for p in claims.unclaimed()))
+        results.sort(key=sort_key)
         title, title_usage = await _name_report(ctx, results)
         report = Report(
             title=title,
@@ -160,6 +161,62 @@ async def run_async(
         if ctx.store and run_id is not None:
             ctx.store.finish_run(run_id, report, settings.recorded())
     return report
+
+
+async def _entries(
+    resolved: Inputs, ctx: _Run, stack: AsyncExitStack, fail: Callable[[PaperResult], None]
+) -> list[Paper]:
+    """Papers that need no PDF parsing: saved feeds, abstract files, arXiv IDs (each once)."""
+    entries: list[Paper] = []
+    for path, read in [(p, read_feed_file) for p in resolved.feeds] + [
+        (p, read_abstracts) for p in resolved.texts
+    ]:
+        try:
+            entries += read(path)
+        except InputError as err:
+            fail(_failed(str(path), err, time.perf_counter()))
+    if resolved.arxiv_ids:
+        fetched, errors = await _fetch_arxiv(resolved.arxiv_ids, ctx, stack)
+        entries += fetched
+        for arxiv_id, error in errors.items():
+            fail(_failed(arxiv_id, ArxivError(f"{arxiv_id}: {error}"), time.perf_counter()))
+    unique: dict[str, Paper] = {}
+    for paper in entries:  # the same arXiv paper named twice (ID and feed) is one paper
+        key = versionless(paper.arxiv_id) if paper.arxiv_id else paper.sha256
+        unique.setdefault(key, paper)
+    return list(unique.values())
+
+
+async def _fetch_arxiv(
+    ids: list[str], ctx: _Run, stack: AsyncExitStack
+) -> tuple[list[Paper], dict[str, str]]:
+    """arXiv metadata for the IDs: from the store when fetched before, else from the API (paced,
+    batched), each new entry stored; an API that cannot answer fails its IDs, not the run."""
+    found: list[Paper] = []
+    missing = []
+    for arxiv_id in ids:
+        stored = ctx.store.arxiv_entry(arxiv_id) if ctx.store else None
+        if stored is not None:
+            found.append(stored)
+        else:
+            missing.append(arxiv_id)
+    if not missing:
+        return found, {}
+    client = await stack.enter_async_context(ArxivClient())
+    try:
+        papers, errors = await client.fetch(missing)
+    except ArxivError as err:
+        return found, dict.fromkeys(missing, _cause(err, ""))
+    for arxiv_id in missing:
+        paper = papers.get(arxiv_id)
+        if paper is None:
+            errors.setdefault(arxiv_id, "arXiv has no paper with this ID")
+            continue
+        paper = paper.model_copy(update={"source": arxiv_id})
+        if ctx.store is not None:
+            ctx.store.save_arxiv_entry(arxiv_id, paper)
+        found.append(paper)
+    return found, {k: v for k, v in errors.items() if k in missing}
 
 
 def regenerate(
@@ -278,14 +335,22 @@ def _quiet_like_parent(levels: dict[str, int]) -> None:
         logging.getLogger(name).setLevel(level)
 
 
-async def _digest_one(path: Path, sha256: str, ctx: _Run) -> PaperResult:
-    """One paper through every stage, each answered by the store when it can be."""
+async def _digest_one(path: Path, sha256: str, ctx: _Run, claims: Claims) -> PaperResult:
+    """One PDF: parsed (or from the store), merged with its arXiv entry if one was named."""
     started = time.perf_counter()
-    source = str(path)
     try:
         paper = await _parsed(path, sha256, ctx)
     except InputError as err:
-        return _failed(source, err, started)
+        return _failed(str(path), err, started)
+    entry = claims.take(paper)
+    if entry is not None:
+        paper = merge_papers(paper, entry, source=str(path))
+    return await _digest_paper(paper, ctx, started)
+
+
+async def _digest_paper(paper: Paper, ctx: _Run, started: float) -> PaperResult:
+    """One paper, whatever its origin, through extraction and composition."""
+    source = paper.source
     warnings = _reader_warnings(paper)
     spent, cached, fallback_error = Usage(), False, None
     try:

@@ -95,6 +95,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_arxiv_entries",
+        """
+        CREATE TABLE arxiv_entries (
+            arxiv_id    TEXT PRIMARY KEY,
+            paper_json  TEXT NOT NULL,
+            fetched_at  TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -245,6 +255,20 @@ class Store:
                     seconds,
                     _now(),
                 ),
+            )
+
+    # --- arXiv entries -------------------------------------------------------------------------
+
+    def arxiv_entry(self, arxiv_id: str) -> Paper | None:
+        """The metadata the arXiv API gave for this ID (as requested), if fetched before."""
+        rows = self._read("SELECT paper_json FROM arxiv_entries WHERE arxiv_id = ?", (arxiv_id,))
+        return Paper.model_validate_json(rows[0]["paper_json"]) if rows else None
+
+    def save_arxiv_entry(self, arxiv_id: str, paper: Paper) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO arxiv_entries VALUES (?, ?, ?)",
+                (arxiv_id, paper.model_dump_json(), _now()),
             )
 
     # --- report titles -------------------------------------------------------------------------

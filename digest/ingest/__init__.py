@@ -17,6 +17,7 @@ from pathlib import Path
 from digest.errors import CorruptPDFError, NoTextError
 from digest.ingest.clean import (
     Vocabulary,
+    arxiv_stamp_id,
     clean_paragraph,
     is_noise_line,
     is_repeated,
@@ -82,9 +83,11 @@ def parse_pdf(path: Path | str) -> Paper:
     sections = split_sections(body, vocab)
     if not sections:
         warnings.append("no section headings found")
+    stamp = next((i for ln in pages[0] if (i := arxiv_stamp_id(ln.text))), None)
     return Paper(
         source=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
+        arxiv_id=stamp,
         title=head.title,
         authors=head.authors,
         affiliations=head.affiliations,
@@ -97,12 +100,15 @@ def parse_pdf(path: Path | str) -> Paper:
     )
 
 
+PDF_MODULES = ("__init__.py", "clean.py", "header.py", "pdf.py", "sections.py")
+
+
 @cache
 def parser_version() -> str:
-    """Hash of this package's code: a changed parser re-parses what it had stored."""
+    """Hash of the PDF parser's code: a changed parser re-parses what it had stored."""
     digest = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.read_bytes())
+    for name in PDF_MODULES:
+        digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -82,6 +82,15 @@ def is_noise_line(line: str) -> bool:
     return bool(_PAGE_NO.match(line) or _ARXIV.match(line))
 
 
+_STAMP_ID = re.compile(r"arXiv:\s?(\d{4}\.\d{4,5}(?:v\d+)?)\s*\[[\w.\-]+\]")
+
+
+def arxiv_stamp_id(text: str) -> str | None:
+    """The arXiv ID of a side stamp ("arXiv:2202.00535v1 [cs.CL] 1 Feb 2022"), if there is one."""
+    m = _STAMP_ID.search(text)
+    return m.group(1) if m else None
+
+
 def strip_arxiv_stamp(text: str) -> str:
     """Remove an arXiv identifier stamp wherever it sits in ``text``."""
     return re.sub(_ARXIV_STAMP, " ", text)

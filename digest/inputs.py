@@ -1,0 +1,117 @@
+"""Inputs: what the user named on the command line, sorted into what each stage can read.
+
+    folder            every *.pdf below it (hidden entries skipped)
+    x.pdf             a PDF (any file of another suffix is tried as a PDF too)
+    x.xml, x.atom     a saved arXiv API response (ingest.arxiv.read_feed_file)
+    x.txt, x.md,      abstract files written by hand (ingest.text.read_abstracts)
+    x.json, x.jsonl
+    2510.01234, arxiv:2510.01234v2, https://arxiv.org/abs/..., cs/0112017
+                      an arXiv ID, looked up with the arXiv API
+    --ids FILE        a file of arXiv IDs, one per line, `#` starts a comment
+
+Everything is checked before any work starts: a name that is neither an existing path nor an
+arXiv ID stops the run with one line, and an ID is never turned into anything but a request to
+the arXiv API for that ID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+from .ingest.arxiv import parse_arxiv_id
+
+__all__ = ["FEED_SUFFIXES", "TEXT_SUFFIXES", "Inputs", "discover", "read_id_list", "resolve"]
+
+FEED_SUFFIXES = frozenset({".xml", ".atom"})
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl"})
+
+
+@dataclass
+class Inputs:
+    pdfs: list[Path] = field(default_factory=list)
+    feeds: list[Path] = field(default_factory=list)
+    texts: list[Path] = field(default_factory=list)
+    arxiv_ids: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.pdfs or self.feeds or self.texts or self.arxiv_ids)
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """PDF files under the given folders (recursively) and the given files, each once, sorted.
+
+    Inside folders, hidden entries are skipped (macOS `._x.pdf` forks, `.git/`, `.digest/`); a
+    file named explicitly is always taken.
+    """
+    found: dict[Path, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() == ".pdf"
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            for candidate in candidates:
+                if candidate.is_file():
+                    found.setdefault(candidate.resolve(), candidate)
+        elif path.exists():
+            found.setdefault(path.resolve(), path)
+        else:
+            raise ConfigError(f"{path}: no such file or folder")
+    return sorted(found.values())
+
+
+def resolve(names: Sequence[Path | str], id_files: Sequence[Path] = ()) -> Inputs:
+    """Sort the named inputs by kind; raise ConfigError for any name that is neither."""
+    inputs = Inputs()
+    pdf_names: list[Path] = []
+    seen_ids: set[str] = set()
+
+    def add_id(arxiv_id: str) -> None:
+        if arxiv_id not in seen_ids:
+            seen_ids.add(arxiv_id)
+            inputs.arxiv_ids.append(arxiv_id)
+
+    for raw in names:
+        path = Path(raw)
+        suffix = path.suffix.lower()
+        if path.is_dir() or (path.is_file() and suffix not in FEED_SUFFIXES | TEXT_SUFFIXES):
+            pdf_names.append(path)
+        elif path.is_file():
+            (inputs.feeds if suffix in FEED_SUFFIXES else inputs.texts).append(path)
+        elif (arxiv_id := parse_arxiv_id(str(raw))) is not None:
+            add_id(arxiv_id)
+        else:
+            raise ConfigError(f"{raw}: no such file or folder, and not an arXiv ID or URL")
+    for id_file in id_files:
+        for arxiv_id in read_id_list(id_file):
+            add_id(arxiv_id)
+    inputs.pdfs = discover(pdf_names) if pdf_names else []
+    return inputs
+
+
+def read_id_list(path: Path) -> list[str]:
+    """arXiv IDs from a file, one per line; blank lines and `#` comments are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the ID list ({err.strerror})") from err
+    ids, bad = [], []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        arxiv_id = parse_arxiv_id(text)
+        if arxiv_id is None:
+            bad.append(f"line {number}: {text!r}")
+        else:
+            ids.append(arxiv_id)
+    if bad:
+        shown = "; ".join(bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise ConfigError(f"{path}: not arXiv IDs: {shown}")
+    return ids

@@ -1,0 +1,150 @@
+"""Inputs of every kind: arXiv IDs (API mocked with the real recorded responses), saved feeds,
+abstract files, and a PDF merged with its entry."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from conftest import FIXTURES
+from typer.testing import CliRunner
+
+from digest import ConfigError, Settings, run
+from digest.cli import app
+from digest.inputs import read_id_list, resolve
+
+ARXIV = FIXTURES / "arxiv"
+ASTRO = (ARXIV / "query_id_list_astro-ph_0601001.xml").read_bytes()
+ERROR_400 = (ARXIV / "query_id_list_abc_error_http400.xml").read_bytes()
+API = "https://export.arxiv.org/api/query"
+runner = CliRunner()
+
+EMPTY_FEED = ASTRO[: ASTRO.index(b"<entry>")] + b"</feed>\n"
+
+
+@pytest.fixture
+def arxiv_api() -> respx.MockRouter:
+    """The arXiv API, answering astro-ph/0601001 and nothing else; every other host fails."""
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            asked = request.url.params.get("id_list", "").split(",")
+            body = ASTRO if "astro-ph/0601001" in asked else EMPTY_FEED
+            return httpx.Response(
+                200, content=body, headers={"content-type": "application/atom+xml"}
+            )
+
+        router.get(API).mock(side_effect=answer)
+        yield router
+
+
+def test_resolve_sorts_names_by_kind(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title: T\n\nAbstract.", encoding="utf-8")
+    ids = tmp_path / "ids.list"
+    ids.write_text("# my reading list\n2510.01234v2\n\narXiv:cs/0112017  # old style\n")
+    feed = ARXIV / "query_id_list_astro-ph_0601001.xml"
+    names = [str(FIXTURES / "papers"), str(tmp_path / "a.txt"), str(feed)]
+    resolved = resolve([*names, "https://arxiv.org/abs/2510.01234", "2501.10120"], id_files=[ids])
+    assert len(resolved.pdfs) == len(list((FIXTURES / "papers").glob("*.pdf")))
+    assert resolved.texts == [tmp_path / "a.txt"] and len(resolved.feeds) == 1
+    assert resolved.arxiv_ids == ["2510.01234", "2501.10120", "2510.01234v2", "cs/0112017"]
+
+
+@pytest.mark.parametrize(
+    "name", ["no/such/file.pdf", "https://example.com/paper.pdf", "abc", "file:///etc/passwd"]
+)
+def test_names_that_are_neither_paths_nor_ids_stop_before_any_work(name: str) -> None:
+    with pytest.raises(ConfigError, match="not an arXiv ID"):
+        resolve([name])
+
+
+def test_an_id_file_with_bad_lines_names_them(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2510.01234\nhttp://evil.example/x\n# fine\nnot-an-id\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2: .*line 4"):
+        read_id_list(ids)
+
+
+def test_ids_become_the_seed_layout_with_exact_metadata(arxiv_api: respx.MockRouter) -> None:
+    result = runner.invoke(app, ["run", "astro-ph/0601001", "--engine", "offline", "--title", "T"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    title = ("Frequency of Hot Jupiters and Very Hot Jupiters from the OGLE-III Transit Surveys "
+             "Toward the Galactic Bulge and Carina")  # fmt: skip
+    assert f"### 1. {title}\n" in text
+    assert "**作者数量**: 4人" in text
+    abstract = re.search(r"\*\*摘要\*\*:\n(.*)\n", text).group(1)  # type: ignore[union-attr]
+    assert abstract.startswith("We derive the frequencies of hot Jupiters (HJs) with 3--5 day")
+    assert "  " not in abstract and abstract.endswith("to map this distribution in detail.")
+    assert "**主要机构**: Ohio State" in text  # the feed's <arxiv:affiliation>, as written
+    (call,) = arxiv_api.calls
+    assert call.request.url.host == "export.arxiv.org"
+    assert call.request.url.params["id_list"] == "astro-ph/0601001"
+    assert "paper-digest" in call.request.headers["user-agent"]
+
+
+def test_unknown_ids_fail_one_by_one_and_the_rest_goes_on(arxiv_api: respx.MockRouter) -> None:
+    result = runner.invoke(
+        app, ["run", "astro-ph/0601001", "2510.99999", "--engine", "offline", "--format", "json"]
+    )
+    assert result.exit_code == 1
+    papers = {p["source"]: p for p in json.loads(result.stdout)["papers"]}
+    assert papers["astro-ph/0601001"]["status"] == "ok"
+    assert papers["2510.99999"]["status"] == "failed"
+    assert "no paper with this ID" in papers["2510.99999"]["error"]
+    assert any(line.startswith("[") and "2510.99999" in line for line in result.stderr.splitlines())
+
+
+def test_fetched_entries_are_kept_so_a_rerun_asks_arxiv_nothing(
+    arxiv_api: respx.MockRouter, tmp_path: Path
+) -> None:
+    settings = Settings.from_env(engine="offline", store=tmp_path / "s.db")
+    first = run(["astro-ph/0601001"], settings)
+    second = run(["astro-ph/0601001"], settings)
+    assert len(arxiv_api.calls) == 1
+    assert first.papers[0].brief == second.papers[0].brief
+    assert second.papers[0].paper is not None and second.papers[0].paper.origin == "arxiv"
+
+
+def test_a_saved_feed_is_read_without_any_request(tmp_path: Path) -> None:
+    feed = ARXIV / "query_search_all_testing_max10.xml"
+    with respx.mock(assert_all_mocked=True) as router:
+        report = run([feed], Settings.from_env(engine="offline"))
+        assert not router.calls
+    assert len(report.succeeded) == 10
+    names = [a for r in report.papers if r.paper for a in r.paper.authors]
+    assert "Aurora Ramírez" in names
+
+
+def test_a_pdf_and_its_abstract_file_are_one_paper(tmp_path: Path) -> None:
+    abstract = tmp_path / "dpr.txt"
+    abstract.write_text(
+        "Title: Dense Passage Retrieval for Open-Domain Question Answering\n"
+        "Authors: Vladimir Karpukhin, Barlas Oğuz, Sewon Min, Patrick Lewis, Ledell Wu, "
+        "Sergey Edunov, Danqi Chen, Wen-tau Yih\n"
+        "arXiv: 2004.04906\n\n"
+        "Open-domain question answering relies on efficient passage retrieval.\n",
+        encoding="utf-8",
+    )
+    pdf = FIXTURES / "papers" / "dpr-emnlp2020-p1-2.pdf"
+    report = run([pdf, abstract], Settings.from_env(engine="offline"))
+    (result,) = report.papers
+    paper = result.paper
+    assert paper is not None and result.source == str(pdf)
+    assert paper.arxiv_id == "2004.04906"
+    assert paper.abstract == "Open-domain question answering relies on efficient passage retrieval."
+    assert paper.sections or paper.first_page  # what only the PDF has is kept
+    assert "Facebook AI" in ", ".join(result.institutions)
+
+
+def test_an_error_feed_from_the_api_fails_its_ids(tmp_path: Path) -> None:
+    with respx.mock(assert_all_mocked=True) as router:
+        router.get(API).mock(return_value=httpx.Response(400, content=ERROR_400))
+        report = run(["2510.01234"], Settings.from_env(engine="offline"))
+    (failed,) = report.papers
+    assert failed.status == "failed" and failed.source == "2510.01234"
+    assert failed.error
