@@ -145,6 +145,12 @@ def run(
     refresh: Annotated[
         bool, typer.Option(help="Ask the LLM again even for papers the store has answers for.")
     ] = False,
+    with_pdf: Annotated[
+        bool,
+        typer.Option(
+            "--with-pdf", help="For arXiv IDs: download the PDF when the feed names no institution."
+        ),
+    ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
@@ -163,6 +169,7 @@ def run(
             max_output_tokens=max_output_tokens,
             store=_store_path(store, output),
             refresh=refresh,
+            with_pdf=with_pdf or None,
         )
         report = run_pipeline(inputs or [], settings, progress=_progress(), id_files=ids or [])
     _finish(report, output, fmt)

@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -107,6 +108,7 @@ class _Run:
     store: Store | None
     limit: asyncio.Semaphore
     pool: Executor
+    arxiv: ArxivClient | None = None
 
 
 async def run_async(
@@ -177,6 +179,8 @@ async def _entries(
             fail(_failed(str(path), err, time.perf_counter()))
     if resolved.arxiv_ids:
         fetched, errors = await _fetch_arxiv(resolved.arxiv_ids, ctx, stack)
+        if ctx.settings.with_pdf:
+            fetched = [await _with_pdf(paper, ctx, stack) for paper in fetched]
         entries += fetched
         for arxiv_id, error in errors.items():
             fail(_failed(arxiv_id, ArxivError(f"{arxiv_id}: {error}"), time.perf_counter()))
@@ -202,7 +206,7 @@ async def _fetch_arxiv(
             missing.append(arxiv_id)
     if not missing:
         return found, {}
-    client = await stack.enter_async_context(ArxivClient())
+    client = await _arxiv_client(ctx, stack)
     try:
         papers, errors = await client.fetch(missing)
     except ArxivError as err:
@@ -217,6 +221,38 @@ async def _fetch_arxiv(
             ctx.store.save_arxiv_entry(arxiv_id, paper)
         found.append(paper)
     return found, {k: v for k, v in errors.items() if k in missing}
+
+
+async def _arxiv_client(ctx: _Run, stack: AsyncExitStack) -> ArxivClient:
+    """The run's one arXiv client (one connection, paced), opened on first use."""
+    if ctx.arxiv is None:
+        ctx.arxiv = await stack.enter_async_context(ArxivClient())
+    return ctx.arxiv
+
+
+async def _with_pdf(entry: Paper, ctx: _Run, stack: AsyncExitStack) -> Paper:
+    """The entry merged with its PDF when the feed names no institution (--with-pdf).
+
+    The PDF is kept beside the store (or in a temporary folder), so it is downloaded once; when
+    it cannot be had or read, the entry stays as it is, with a warning.
+    """
+    if entry.affiliations or not entry.arxiv_id:
+        return entry
+    folder = ctx.settings.store.parent / "pdf" if ctx.settings.store else None
+    if folder is None:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="digest-pdf-")))
+    path = folder / (entry.arxiv_id.replace("/", "_") + ".pdf")
+    try:
+        if not path.is_file():
+            data = await (await _arxiv_client(ctx, stack)).pdf(entry.arxiv_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        pdf = await _parsed(path, sha256, ctx)
+    except (ArxivError, InputError, OSError) as err:
+        log.warning("%s: PDF not read (%s); using the feed's metadata only", entry.source, err)
+        return entry.model_copy(update={"warnings": [*entry.warnings, f"PDF not read: {err}"]})
+    return merge_papers(pdf, entry, source=entry.source)
 
 
 def regenerate(

@@ -21,7 +21,9 @@ DEFAULT_BUDGET = 3000
 
 
 # The settings that shape request keys and the report, recorded with each run (see recorded()).
-RECORDED = ("engine", "fallback", "model", "budget", "encoding", "max_output_tokens", "title")
+RECORDED = (
+    "engine", "fallback", "model", "budget", "encoding", "max_output_tokens", "title", "with_pdf",
+)  # fmt: skip
 
 EngineChoice = Literal["llm", "offline", "auto"]
 Fallback = Literal["none", "offline"]
@@ -53,6 +55,9 @@ class Settings(BaseModel):
     prompts_dir: Path | None = Field(None, description="Override the bundled prompts/.")
     store: Path | None = Field(None, description="SQLite store file; None: nothing is kept.")
     refresh: bool = Field(False, description="Ask the LLM again even when the store has answers.")
+    with_pdf: bool = Field(
+        False, description="Download arXiv PDFs to read institutions when the feed has none."
+    )
 
     @field_validator("budget")
     @classmethod

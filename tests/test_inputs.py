@@ -148,3 +148,24 @@ def test_an_error_feed_from_the_api_fails_its_ids(tmp_path: Path) -> None:
     (failed,) = report.papers
     assert failed.status == "failed" and failed.source == "2510.01234"
     assert failed.error
+
+
+def test_with_pdf_reads_institutions_from_the_paper_when_the_feed_has_none(tmp_path: Path) -> None:
+    bare = re.sub(rb"\s*<arxiv:affiliation>[^<]*</arxiv:affiliation>", b"", ASTRO)
+    pdf = (FIXTURES / "papers" / "sgd-teacher-student-1906.08632-p1.pdf").read_bytes()
+    settings = Settings.from_env(engine="offline", with_pdf=True, store=tmp_path / "s" / "d.db")
+    with respx.mock(assert_all_mocked=True) as router:
+        router.get(API).mock(return_value=httpx.Response(200, content=bare))
+        download = router.get("https://arxiv.org/pdf/astro-ph/0601001v1").mock(
+            return_value=httpx.Response(200, content=pdf)
+        )
+        report = run(["astro-ph/0601001"], settings)
+        again = run(["astro-ph/0601001"], settings.model_copy(update={"refresh": True}))
+    (result,) = report.papers
+    paper = result.paper
+    assert paper is not None and result.source == "astro-ph/0601001"
+    assert paper.title.startswith("Frequency of Hot Jupiters")  # the feed's exact metadata
+    assert len(paper.authors) == 4
+    assert any("Harvard" in a for a in paper.affiliations)  # what only the PDF had
+    assert download.call_count == 1  # kept beside the store: the second run downloads nothing
+    assert again.papers[0].paper == paper
