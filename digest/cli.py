@@ -360,13 +360,17 @@ def _finish(report: Report, output: Path | None, fmt: Format) -> None:
     )
     reused = sum(1 for r in report.papers if r.cached)
     typer.echo(
-        f"wrote {len(report.succeeded)} papers{f' to {output}' if output else ''}"
+        f"wrote {_papers(len(report.succeeded))}{f' to {output}' if output else ''}"
         + (f"; {failed} failed (listed in the report)" if failed else "")
         + f"; {spent}"
         + (f"; {reused} answers reused from the store" if reused else ""),
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def _papers(n: int) -> str:
+    return f"{n} paper" + ("" if n == 1 else "s")
 
 
 def _calls(n: int) -> str:
