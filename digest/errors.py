@@ -13,7 +13,8 @@ them into one line and an exit code.
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
     │   ├── EncryptedPDFError     it needs a password
-    │   └── NoTextError           no usable text layer (scanned / image-only)
+    │   ├── NoTextError           no usable text layer (scanned / image-only)
+    │   └── GarbledTextError      a text layer that is not text (broken font encoding)
     └── ExtractionError           the LLM did not give usable facts for one paper
         ├── LLMRequestError       the request failed after the SDK's own retries
         ├── TruncatedOutputError  the answer was cut at the token limit
@@ -36,6 +37,7 @@ __all__ = [
     "DigestError",
     "EncryptedPDFError",
     "ExtractionError",
+    "GarbledTextError",
     "InputError",
     "InvalidOutputError",
     "LLMRequestError",
@@ -105,6 +107,11 @@ class EncryptedPDFError(InputError):
 class NoTextError(InputError):
     reason = "no extractable text"
     hint = "it looks scanned or image-only; run OCR first, e.g. ocrmypdf in.pdf out.pdf"
+
+
+class GarbledTextError(InputError):
+    reason = "the text layer is garbled (a font encoding that does not map to letters)"
+    hint = "the page images are fine but the text is not; run OCR first, e.g. ocrmypdf --force-ocr"
 
 
 class ExtractionError(DigestError):
