@@ -90,6 +90,11 @@ ModelOpt = Annotated[
     str | None, typer.Option(help="Model name (default: $DIGEST_MODEL or gpt-4o-mini).")
 ]
 VerboseOpt = Annotated[bool, typer.Option("-v", "--verbose", help="Debug logs, tracebacks.")]
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option(help="USD: stop starting new papers once the run's cost would pass this."),
+]
+EXIT_INTERRUPTED = 130
 
 
 def _version(value: bool) -> None:
@@ -132,11 +137,19 @@ def run(
         str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
     ] = None,
     model: ModelOpt = None,
-    budget: Annotated[
-        int | None, typer.Option(help="Max tokens of paper text sent per paper (default 3000).")
+    token_budget: Annotated[
+        int | None,
+        typer.Option("--token-budget", help="Max tokens of paper text sent per paper (3000)."),
     ] = None,
+    budget: BudgetOpt = None,
     concurrency: Annotated[
-        int | None, typer.Option(help="LLM calls in flight at once (default 4).")
+        int | None, typer.Option(help="LLM calls in flight at once (default 8).")
+    ] = None,
+    rpm: Annotated[
+        int | None, typer.Option(help="Requests per minute to keep to (default: price table).")
+    ] = None,
+    tpm: Annotated[
+        int | None, typer.Option(help="Tokens per minute to keep to (default: price table).")
     ] = None,
     max_output_tokens: Annotated[
         int | None, typer.Option(help="Output token limit per call (default 1200).")
@@ -164,8 +177,11 @@ def run(
             fallback=fallback,
             model=model,
             title=title,
-            budget=budget,
+            budget=token_budget,
+            max_cost=budget,
             concurrency=concurrency,
+            rpm=rpm,
+            tpm=tpm,
             max_output_tokens=max_output_tokens,
             store=_store_path(store, output),
             refresh=refresh,
@@ -287,7 +303,8 @@ def _logging(verbose: bool) -> None:
 
 @contextmanager
 def _errors(verbose: bool) -> Iterator[None]:
-    """Our errors become one line and exit 2; -v shows the traceback instead."""
+    """Our errors become one line and exit 2; -v shows the traceback instead. Ctrl-C stops
+    cleanly: calls in flight are abandoned, every finished paper is already in the store."""
     try:
         yield
     except DigestError as err:
@@ -295,6 +312,13 @@ def _errors(verbose: bool) -> Iterator[None]:
             raise
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        typer.echo(
+            "interrupted: finished papers are kept in the store; "
+            "run the same command again to go on",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _settings(recorded: dict[str, Any], **options: Any) -> Settings:

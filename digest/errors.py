@@ -19,6 +19,7 @@ them into one line and an exit code.
         ├── LLMRequestError       the request failed after the SDK's own retries
         ├── TruncatedOutputError  the answer was cut at the token limit
         ├── RefusalError          the model refused to answer
+        ├── NotStartedError       not asked: the run's cost budget or quota was used up
         └── InvalidOutputError    the answer failed validation after every re-ask
 """
 
@@ -43,6 +44,7 @@ __all__ = [
     "LLMRequestError",
     "NoTextError",
     "NotAPDFError",
+    "NotStartedError",
     "PromptError",
     "RefusalError",
     "StoreError",
@@ -135,6 +137,11 @@ class TruncatedOutputError(ExtractionError):
 
 class RefusalError(ExtractionError):
     """The model refused to fill the schema."""
+
+
+class NotStartedError(ExtractionError):
+    """The paper was not sent: the run's --budget or the provider's quota was used up.
+    Nothing is lost: a later run (with a larger budget, or after the quota resets) does it."""
 
 
 class InvalidOutputError(ExtractionError):

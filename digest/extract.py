@@ -14,6 +14,7 @@ body is read for ``usage`` before the SDK parses it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -25,6 +26,7 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from .costs import price_for
 from .errors import (
     ExtractionError,
     InvalidOutputError,
@@ -34,6 +36,7 @@ from .errors import (
 )
 from .models import Excerpt, Extraction, Paper, PaperFacts, ReportTopic, Usage
 from .prompts import load_prompt
+from .select import get_counter
 from .settings import Settings
 
 __all__ = ["Extractor", "build_client"]
@@ -43,9 +46,17 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 
-def build_client(settings: Settings, http_client: httpx.AsyncClient | None = None) -> AsyncOpenAI:
-    """The one client of a run. Pass `http_client` to control transport (tests, proxies)."""
+def build_client(
+    settings: Settings,
+    http_client: httpx.AsyncClient | None = None,
+    hooks: dict[str, list[Any]] | None = None,
+) -> AsyncOpenAI:
+    """The one client of a run. Pass `http_client` to control transport (tests, proxies);
+    `hooks` (httpx event hooks, see digest.limits) see every request, retries included."""
     key = settings.require_key()
+    if hooks:
+        http_client = http_client or openai.DefaultAsyncHttpxClient()
+        http_client.event_hooks = hooks
     return AsyncOpenAI(
         api_key=key.get_secret_value(),
         base_url=settings.base_url,
@@ -53,6 +64,10 @@ def build_client(settings: Settings, http_client: httpx.AsyncClient | None = Non
         timeout=settings.timeout,
         http_client=http_client,
     )
+
+
+class _MalformedBody(Exception):
+    """A 200 whose body is not a chat completion: retried like a transport error."""
 
 
 class _Invalid(Exception):
@@ -77,6 +92,13 @@ class Extractor:
         self.reask = load_prompt("reask", directory)
         self.topic_system = load_prompt("topic_system", directory)
         self.topic_user = load_prompt("topic_user", directory)
+        self.price = price_for(settings.model)
+
+    @property
+    def overhead_tokens(self) -> int:
+        """Tokens a request adds to the paper's excerpt: the system prompt and the template."""
+        counter = get_counter(self.settings.model, self.settings.encoding)
+        return counter.count(self.system.text) + counter.count(self.user.text)
 
     @property
     def prompt_sha256(self) -> str:
@@ -160,6 +182,24 @@ class Extractor:
     async def _once(
         self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
     ) -> tuple[M, Usage, str]:
+        """One answer. A 200 whose body is not JSON (a broken proxy, a truncated stream) is
+        retried like a transport error, with the SDK's retry count and a short backoff."""
+        for attempt in range(self.settings.sdk_retries + 1):
+            try:
+                return await self._request(messages, schema, context, label)
+            except _MalformedBody as err:
+                if attempt == self.settings.sdk_retries:
+                    raise LLMRequestError(
+                        f"{label}: the endpoint answered 200 with a body that is not a chat "
+                        f"completion ({attempt + 1} tries): {err}"
+                    ) from err
+                log.info("%s: malformed answer body, retrying", label)
+                await asyncio.sleep(min(0.5 * 2**attempt, 8.0))
+        raise AssertionError("unreachable")
+
+    async def _request(
+        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
+    ) -> tuple[M, Usage, str]:
         """One request: the checked answer, its usage and raw text; errors carry the usage."""
         try:
             raw = await self.client.chat.completions.with_raw_response.parse(
@@ -180,12 +220,16 @@ class Extractor:
             ) from err
 
         body = _json_body(raw.http_response)
+        if not body.get("choices"):  # an HTML error page, a cut stream: not a chat completion
+            raise _MalformedBody(f"the body starts with {raw.http_response.text[:60]!r}")
         counted = body.get("usage") or {}
         spent = Usage(
             prompt_tokens=int(counted.get("prompt_tokens") or 0),
             completion_tokens=int(counted.get("completion_tokens") or 0),
             attempts=1,
         )
+        if self.price is not None:
+            spent.cost_usd = self.price.cost(spent)
         answer = _answer_text(body)
         try:
             return self._check(raw, schema, context, label, answer), spent, answer

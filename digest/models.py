@@ -224,16 +224,19 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     attempts: int = 0
+    cost_usd: float | None = Field(None, description="None when the model has no known price.")
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
     def __add__(self, other: Usage) -> Usage:
+        costs = [c for c in (self.cost_usd, other.cost_usd) if c is not None]
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             attempts=self.attempts + other.attempts,
+            cost_usd=round(sum(costs), 8) if costs else None,
         )
 
 

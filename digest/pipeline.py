@@ -38,6 +38,7 @@ import httpx
 from pydantic import ValidationError
 
 from .compose import compose_brief, merge_institutions
+from .costs import price_for
 from .errors import (
     ArxivError,
     ConfigError,
@@ -52,6 +53,7 @@ from .ingest.arxiv import ArxivClient, read_feed_file
 from .ingest.merge import Claims, merge_papers, versionless
 from .ingest.text import read_abstracts
 from .inputs import Inputs, resolve
+from .limits import Gate, RateLimiter, hooks
 from .models import Extraction, Paper, PaperResult, Report, Usage
 from .offline import offline_facts, offline_version
 from .select import get_counter, select
@@ -108,6 +110,8 @@ class _Run:
     store: Store | None
     limit: asyncio.Semaphore
     pool: Executor
+    gate: Gate
+    limiter: RateLimiter
     arxiv: ArxivClient | None = None
 
 
@@ -324,8 +328,22 @@ async def _open(
     stack: AsyncExitStack, settings: Settings, http_client: httpx.AsyncClient | None, workers: int
 ) -> _Run:
     extractor = None
+    price = price_for(settings.model)
+    limiter = RateLimiter(
+        settings.rpm or (price.rpm if price else None),
+        settings.tpm or (price.tpm if price else None),
+    )
+    gate = Gate(settings.max_cost, price, settings.max_output_tokens)
+    if settings.max_cost is not None and price is None:
+        raise ConfigError(
+            f"--budget needs the price of {settings.model}; add it to a price table "
+            "(DIGEST_PRICES=prices.toml, see digest/data/prices.toml)"
+        )
     if settings.resolved_engine == "llm":
-        client = build_client(settings, http_client=http_client)
+        counter = get_counter(settings.model, settings.encoding)
+        client = build_client(
+            settings, http_client=http_client, hooks=hooks(limiter, gate, counter.count)
+        )
         await stack.enter_async_context(client)
         extractor = Extractor(client, settings)
     else:
@@ -333,7 +351,8 @@ async def _open(
     store = stack.enter_context(Store(settings.store)) if settings.store else None
     workers = min(settings.parse_workers or os.cpu_count() or 1, workers)
     pool = stack.enter_context(_parse_pool(workers))
-    return _Run(settings, extractor, store, asyncio.Semaphore(settings.concurrency), pool)
+    limit = asyncio.Semaphore(settings.concurrency)
+    return _Run(settings, extractor, store, limit, pool, gate, limiter)
 
 
 def _identify(files: list[Path]) -> tuple[dict[str, list[Path]], list[PaperResult]]:
@@ -472,12 +491,15 @@ async def _llm_cached(paper: Paper, ctx: _Run, *, refresh: bool) -> tuple[Extrac
     started = time.perf_counter()
     counter = get_counter(settings.model, settings.encoding)
     excerpt = select(paper, budget=settings.budget, counter=counter)
-    try:
-        async with ctx.limit:
+    async with ctx.limit:
+        ticket = ctx.gate.reserve(paper.source, excerpt.tokens + ctx.extractor.overhead_tokens)
+        try:
             extraction = await ctx.extractor.facts(paper, excerpt)
-    except ExtractionError as err:
-        _save(ctx, key, paper, None, "llm", err.usage or Usage(), str(err), started)
-        raise
+        except ExtractionError as err:
+            ctx.gate.settle(ticket, err.usage)
+            _save(ctx, key, paper, None, "llm", err.usage or Usage(), str(err), started)
+            raise
+    ctx.gate.settle(ticket, extraction.usage)
     _save(ctx, key, paper, extraction, "llm", extraction.usage, None, started)
     return extraction, False
 
@@ -578,7 +600,7 @@ async def _name_report(ctx: _Run, results: list[PaperResult]) -> tuple[str, Usag
     if not papers:
         return FALLBACK_TITLE, Usage()
     usage = Usage()
-    if ctx.extractor is not None:
+    if ctx.extractor is not None and not ctx.gate.stopped:
         titles = sorted(p.title for p in papers)
         parts = [titles, ctx.extractor.topic_prompt_sha256, ctx.settings.model]
         key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()

@@ -42,12 +42,17 @@ class Settings(BaseModel):
     api_key: SecretStr | None = None
     base_url: str | None = None
     budget: int = Field(DEFAULT_BUDGET, description="Max tokens of paper text sent per paper.")
+    max_cost: float | None = Field(
+        None, gt=0, description="USD: stop starting new papers once this would be exceeded."
+    )
     encoding: str | None = Field(None, description="tiktoken encoding; None: from the model.")
     max_output_tokens: int = 1200
     attempts: int = Field(3, ge=1, le=6, description="Tries per paper when output is invalid.")
     sdk_retries: int = Field(3, ge=0, description="The SDK's own retries for 429/5xx/network.")
     timeout: float = Field(120.0, gt=0)
-    concurrency: int = Field(4, ge=1, le=64)
+    concurrency: int = Field(8, ge=1, le=256)
+    rpm: int | None = Field(None, ge=1, description="Requests per minute; None: the price table's.")
+    tpm: int | None = Field(None, ge=1, description="Tokens per minute; None: the price table's.")
     parse_workers: int | None = Field(
         None, ge=1, description="Processes parsing PDFs; None: one per CPU core."
     )

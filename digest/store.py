@@ -234,8 +234,8 @@ class Store:
             db.execute(
                 "INSERT OR REPLACE INTO extractions (key, sha256, engine, model, prompt_sha256,"
                 " schema_version, budget, status, raw_response, facts_json, extraction_json,"
-                " prompt_tokens, completion_tokens, attempts, error, seconds, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " prompt_tokens, completion_tokens, attempts, cost_usd, error, seconds, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
                     sha256,
@@ -251,6 +251,7 @@ class Store:
                     usage.prompt_tokens,
                     usage.completion_tokens,
                     usage.attempts,
+                    usage.cost_usd,
                     error,
                     seconds,
                     _now(),

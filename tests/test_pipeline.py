@@ -210,7 +210,12 @@ def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     paper = data["papers"][0]
     assert {"source", "paper", "extraction", "brief", "warnings", "status"} <= set(paper)
     assert paper["extraction"]["usage"]["prompt_tokens"] == 900
-    assert paper["usage"] == {"prompt_tokens": 900, "completion_tokens": 120, "attempts": 1}
+    assert paper["usage"] == {
+        "prompt_tokens": 900,
+        "completion_tokens": 120,
+        "attempts": 1,
+        "cost_usd": 0.00345,  # gpt-4o: 900 x $2.50/M + 120 x $10/M
+    }
     assert data["title_usage"]["prompt_tokens"] == 200
     assert paper["extraction"]["model"] == "gpt-4o"
     assert paper["paper"]["sha256"] and paper["paper"]["pages_read"]
@@ -221,7 +226,7 @@ def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     [
         (["run", "no/such/folder"], {}, "no such file or folder"),
         (["run", str(PAPERS), "--engine", "llm"], {"OPENAI_API_KEY": ""}, "OPENAI_API_KEY"),
-        (["run", str(PAPERS), "--budget", "5"], {}, "budget"),
+        (["run", str(PAPERS), "--token-budget", "5"], {}, "budget"),
     ],
 )
 def test_cli_config_errors_exit_2_with_one_line(

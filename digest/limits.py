@@ -1,0 +1,229 @@
+"""Limits: keep a batch inside the provider's rate limits and the user's budget.
+
+Both act at the HTTP boundary of the OpenAI client (httpx event hooks, see `hooks`), so every
+real request is counted: the SDK's own retries and our re-asks included.
+
+- `RateLimiter`: requests and tokens per minute, over a sliding 60-second window. A request
+  waits until it fits; its tokens are estimated before it is sent (the prompt counted with
+  tiktoken plus the output limit) and corrected by the usage in the answer. A 429 pauses every
+  request of the batch together (for Retry-After, else a second), and `x-ratelimit-remaining-*`
+  headers at zero pause until their `x-ratelimit-reset-*` time.
+- `Gate`: whether a paper may start. It refuses once the run's cost would pass --budget
+  (counting what is spent, retries included, and what calls in flight may still cost), and once
+  the provider says the quota is used up (429 insufficient_quota, or a Retry-After longer than
+  two minutes): a daily quota ends the run cleanly, with what is done kept in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from .costs import Price
+from .errors import NotStartedError
+from .models import Usage
+
+__all__ = ["Gate", "RateLimiter", "hooks"]
+
+log = logging.getLogger(__name__)
+
+WINDOW = 60.0
+QUOTA_RETRY_AFTER = 120.0  # a 429 asking to wait longer than this is a quota, not a burst
+
+
+class RateLimiter:
+    """At most `rpm` requests and `tpm` tokens in any 60 s; None means no limit."""
+
+    def __init__(
+        self,
+        rpm: int | None,
+        tpm: int | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.rpm, self.tpm = rpm, tpm
+        self._clock, self._sleep = clock, sleep
+        self._sent: deque[tuple[float, int]] = deque()  # (time, tokens) of recent requests
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+        self.waited = 0.0  # seconds requests spent waiting, for the summary
+
+    async def acquire(self, tokens: int) -> None:
+        """Wait until a request of `tokens` fits in the window, then count it."""
+        async with self._lock:  # first come, first served
+            while (wait := self._wait(tokens)) > 0:
+                self.waited += wait
+                await self._sleep(wait)
+            self._sent.append((self._clock(), tokens))
+
+    def correct(self, estimated: int, actual: int) -> None:
+        """Count what a request really used instead of what was estimated for it."""
+        if actual != estimated:
+            self._sent.append((self._clock(), actual - estimated))
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for `seconds` (after a 429 or an exhausted limit)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def observe(self, headers: httpx.Headers) -> None:
+        """Pause until the reset when a response says a limit has nothing left."""
+        for kind in ("requests", "tokens"):
+            remaining = headers.get(f"x-ratelimit-remaining-{kind}")
+            if remaining is not None and remaining.strip() == "0":
+                self.pause(parse_duration(headers.get(f"x-ratelimit-reset-{kind}", "1s")))
+
+    def _wait(self, tokens: int) -> float:
+        now = self._clock()
+        while self._sent and self._sent[0][0] <= now - WINDOW:
+            self._sent.popleft()
+        waits = [self._paused_until - now]
+        if self.rpm is not None and len(self._sent) >= self.rpm:
+            waits.append(self._sent[len(self._sent) - self.rpm][0] + WINDOW - now)
+        if self.tpm is not None:
+            used = sum(t for _, t in self._sent)
+            if used + tokens > self.tpm and self._sent:
+                # wait until enough of the window's tokens have aged out
+                excess, freed = used + tokens - self.tpm, 0
+                for sent_at, spent in self._sent:
+                    freed += spent
+                    if freed >= excess:
+                        waits.append(sent_at + WINDOW - now)
+                        break
+        return max(waits)
+
+
+@dataclass
+class Gate:
+    """May another paper start? Tracks spending against the budget, and the quota."""
+
+    max_cost: float | None
+    price: Price | None
+    max_output_tokens: int
+    spent: float = 0.0
+    reserved: float = 0.0
+    stopped: str | None = None
+    _reservations: dict[int, float] = field(default_factory=dict)
+
+    def reserve(self, paper: str, prompt_tokens: int) -> int:
+        """Admit one paper's call or raise NotStartedError; returns a ticket for settle()."""
+        if self.stopped:
+            raise NotStartedError(f"{paper}: not started: {self.stopped}")
+        estimate = 0.0
+        if self.max_cost is not None and self.price is not None:
+            estimate = self.price.cost(
+                Usage(prompt_tokens=prompt_tokens, completion_tokens=self.max_output_tokens)
+            )
+            if self.spent + self.reserved + estimate > self.max_cost:
+                raise NotStartedError(
+                    f"{paper}: not started: the budget of ${self.max_cost:.2f} would be exceeded "
+                    f"(spent ${self.spent:.4f}); run again with a larger --budget to go on"
+                )
+        ticket = len(self._reservations) + 1
+        self._reservations[ticket] = estimate
+        self.reserved += estimate
+        return ticket
+
+    def settle(self, ticket: int, usage: Usage | None) -> None:
+        self.reserved -= self._reservations.pop(ticket, 0.0)
+        if usage is not None and usage.cost_usd:
+            self.spent += usage.cost_usd
+
+    def stop(self, reason: str) -> None:
+        if self.stopped is None:
+            log.warning("%s", reason)
+            self.stopped = reason
+
+
+def hooks(
+    limiter: RateLimiter, gate: Gate, count: Callable[[str], int]
+) -> dict[str, list[Callable[..., Awaitable[None]]]]:
+    """httpx event hooks that put every request of the OpenAI client through the limits."""
+
+    async def on_request(request: httpx.Request) -> None:
+        tokens = _request_tokens(request, count)
+        request.extensions["digest_tokens"] = tokens
+        await limiter.acquire(tokens)
+
+    async def on_response(response: httpx.Response) -> None:
+        limiter.observe(response.headers)
+        if response.status_code != 429:
+            await response.aread()
+            estimated = int(response.request.extensions.get("digest_tokens", 0))
+            actual = _response_tokens(response)
+            if actual is not None:
+                limiter.correct(estimated, actual)
+            return
+        await response.aread()
+        retry_after = _retry_after(response.headers)
+        if _quota_exhausted(response) or (retry_after or 0) > QUOTA_RETRY_AFTER:
+            # Waiting would not help: stop starting papers; calls in flight fail fast.
+            gate.stop(
+                "the provider's quota is used up (HTTP 429"
+                + (f", retry after {retry_after:.0f} s" if retry_after else "")
+                + "); finished papers are kept: run the same command again later to go on"
+            )
+            return
+        limiter.pause(retry_after or 1.0)
+
+    return {"request": [on_request], "response": [on_response]}
+
+
+def _request_tokens(request: httpx.Request, count: Callable[[str], int]) -> int:
+    try:
+        body = json.loads(request.content or b"{}")
+    except ValueError:
+        return 0
+    text = "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
+    limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
+    return count(text) + int(limit)
+
+
+def _response_tokens(response: httpx.Response) -> int | None:
+    try:
+        usage = response.json().get("usage") or {}
+    except (ValueError, AttributeError):
+        return None
+    total = usage.get("total_tokens")
+    return int(total) if total is not None else None
+
+
+def _quota_exhausted(response: httpx.Response) -> bool:
+    try:
+        error = response.json().get("error") or {}
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(error, dict) and error.get("code") == "insufficient_quota"
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+
+
+def parse_duration(text: str) -> float:
+    """OpenAI's reset format ("1s", "6m0s", "20ms", "1h2m3.5s") in seconds; 1 s when unreadable."""
+    parts = _DURATION.findall(text.strip())
+    if not parts:
+        return 1.0
+    scale = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+    return sum(float(n) * scale[unit] for n, unit in parts)

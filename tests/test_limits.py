@@ -1,0 +1,170 @@
+"""Rate limits, the cost budget, the quota, prices, and bodies that are not JSON."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from conftest import FIXTURES, completion_body, sent_json
+from test_pipeline import ANSWERS, answer
+from typer.testing import CliRunner
+
+from digest import ConfigError, Settings, run
+from digest.cli import app
+from digest.costs import Price, load_prices, price_for
+from digest.limits import Gate, RateLimiter, hooks, parse_duration
+from digest.models import Usage
+
+PAPERS = FIXTURES / "papers"
+runner = CliRunner()
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def limiter(rpm: int | None, tpm: int | None) -> tuple[RateLimiter, FakeTime]:
+    t = FakeTime()
+    return RateLimiter(rpm, tpm, clock=t.clock, sleep=t.sleep), t
+
+
+def test_requests_per_minute_are_kept_over_a_sliding_window() -> None:
+    lim, t = limiter(rpm=3, tpm=None)
+
+    async def go() -> list[float]:
+        starts = []
+        for _ in range(7):
+            await lim.acquire(10)
+            starts.append(t.now)
+            t.now += 1  # each request takes a second
+        return starts
+
+    starts = asyncio.run(go())
+    assert starts[:3] == [1000, 1001, 1002]
+    for i in range(3, 7):  # never more than 3 in any 60 s
+        assert starts[i] >= starts[i - 3] + 60
+
+
+def test_tokens_per_minute_and_corrections() -> None:
+    lim, t = limiter(rpm=None, tpm=1000)
+
+    async def go() -> None:
+        await lim.acquire(600)
+        lim.correct(600, 200)  # the answer said 200 tokens: 800 of 1000 are free again
+        await lim.acquire(700)
+        assert t.slept == []
+        await lim.acquire(400)  # 900 in the window: must wait for the first to age out
+
+    asyncio.run(go())
+    assert t.slept and t.slept[0] == pytest.approx(60, abs=0.01)
+
+
+def test_pause_and_exhausted_headers_hold_everyone() -> None:
+    lim, t = limiter(rpm=None, tpm=None)
+    lim.observe(httpx.Headers({"x-ratelimit-remaining-requests": "0",
+                               "x-ratelimit-reset-requests": "6m0s"}))  # fmt: skip
+    asyncio.run(lim.acquire(1))
+    assert sum(t.slept) == pytest.approx(360)
+    assert parse_duration("20ms") == pytest.approx(0.02)
+    assert parse_duration("1h2m3.5s") == pytest.approx(3723.5)
+
+
+def test_a_429_pauses_the_batch_and_a_quota_429_stops_new_papers() -> None:
+    lim, t = limiter(rpm=None, tpm=None)
+    gate = Gate(None, None, 100)
+    hook = hooks(lim, gate, len)["response"][0]
+    request = httpx.Request("POST", "https://x/v1/chat/completions")
+    burst = httpx.Response(429, headers={"retry-after": "7"}, request=request, json={})
+    asyncio.run(hook(burst))
+    asyncio.run(lim.acquire(1))
+    assert sum(t.slept) == pytest.approx(7) and gate.stopped is None
+    quota = {"error": {"code": "insufficient_quota", "message": "You exceeded your quota"}}
+    asyncio.run(hook(httpx.Response(429, json=quota, request=request)))
+    assert gate.stopped and "quota" in gate.stopped
+
+
+def test_the_gate_refuses_what_the_budget_cannot_pay() -> None:
+    gate = Gate(max_cost=0.01, price=Price(input=1.0, output=10.0), max_output_tokens=500)
+    first = gate.reserve("a.pdf", 2000)  # at most 2000 x $1/M + 500 x $10/M = $0.007
+    with pytest.raises(Exception, match=r"budget of \$0.01"):
+        gate.reserve("b.pdf", 2000)  # 0.007 reserved + 0.007 > 0.01
+    gate.settle(first, Usage(prompt_tokens=2000, completion_tokens=100, cost_usd=0.003))
+    gate.reserve("b.pdf", 2000)  # 0.003 spent + 0.007 fits
+
+
+def test_prices_ship_match_prefixes_and_take_user_files(tmp_path: Path) -> None:
+    shipped = load_prices()
+    assert shipped["gpt-4o-mini"].input == pytest.approx(0.15)
+    assert price_for("gpt-4o-mini-2024-07-18") == shipped["gpt-4o-mini"]
+    assert price_for("my-local-llama") is None
+    mine = tmp_path / "prices.toml"
+    mine.write_text('[models."my-local-llama"]\ninput = 0\noutput = 0\nrpm = 30\n')
+    assert load_prices(mine)["my-local-llama"].rpm == 30
+    mine.write_text("[models.broken]\ninput = 'free'\n")
+    with pytest.raises(ConfigError, match="not a valid price table"):
+        load_prices(mine)
+
+
+def test_a_used_up_quota_ends_the_run_cleanly_with_what_is_done_kept(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    state = {"calls": 0}
+
+    def quota_after_one(request: httpx.Request) -> httpx.Response:
+        if sent_json(request)["response_format"]["json_schema"]["name"] == "ReportTopic":
+            return answer(request)
+        state["calls"] += 1
+        if state["calls"] == 1:
+            return answer(request)
+        body = {"error": {"code": "insufficient_quota", "message": "quota"}}
+        return httpx.Response(429, json=body, headers={"retry-after": "86400"})
+
+    llm.post("/chat/completions").mock(side_effect=quota_after_one)
+    settings = Settings.from_env(concurrency=1, sdk_retries=0, store=tmp_path / "s.db")
+    report = run([PAPERS], settings)
+    ok, failed = report.succeeded, report.failed
+    assert len(ok) == 1 and len(failed) == len(list(PAPERS.glob("*.pdf"))) - 1
+    assert any("quota" in (f.error or "") for f in failed)
+    assert any("not started" in (f.error or "") for f in failed)
+    assert state["calls"] == 2  # no paper was sent after the quota answer
+
+
+def test_budget_stops_starting_papers_and_says_how_to_go_on(llm: respx.MockRouter) -> None:
+    llm.post("/chat/completions").mock(side_effect=answer)
+    # gpt-4o: each paper may cost up to ~1,500 x $2.50/M + 1,200 x $10/M = ~$0.016
+    result = runner.invoke(
+        app, ["run", str(PAPERS), "--model", "gpt-4o", "--budget", "0.02", "--concurrency", "1"]
+    )
+    assert result.exit_code == 1
+    assert "not started: the budget of $0.02 would be exceeded" in result.stdout
+    assert "larger --budget" in result.stdout
+
+
+def test_a_budget_needs_a_price(llm: respx.MockRouter) -> None:
+    result = runner.invoke(app, ["run", str(PAPERS), "--model", "local-model", "--budget", "1"])
+    assert result.exit_code == 2 and "price" in result.stderr
+
+
+def test_a_200_whose_body_is_not_json_is_retried(llm: respx.MockRouter) -> None:
+    good = completion_body(ANSWERS["Dense Passage Retrieval"])
+    route = llm.post("/chat/completions").mock(
+        side_effect=[
+            httpx.Response(200, content=b"<html>502 Bad Gateway</html>"),
+            httpx.Response(200, json=good),
+        ]
+        + [httpx.Response(200, json=good)] * 10
+    )
+    report = run([PAPERS / "dpr-emnlp2020-p1-2.pdf"], Settings.from_env(title="T"))
+    assert not report.failed and route.call_count == 2
