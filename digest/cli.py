@@ -1,6 +1,7 @@
 """The `digest` command: parses options, builds Settings, calls the API, prints.
 
     digest run INPUT...       PDFs, arXiv IDs, feeds or abstract files in, the report out
+    digest estimate INPUT...  the calls, tokens and cost a run would need, with no LLM call
     digest report             re-render the last run's report from the store, no LLM call
     digest brief PAPER        ask again for one paper's brief; --report rewrites only that brief
     digest status             the last run's papers, with status, engine, tokens and errors
@@ -29,12 +30,14 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
+from .costs import load_prices
 from .errors import ConfigError, DigestError
 from .ingest.arxiv import parse_arxiv_id
-from .models import PaperResult, Report
-from .pipeline import regenerate
+from .models import PaperResult, Report, Usage
+from .pipeline import EXPECTED_OUTPUT_TOKENS, estimate, regenerate
 from .pipeline import run as run_pipeline
 from .render import render_json, render_markdown, replace_brief
+from .select import get_counter
 from .settings import Settings
 from .store import Store
 
@@ -189,6 +192,62 @@ def run(
         )
         report = run_pipeline(inputs or [], settings, progress=_progress(), id_files=ids or [])
     _finish(report, output, fmt)
+
+
+@app.command("estimate")
+def estimate_command(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="The same inputs as `digest run`.", show_default=False),
+    ] = None,
+    ids: Annotated[
+        list[Path] | None,
+        typer.Option("--ids", help="A file of arXiv IDs, one per line (# comments)."),
+    ] = None,
+    model: ModelOpt = None,
+    token_budget: Annotated[
+        int | None,
+        typer.Option("--token-budget", help="Max tokens of paper text sent per paper (3000)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="A given title saves the naming call.")] = None,
+    store: StoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
+    _logging(verbose)
+    with _errors(verbose):
+        if not inputs and not ids:
+            raise ConfigError("nothing to read: name PDFs, folders, arXiv IDs or files, or --ids")
+        settings = _settings(
+            {},
+            engine="llm",
+            model=model,
+            budget=token_budget,
+            title=title,
+            store=_store_path(store, None),
+        )
+        counted = estimate(inputs or [], settings, id_files=ids or [])
+        prices = load_prices()
+    typer.echo(
+        f"{_papers(counted.papers)} readable, {counted.stored} already answered in the store, "
+        f"{len(counted.failed)} unreadable; {_calls(counted.calls)}"
+        + (" (one names the report)" if counted.title_call else "")
+    )
+    typer.echo(f"{'model':<16} {'input tokens':>13} {'output (est.)':>14} {'cost USD':>10}")
+    for name in dict.fromkeys([settings.model, *prices]):
+        tokens = counted.prompt_tokens.get(get_counter(name).encoding, 0)
+        price = prices.get(name)
+        usage = Usage(prompt_tokens=tokens, completion_tokens=counted.output_tokens)
+        mark = " *" if name == settings.model else ""
+        shown = f"{price.cost(usage):>10.4f}" if price else f"{'unknown':>10}"
+        typer.echo(f"{name + mark:<16} {tokens:>13,} {counted.output_tokens:>14,} {shown}")
+    typer.echo(
+        f"* the model a run would use; output is estimated at {EXPECTED_OUTPUT_TOKENS} tokens "
+        "per paper; prices from digest/data/prices.toml (+ DIGEST_PRICES)",
+        err=True,
+    )
+    for failed in counted.failed:
+        typer.echo(f"unreadable: {failed.source}: {failed.error}", err=True)
 
 
 @app.command()

@@ -83,7 +83,8 @@ class _Invalid(Exception):
 class Extractor:
     """Asks the LLM for structured facts. Holds the client and prompts of one run."""
 
-    def __init__(self, client: AsyncOpenAI, settings: Settings) -> None:
+    def __init__(self, client: AsyncOpenAI | None, settings: Settings) -> None:
+        """`client` None: prompts, hashes and counts only (digest estimate); no call."""
         self.client = client
         self.settings = settings
         directory = settings.prompts_dir
@@ -201,6 +202,7 @@ class Extractor:
         self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
     ) -> tuple[M, Usage, str]:
         """One request: the checked answer, its usage and raw text; errors carry the usage."""
+        assert self.client is not None, "an Extractor without a client cannot call"
         try:
             raw = await self.client.chat.completions.with_raw_response.parse(
                 model=self.settings.model,

@@ -13,19 +13,36 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 SectionKind = Literal["introduction", "method", "experiments", "conclusion", "other"]
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    """PDF text layers can decode to lone surrogates, which no UTF-8 file can hold."""
+    return _SURROGATE.sub("", text)
+
+
+Text = Annotated[str, AfterValidator(_no_surrogates)]
 
 
 class Section(BaseModel):
     """One top-level section of the body, cleaned."""
 
     kind: SectionKind
-    heading: str
-    text: str
+    heading: Text
+    text: Text
 
 
 Origin = Literal["pdf", "arxiv", "text"]
@@ -43,15 +60,15 @@ class Paper(BaseModel):
     arxiv_id: str | None = Field(None, description="With version when known, e.g. 2510.01234v2.")
     categories: list[str] = Field(default_factory=list, description="arXiv categories.")
     published: str | None = Field(None, description="ISO date of the first version (arXiv).")
-    title: str
-    authors: list[str] = Field(default_factory=list)
-    affiliations: list[str] = Field(default_factory=list)
-    abstract: str = ""
-    first_page: str = Field("", description="Cleaned text of page 1 (header and start of body).")
+    title: Text
+    authors: list[Text] = Field(default_factory=list)
+    affiliations: list[Text] = Field(default_factory=list)
+    abstract: Text = ""
+    first_page: Text = Field("", description="Cleaned text of page 1 (header, start of body).")
     sections: list[Section] = Field(default_factory=list)
     pages_total: int = 0
     pages_read: list[int] = Field(default_factory=list, description="1-based pages extracted.")
-    warnings: list[str] = Field(
+    warnings: list[Text] = Field(
         default_factory=list, description="The parser's diagnostics (JSON output only)."
     )
 

@@ -83,3 +83,18 @@ def test_input_errors_survive_the_trip_from_a_parse_worker() -> None:
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is EncryptedPDFError
     assert str(back) == str(err) and back.path == err.path and back.detail == err.detail
+
+
+def test_lone_surrogates_from_a_text_layer_never_reach_json() -> None:
+    from digest import Paper, Section
+
+    paper = Paper(
+        source="x.pdf",
+        sha256="0",
+        title="Ti\udc63tle",
+        authors=["A\ud800 B"],
+        abstract="ab\udc63stract",
+        sections=[Section(kind="other", heading="H\udc63", text="t\udc63")],
+    )
+    assert paper.title == "Title" and paper.authors == ["A B"]
+    paper.model_dump_json().encode("utf-8")  # would raise UnicodeEncodeError before

@@ -168,3 +168,29 @@ def test_a_200_whose_body_is_not_json_is_retried(llm: respx.MockRouter) -> None:
     )
     report = run([PAPERS / "dpr-emnlp2020-p1-2.pdf"], Settings.from_env(title="T"))
     assert not report.failed and route.call_count == 2
+
+
+def test_estimate_counts_what_a_run_would_send_and_calls_nothing(tmp_path: Path) -> None:
+    with respx.mock(assert_all_mocked=True) as router:
+        result = runner.invoke(app, ["estimate", str(PAPERS), "--store", str(tmp_path / "s.db")])
+        assert not router.calls
+    assert result.exit_code == 0, result.output
+    n = len(list(PAPERS.glob("*.pdf")))
+    assert f"{n} papers readable, 0 already answered in the store" in result.stdout
+    assert f"{n + 1} LLM calls (one names the report)" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("gpt-4o-mini *"))
+    tokens = int(row.split()[2].replace(",", ""))
+    assert 1000 < tokens < n * 3300  # prompts + excerpts, each excerpt under the token budget
+    assert "unknown" not in row
+
+
+def test_estimate_skips_what_the_store_already_answered(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    llm.post("/chat/completions").mock(side_effect=answer)
+    store = ["--store", str(tmp_path / "s.db")]
+    assert runner.invoke(app, ["run", str(PAPERS), *store]).exit_code == 0
+    again = runner.invoke(app, ["estimate", str(PAPERS), *store])
+    n = len(list(PAPERS.glob("*.pdf")))
+    assert f"{n} already answered in the store" in again.stdout
+    assert "1 LLM call (one names the report)" in again.stdout
