@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -190,8 +191,9 @@ def run(
             refresh=refresh,
             with_pdf=with_pdf or None,
         )
+        started = time.perf_counter()
         report = run_pipeline(inputs or [], settings, progress=_progress(), id_files=ids or [])
-    _finish(report, output, fmt)
+    _finish(report, output, fmt, time.perf_counter() - started)
 
 
 @app.command("estimate")
@@ -342,8 +344,9 @@ def retry_failed(
             raise typer.Exit(EXIT_OK)
         sources = _rerunnable(r.source for r in last.papers)
         settings = _settings(recorded, store=path)
+        started = time.perf_counter()
         fresh = run_pipeline(sources, settings, progress=_progress())
-    _finish(fresh, output, fmt)
+    _finish(fresh, output, fmt, time.perf_counter() - started)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -431,7 +434,7 @@ def _rewrite_report(path: Path, updated: Report, index: int, previous: PaperResu
     _write(path, text)
 
 
-def _finish(report: Report, output: Path | None, fmt: Format) -> None:
+def _finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> None:
     _emit(report, output, fmt)
     failed = len(report.failed)
     usage = report.usage
@@ -441,12 +444,15 @@ def _finish(report: Report, output: Path | None, fmt: Format) -> None:
         if usage.attempts
         else "no LLM calls"
     )
+    if usage.cost_usd is not None:
+        spent += f", ${usage.cost_usd:.4f}"
     reused = sum(1 for r in report.papers if r.cached)
     typer.echo(
         f"wrote {_papers(len(report.succeeded))}{f' to {output}' if output else ''}"
         + (f"; {failed} failed (listed in the report)" if failed else "")
         + f"; {spent}"
-        + (f"; {reused} answers reused from the store" if reused else ""),
+        + (f"; {reused} answers reused from the store" if reused else "")
+        + f"; {seconds:.1f} s",
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)

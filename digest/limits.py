@@ -52,7 +52,8 @@ class RateLimiter:
     ) -> None:
         self.rpm, self.tpm = rpm, tpm
         self._clock, self._sleep = clock, sleep
-        self._sent: deque[tuple[float, int]] = deque()  # (time, tokens) of recent requests
+        self._requests: deque[float] = deque()  # start times of recent requests
+        self._tokens: deque[tuple[float, int]] = deque()  # (time, tokens), corrections included
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
         self.waited = 0.0  # seconds requests spent waiting, for the summary
@@ -63,12 +64,14 @@ class RateLimiter:
             while (wait := self._wait(tokens)) > 0:
                 self.waited += wait
                 await self._sleep(wait)
-            self._sent.append((self._clock(), tokens))
+            now = self._clock()
+            self._requests.append(now)
+            self._tokens.append((now, tokens))
 
     def correct(self, estimated: int, actual: int) -> None:
         """Count what a request really used instead of what was estimated for it."""
         if actual != estimated:
-            self._sent.append((self._clock(), actual - estimated))
+            self._tokens.append((self._clock(), actual - estimated))
 
     def pause(self, seconds: float) -> None:
         """Hold every request for `seconds` (after a 429 or an exhausted limit)."""
@@ -83,17 +86,19 @@ class RateLimiter:
 
     def _wait(self, tokens: int) -> float:
         now = self._clock()
-        while self._sent and self._sent[0][0] <= now - WINDOW:
-            self._sent.popleft()
+        while self._requests and self._requests[0] <= now - WINDOW:
+            self._requests.popleft()
+        while self._tokens and self._tokens[0][0] <= now - WINDOW:
+            self._tokens.popleft()
         waits = [self._paused_until - now]
-        if self.rpm is not None and len(self._sent) >= self.rpm:
-            waits.append(self._sent[len(self._sent) - self.rpm][0] + WINDOW - now)
+        if self.rpm is not None and len(self._requests) >= self.rpm:
+            waits.append(self._requests[len(self._requests) - self.rpm] + WINDOW - now)
         if self.tpm is not None:
-            used = sum(t for _, t in self._sent)
-            if used + tokens > self.tpm and self._sent:
+            used = sum(t for _, t in self._tokens)
+            if used + tokens > self.tpm and self._tokens:
                 # wait until enough of the window's tokens have aged out
                 excess, freed = used + tokens - self.tpm, 0
-                for sent_at, spent in self._sent:
+                for sent_at, spent in self._tokens:
                     freed += spent
                     if freed >= excess:
                         waits.append(sent_at + WINDOW - now)

@@ -1,20 +1,26 @@
 """A local OpenAI-compatible endpoint for tests and benchmarks: 127.0.0.1 only, stdlib only.
 
-    python scripts/fake_openai.py [--port 8765] [--latency 0.5]
+    python scripts/fake_openai.py [--port 8765] [--latency 0.5] [--jitter 0.3] [--rpm N]
+        [--p429 0.1] [--p500 0.05] [--pmalformed 0.02] [--pdrop 0.0]
 
 POST /v1/chat/completions answers a structured-output request with a valid object for the
-schema it names (PaperFacts or ReportTopic), after `latency` seconds, with OpenAI-shaped usage.
-The answers carry no figures, so they always pass the check that a result's numbers come from
-the paper. `FakeOpenAI.requests` counts the requests received, per schema.
+schema it names (PaperFacts or ReportTopic), after `latency` ± `jitter` seconds, with
+OpenAI-shaped usage. The answers carry no figures, so they always pass the check that a result's
+numbers come from the paper. Faults, drawn at random per request: a 429 (OpenAI's body and
+x-ratelimit headers), a 500, a 200 whose body is an HTML page, or a dropped connection; with
+`rpm`, requests beyond that many in the last 60 s get a 429 with a Retry-After. `requests`
+counts what arrived per schema, `faults` what was injected.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import socket
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -30,9 +36,25 @@ TOPIC = {"topic": "人工智能"}
 class FakeOpenAI:
     """The server and its counters; use as a context manager in tests."""
 
-    def __init__(self, port: int = 0, latency: float = 0.0) -> None:
-        self.latency = latency
+    def __init__(
+        self,
+        port: int = 0,
+        latency: float = 0.0,
+        *,
+        jitter: float = 0.0,
+        rpm: int | None = None,
+        p429: float = 0.0,
+        p500: float = 0.0,
+        pmalformed: float = 0.0,
+        pdrop: float = 0.0,
+        seed: int = 7,
+    ) -> None:
+        self.latency, self.jitter, self.rpm = latency, jitter, rpm
+        self.rates = {"429": p429, "500": p500, "malformed": pmalformed, "drop": pdrop}
+        self.random = random.Random(seed)
         self.requests: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+        self.arrivals: deque[float] = deque()
         self._lock = threading.Lock()
         handler = _handler(self)
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -47,6 +69,25 @@ class FakeOpenAI:
     def count(self, schema: str) -> None:
         with self._lock:
             self.requests[schema] += 1
+
+    def decide(self) -> tuple[str | None, float, float]:
+        """(fault or None, seconds to wait, Retry-After) for the next request."""
+        with self._lock:
+            now = time.monotonic()
+            while self.arrivals and self.arrivals[0] <= now - 60:
+                self.arrivals.popleft()
+            if self.rpm is not None and len(self.arrivals) >= self.rpm:
+                self.faults["rpm-429"] += 1
+                return "rpm", 0.0, self.arrivals[0] + 60 - now
+            self.arrivals.append(now)
+            wait = max(0.0, self.latency + self.random.uniform(-self.jitter, self.jitter))
+            draw = self.random.random()
+            for fault, rate in self.rates.items():
+                if draw < rate:
+                    self.faults[fault] += 1
+                    return fault, wait, 0.2
+                draw -= rate
+            return None, wait, 0.0
 
     def __enter__(self) -> FakeOpenAI:
         self.thread.start()
@@ -67,7 +108,28 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length) or b"{}")
             schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
             fake.count(schema)
-            time.sleep(fake.latency)
+            fault, wait, retry_after = fake.decide()
+            time.sleep(wait)
+            if fault == "drop":
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault in ("rpm", "429"):
+                self._send(429, _RATE_LIMITED, {
+                    "retry-after-ms": str(int(retry_after * 1000)),
+                    "x-ratelimit-limit-requests": str(fake.rpm or 0),
+                    "x-ratelimit-remaining-requests": "0",
+                    "x-ratelimit-reset-requests": f"{retry_after:.3f}s",
+                })  # fmt: skip
+                return
+            if fault == "500":
+                self._send(
+                    500, {"error": {"message": "The server had an error", "type": "server_error"}}
+                )
+                return
+            if fault == "malformed":
+                self._send(200, b"<html><body>502 Bad Gateway</body></html>", {}, "text/html")
+                return
             content = TOPIC if schema == "ReportTopic" else FACTS
             answer = {
                 "id": "chatcmpl-fake",
@@ -87,22 +149,47 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 ],
                 "usage": {"prompt_tokens": 1000, "completion_tokens": 80, "total_tokens": 1080},
             }
-            data = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
+            self._send(200, answer)
+
+        def _send(
+            self,
+            status: int,
+            body: Any,
+            headers: dict[str, str] | None = None,
+            kind: str = "application/json",
+        ) -> None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("content-type", kind)
             self.send_header("content-length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 
     return Handler
 
 
+_RATE_LIMITED = {
+    "error": {
+        "message": "Rate limit reached for requests. Please try again later.",
+        "type": "requests",
+        "code": "rate_limit_exceeded",
+    }
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--jitter", type=float, default=0.0)
+    parser.add_argument("--rpm", type=int)
+    for fault in ("p429", "p500", "pmalformed", "pdrop"):
+        parser.add_argument(f"--{fault}", type=float, default=0.0)
     args = parser.parse_args()
-    with FakeOpenAI(args.port, args.latency) as fake:
+    faults = {k: getattr(args, k) for k in ("p429", "p500", "pmalformed", "pdrop")}
+    with FakeOpenAI(args.port, args.latency, jitter=args.jitter, rpm=args.rpm, **faults) as fake:
         print(f"fake OpenAI endpoint at {fake.base_url} (latency {args.latency}s); Ctrl-C stops")
         try:
             while True:

@@ -57,6 +57,18 @@ def test_requests_per_minute_are_kept_over_a_sliding_window() -> None:
         assert starts[i] >= starts[i - 3] + 60
 
 
+def test_token_corrections_are_not_counted_as_requests() -> None:
+    lim, t = limiter(rpm=4, tpm=None)
+
+    async def go() -> None:
+        for _ in range(4):
+            await lim.acquire(100)
+            lim.correct(100, 80)  # every answer corrects its estimate
+
+    asyncio.run(go())
+    assert t.slept == []  # 4 requests fit 4 per minute, whatever the corrections
+
+
 def test_tokens_per_minute_and_corrections() -> None:
     lim, t = limiter(rpm=None, tpm=1000)
 

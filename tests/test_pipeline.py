@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -180,6 +181,7 @@ def test_cli_writes_the_report_and_exits_0(endpoint: respx.Route, tmp_path: Path
     assert endpoint.call_count == len(list(PAPERS.glob("*.pdf")))  # --title: no title call
     n = len(list(PAPERS.glob("*.pdf")))
     assert f"wrote {n} papers to {out}; {n} LLM calls, {n * 900:,} input" in result.stderr
+    assert re.search(r"; \d+\.\d s$", result.stderr.strip())  # the run's wall time
     assert result.stdout == ""
     assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not mkstemp's 0600
 
