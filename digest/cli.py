@@ -22,7 +22,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -192,7 +192,8 @@ def run(
             with_pdf=with_pdf or None,
         )
         started = time.perf_counter()
-        report = run_pipeline(inputs or [], settings, progress=_progress(), id_files=ids or [])
+        with _progress() as shown:
+            report = run_pipeline(inputs or [], settings, progress=shown, id_files=ids or [])
     _finish(report, output, fmt, time.perf_counter() - started)
 
 
@@ -345,7 +346,8 @@ def retry_failed(
         sources = _rerunnable(r.source for r in last.papers)
         settings = _settings(recorded, store=path)
         started = time.perf_counter()
-        fresh = run_pipeline(sources, settings, progress=_progress())
+        with _progress() as shown:
+            fresh = run_pipeline(sources, settings, progress=shown)
     _finish(fresh, output, fmt, time.perf_counter() - started)
 
 
@@ -482,20 +484,70 @@ def _write(path: Path, text: str) -> None:
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _progress() -> Callable[[PaperResult], None]:
-    done = 0
+class _Progress:
+    """On a terminal, a live bar (done / failed / remaining, tokens, cost, ETA); otherwise one
+    line per paper, which logs and CI keep readably."""
 
-    def show(result: PaperResult) -> None:
-        nonlocal done
-        done += 1
+    def __init__(self) -> None:
+        self.count = self.failed = 0
+        self.spent = Usage()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def started(self, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("papers", total=total, status="")
+
+    def done(self, result: PaperResult) -> None:
+        self.count += 1
+        self.failed += result.status == "failed"
+        self.spent += result.usage
+        if self.bar is not None:
+            cost = f", ${self.spent.cost_usd:.4f}" if self.spent.cost_usd else ""
+            status = f"{self.failed} failed, {self.spent.total_tokens:,} tokens{cost}"
+            self.bar.update(self.task, advance=1, status=status)
+            if result.status == "failed":  # failures stay visible above the bar
+                self.bar.console.print(f"failed {result.source}: {result.error}")
+            return
         if result.status == "ok":
             marked = " (offline fallback)" if result.fallback_error else ""
             marked += " (from the store)" if result.cached else ""
-            typer.echo(f"[{done}] ok     {result.source}{marked}", err=True)
+            typer.echo(f"[{self.count}] ok     {result.source}{marked}", err=True)
         else:
-            typer.echo(f"[{done}] failed {result.source}: {result.error}", err=True)
+            typer.echo(f"[{self.count}] failed {result.source}: {result.error}", err=True)
 
-    return show
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextmanager
+def _progress() -> Iterator[_Progress]:
+    shown = _Progress()
+    try:
+        yield shown
+    finally:
+        shown.close()
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -33,6 +33,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 from pydantic import BaseModel, Field, ValidationError
@@ -81,7 +82,15 @@ NO_AUTHORS = "未能从PDF中识别出作者，作者数量未知"
 FELL_BACK = "LLM未能生成本条简报，以下简报由离线引擎起草"
 DUPLICATE = "同一论文的另一份文件"
 
-Progress = Callable[[PaperResult], None]
+
+class Progress(Protocol):
+    """What the caller hears during a run (the CLI draws a bar or prints lines)."""
+
+    def started(self, total: int) -> None:
+        """How many results to expect (an upper bound: a PDF may absorb its arXiv entry)."""
+
+    def done(self, result: PaperResult) -> None:
+        """One paper is finished, ok or failed."""
 
 
 def sort_key(result: PaperResult) -> tuple[str, str]:
@@ -139,13 +148,16 @@ async def run_async(
 
         def done(result: PaperResult) -> PaperResult:
             if progress is not None:
-                progress(result)
+                progress.done(result)
             return result
 
-        entries = await _entries(resolved, ctx, stack, lambda r: results.append(done(r)))
+        failures: list[PaperResult] = []
+        entries = await _entries(resolved, ctx, stack, failures.append)
         claims = Claims(entries)
         groups, unreadable = _identify(resolved.pdfs)
-        results += [done(r) for r in unreadable]
+        if progress is not None:
+            progress.started(len(failures) + len(unreadable) + len(groups) + len(entries))
+        results += [done(r) for r in failures + unreadable]
 
         async def pdf(sha256: str, group: list[Path]) -> PaperResult:
             result = await _digest_one(group[0], sha256, ctx, claims)
