@@ -4,7 +4,11 @@ pdf.py       open with pypdf, map failures to our errors, read pages as lines wi
 clean.py     text normalisation (ligatures, accents, hyphens, marks, headers/footers)
 header.py    title, authors, affiliations, abstract from pages 1-2
 sections.py  body split by headings, up to the references
-score.py     fuzzy matching helpers shared by the tests and scripts/bench_corpus.py
+score.py     fuzzy matching helpers shared by the tests, scripts/bench_corpus.py and
+             scripts/eval_metadata.py
+
+:func:`parse_pdf` reads the whole paper; :func:`read_header` is the fast path that reads only
+page 1 (and page 2 when the abstract heading is not on page 1) for the header fields.
 """
 
 from __future__ import annotations
@@ -14,22 +18,23 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from digest.errors import CorruptPDFError, NoTextError
+from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
 from digest.ingest.clean import (
     Vocabulary,
     arxiv_stamp_id,
     clean_paragraph,
+    garbled_reason,
     is_noise_line,
     is_repeated,
     normalize,
     repeated_lines,
 )
-from digest.ingest.header import parse_header
-from digest.ingest.pdf import Line, open_pdf, read_page
+from digest.ingest.header import abstract_heading_on, parse_header
+from digest.ingest.pdf import Line, open_pdf, paused_gc, read_page
 from digest.ingest.sections import is_references, split_sections
 from digest.models import Paper
 
-__all__ = ["MAX_PAGES", "parse_pdf", "parser_version"]
+__all__ = ["MAX_PAGES", "parse_pdf", "parser_version", "read_header"]
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +45,14 @@ _MIN_LETTERS = 40  # fewer letters than this on pages 1-2 means no usable text l
 def parse_pdf(path: Path | str) -> Paper:
     """Parse one PDF into a Paper: header from pages 1-2, body until the references.
 
-    Raises NotAPDFError, CorruptPDFError, EncryptedPDFError or NoTextError; a missing title,
-    author list or abstract only adds a warning.
+    Raises NotAPDFError, CorruptPDFError, EncryptedPDFError, NoTextError or GarbledTextError; a
+    missing title, author list or abstract only adds a warning.
     """
-    file = Path(path)
+    with paused_gc():
+        return _parse_pdf(Path(path), str(path))
+
+
+def _parse_pdf(file: Path, source: str) -> Paper:
     reader, data = open_pdf(file)
     total = len(reader.pages)
     if total == 0:
@@ -66,8 +75,7 @@ def parse_pdf(path: Path | str) -> Paper:
             break
         if index == 1 and _letters(pages) < _MIN_LETTERS:
             break
-    if _letters(pages[:2]) < _MIN_LETTERS:
-        raise NoTextError(file, f"{_letters(pages[:2])} letters of text on the first pages")
+    _check_text(file, pages[:2])
     if total > MAX_PAGES and read[-1] == MAX_PAGES:
         warnings.append(f"stopped after {MAX_PAGES} pages without finding the references")
 
@@ -85,7 +93,7 @@ def parse_pdf(path: Path | str) -> Paper:
         warnings.append("no section headings found")
     stamp = next((i for ln in pages[0] if (i := arxiv_stamp_id(ln.text))), None)
     return Paper(
-        source=str(path),
+        source=source,
         sha256=hashlib.sha256(data).hexdigest(),
         arxiv_id=stamp,
         title=head.title,
@@ -98,6 +106,72 @@ def parse_pdf(path: Path | str) -> Paper:
         pages_read=read,
         warnings=head.warnings + warnings,
     )
+
+
+def read_header(path: Path | str) -> Paper:
+    """The header fields only (title, authors, affiliations, abstract, first page, arXiv ID).
+
+    Reads page 1, and page 2 only when page 1 has no text or no abstract heading, or lists no
+    affiliations under the names; hyphens are decided with the words of the pages read. Raises
+    the same errors as :func:`parse_pdf`.
+    """
+    with paused_gc():
+        return _read_header(Path(path), str(path))
+
+
+def _read_header(file: Path, source: str) -> Paper:
+    reader, data = open_pdf(file)
+    total = len(reader.pages)
+    if total == 0:
+        raise CorruptPDFError(file, "no pages")
+    try:
+        pages = [read_page(reader, 0)]
+    except Exception as err:  # pypdf may fail on one broken content stream
+        raise CorruptPDFError(file, f"cannot read page 1: {err}"[:200]) from err
+    warnings: list[str] = []
+    if total > 1 and (_letters(pages) < _MIN_LETTERS or not abstract_heading_on(pages[0])):
+        try:
+            pages.append(read_page(reader, 1))
+        except Exception as err:
+            log.warning("%s: page 2 unreadable: %s", file, err)
+            warnings.append("page 2 could not be read")
+    _check_text(file, pages)
+    vocab = Vocabulary(normalize(ln.text) for p in pages for ln in p if not is_noise_line(ln.text))
+    head = parse_header(pages[0], pages[1] if len(pages) > 1 else [], vocab)
+    if head.affiliations_elsewhere and len(pages) == 1 and total > 1:
+        try:  # affiliations away from the names: an "Author details" section on page 2?
+            pages.append(read_page(reader, 1))
+            head = parse_header(pages[0], pages[1], vocab)
+        except Exception as err:
+            log.warning("%s: page 2 unreadable: %s", file, err)
+    stamp = next((i for ln in pages[0] if (i := arxiv_stamp_id(ln.text))), None)
+    return Paper(
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        arxiv_id=stamp,
+        title=head.title,
+        authors=head.authors,
+        affiliations=head.affiliations,
+        abstract=head.abstract,
+        first_page=clean_paragraph(
+            [ln.text for ln in pages[0] if not is_noise_line(ln.text)], vocab
+        ),
+        pages_total=total,
+        pages_read=list(range(1, len(pages) + 1)),
+        warnings=head.warnings + warnings,
+    )
+
+
+def _check_text(file: Path, pages: list[list[Line]]) -> None:
+    """NoTextError when the first pages have (almost) no letters, GarbledTextError when the
+    first page with text does not read as language."""
+    letters = _letters(pages)
+    if letters < _MIN_LETTERS:
+        raise NoTextError(file, f"{letters} letters of text on the first pages")
+    first = next(p for p in pages if _letters([p]) >= _MIN_LETTERS // 2 or p is pages[-1])
+    reason = garbled_reason("\n".join(ln.text for ln in first))
+    if reason:
+        raise GarbledTextError(file, reason)
 
 
 PDF_MODULES = ("__init__.py", "clean.py", "header.py", "pdf.py", "sections.py")
@@ -113,4 +187,4 @@ def parser_version() -> str:
 
 
 def _letters(pages: list[list[Line]]) -> int:
-    return sum(ch.isalpha() for p in pages for ln in p for ch in ln.text)
+    return sum(sum(map(str.isalpha, ln.text)) for p in pages for ln in p)

@@ -209,7 +209,58 @@ def clean_paragraph(lines: Iterable[str], vocab: Vocabulary | None = None) -> st
     vocab = vocab or Vocabulary()
     joined = join_lines((normalize(ln) for ln in lines), vocab)
     joined = fix_inline_hyphens(joined, vocab)
+    joined = split_run_together(joined, vocab)
     return strip_marks(strip_arxiv_stamp(joined))
+
+
+_RUN_TOGETHER = re.compile(r"[^\W\d_]{20,}")
+_SHORT_WORDS = frozenset(
+    {"a", "an", "as", "at", "be", "by", "in", "is", "it", "of", "on", "or", "to", "we"}
+)
+
+
+def split_run_together(text: str, vocab: Vocabulary) -> str:
+    """Put back the spaces of words run together ("wereidentifiedusingPubMed").
+
+    Only a letter run of 20+ characters is a candidate (English words that long are rare), and it
+    is split only when it cuts into three or more words that the document uses elsewhere
+    (pieces of one or two letters only if they are common short words); the fewest pieces win.
+    Left alone: parts of URLs, paths and e-mails, CamelCase names ("SetReturnAllVersions"), and
+    long words the document uses more than once.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        before, after = text[m.start() - 1 : m.start()] or " ", text[m.end() : m.end() + 1] or " "
+        wrapped_url = text[max(0, m.start() - 2) : m.start()].rstrip().endswith("/")
+        if wrapped_url or before in "/.:@_" or after in "/@_":
+            return m.group(0)  # part of a URL, path, e-mail or identifier
+        if vocab.words.get(m.group(0).lower(), 0) >= 2:  # a long word the paper keeps using
+            return m.group(0)
+        pieces = _segment(m.group(0), vocab)
+        if not pieces or len(pieces) < 3 or all(p[0].isupper() for p in pieces):
+            return m.group(0)  # too few words, or a CamelCase name ("SetReturnAllVersions")
+        return " ".join(pieces)
+
+    return _RUN_TOGETHER.sub(repl, text)
+
+
+def _segment(token: str, vocab: Vocabulary) -> list[str] | None:
+    low = token.lower()
+    n = len(low)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 24), end):
+            prev = best[start]
+            word = low[start:end]
+            if prev is None or (len(word) <= 2 and word not in _SHORT_WORDS):
+                continue
+            if not vocab.known(word) or word == low:
+                continue
+            current = best[end]
+            if current is None or len(prev) + 1 < len(current):
+                best[end] = [*prev, token[start:end]]
+    return best[n]
 
 
 def repeated_lines(pages: list[list[str]], min_pages: int = 3) -> set[str]:
@@ -229,3 +280,48 @@ def _mask(line: str) -> str:
 
 def is_repeated(line: str, repeated: set[str]) -> bool:
     return _mask(line) in repeated
+
+
+# --- garbled text layers ------------------------------------------------------------------
+
+# The most frequent letter pairs of English prose (they are frequent in French, German, Spanish
+# too). Real pages have about half their in-word letter pairs among them (0.49-0.60 on the shared
+# corpus); a font encoding that shifts every letter drops that to 0.15-0.23 for any shift.
+_COMMON_PAIRS = frozenset(
+    {
+        "th", "he", "in", "er", "an", "re", "on", "at", "en", "nd", "ti", "es", "or", "te", "of",
+        "ed", "is", "it", "al", "ar", "st", "to", "nt", "ng", "se", "ha", "as", "ou", "io", "le",
+        "ve", "co", "me", "de", "hi", "ri", "ro", "ic", "ne", "ea", "ra", "ce", "li", "ch", "ll",
+        "be", "ma", "si", "om", "ur",
+    }
+)  # fmt: skip
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+GARBLED_PAIRS = 0.33  # below this share of common letter pairs the text is not language
+GARBLED_LETTERS = 0.4  # below this share of letters among visible glyphs it is not text
+_MIN_PAIRS = 200  # too little Latin text (or another script) to judge: never garbled
+_MIN_GLYPHS = 200
+_SAMPLE = 4000  # characters judged: enough for both tests, cheap on dense pages
+
+
+def garbled_reason(text: str) -> str | None:
+    """Why ``text`` (one page) is not language, or None when it reads as text or is too short.
+
+    Two cheap tests: the share of letters among the visible glyphs (a broken encoding often
+    yields symbols, private-use or control characters) and the share of in-word letter pairs that
+    are among the most common pairs of Latin-script prose (a shifted or scrambled encoding keeps
+    letters but loses them). Words run together keep their letter pairs, so they pass.
+    """
+    text = text[:_SAMPLE]
+    glyphs = len(text) - sum(map(str.isspace, text))
+    if glyphs >= _MIN_GLYPHS:
+        letters = sum(map(str.isalpha, text)) / glyphs
+        if letters < GARBLED_LETTERS:
+            return f"only {letters:.0%} of {glyphs} glyphs on page 1 are letters"
+    pairs = common = 0
+    for word in _LATIN_WORD.findall(text):
+        low = word.lower()
+        pairs += len(low) - 1
+        common += sum(low[i : i + 2] in _COMMON_PAIRS for i in range(len(low) - 1))
+    if pairs >= _MIN_PAIRS and common / pairs < GARBLED_PAIRS:
+        return f"page 1 letters do not form words ({common / pairs:.0%} common letter pairs)"
+    return None

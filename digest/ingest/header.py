@@ -71,6 +71,7 @@ class Header:
     affiliations: list[str] = field(default_factory=list)
     abstract: str = ""
     warnings: list[str] = field(default_factory=list)
+    affiliations_elsewhere: bool = False  # not under the names: page 2 may list them all
 
 
 def parse_header(page1: list[Line], page2: list[Line], vocab: Vocabulary) -> Header:
@@ -82,12 +83,20 @@ def parse_header(page1: list[Line], page2: list[Line], vocab: Vocabulary) -> Hea
     sizes = sorted(ln.size for ln in lines) or [0.0]
     t_start, t_end = _title_span(lines[:limit] or lines[:40], sizes[len(sizes) // 2])
     if t_end > t_start:
-        head.title = _clean_title([ln.text for ln in lines[t_start:t_end]], vocab)
+        texts = [ln.text for ln in lines[t_start:t_end]]
+        if _two_tier(lines[t_start:t_end]):  # "olmOCR 2" set over the rest: a label and a title
+            texts[0] = texts[0].rstrip() + ":"
+        head.title = _clean_title(texts, vocab)
     else:
         head.warnings.append("no title found on page 1")
     block = lines[t_end:limit] if t_end else lines[:limit]
     author_end = _authors(block, head)
+    if not head.authors and t_start > 0:  # names printed above the title
+        _authors(lines[max(0, t_start - 4) : t_start], head)
     head.affiliations = _affiliations(block[author_end:])
+    if not head.affiliations:  # printed at the page end or in an "Author details" section
+        head.affiliations = _affiliations_elsewhere(lines, page2)
+        head.affiliations_elsewhere = True
     if abs_at is not None:
         head.abstract = _abstract_from(lines, abs_at, vocab)
     else:
@@ -96,11 +105,21 @@ def parse_header(page1: list[Line], page2: list[Line], vocab: Vocabulary) -> Hea
             head.abstract = _abstract_from(page2, at2, vocab)
         else:
             head.abstract = _abstract_unlabelled(lines, t_end + author_end, vocab)
+    if not head.authors and page2 and abs_at is None and _find(page2[:40], ABSTRACT_HEAD):
+        second = parse_header(page2, [], vocab)  # page 1 is a cover page: no names, no abstract
+        if second.title and second.authors and second.abstract:
+            second.warnings.append("header read from page 2 (page 1 looks like a cover page)")
+            return second
     if not head.abstract:
         head.warnings.append("no abstract found on pages 1-2")
     if not head.authors:
         head.warnings.append("no author names found on page 1")
     return head
+
+
+def abstract_heading_on(page: list[Line]) -> bool:
+    """Whether an "Abstract" heading is on this page (else the header reader also needs page 2)."""
+    return _find(page, ABSTRACT_HEAD) is not None
 
 
 def _find(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
@@ -137,6 +156,17 @@ def _title_span(lines: list[Line], body: float) -> tuple[int, int]:
     return start, min(end, start + 4)
 
 
+def _two_tier(title: list[Line]) -> bool:
+    """A title whose first line is set clearly smaller than the next, with no punctuation
+    between them: the first line is a short label (a system name) that reads "label: title"."""
+    return (
+        len(title) >= 2
+        and title[0].max_size < 0.9 * title[1].max_size
+        and title[0].text.rstrip()[-1:].isalnum()
+        and len(title[0].text.split()) <= 4
+    )
+
+
 def _clean_title(texts: list[str], vocab: Vocabulary) -> str:
     parts: list[str] = []
     for text in texts:
@@ -161,6 +191,8 @@ def _authors(block: list[Line], head: Header) -> int:
         if not bare:
             end = i + 1
             continue
+        if _all_caps(bare):  # "DOUGLAS R. SMITH AND MARY JONES" -> "Douglas R. Smith and ..."
+            text = name_case(text)
         names = _split_names(text)
         # a lone given name whose surname wrapped to the next line ("Andrew" / "D. White")
         single = bool(pieces) and re.fullmatch(r"[A-Z][a-z]+", bare) is not None
@@ -175,6 +207,27 @@ def _authors(block: list[Line], head: Header) -> int:
         names = _split_names("".join(pieces))
         head.authors = [n for n in names if _is_name(n)]
     return end
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and all(c.isupper() for c in letters) and " " in text.strip()
+
+
+_LOWER_WORDS = _PARTICLES | {"and", "of", "the", "for", "at", "in", "on", "with", "to", "a", "an"}
+
+
+def name_case(text: str) -> str:
+    """Names printed in capitals, in normal case: "JEAN-LUC O'NEIL AND ANA DE LA CRUZ" ->
+    "Jean-Luc O'Neil and Ana de la Cruz". Initials stay ("J."); small words go lower case."""
+
+    def word(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token.lower() in _LOWER_WORDS:
+            return token.lower()
+        return re.sub(r"[^\W\d_]+", lambda p: p.group(0).capitalize(), token)
+
+    return re.sub(r"[^\s,;]+", word, text)
 
 
 def _split_names(text: str) -> list[str]:
@@ -236,7 +289,12 @@ def _is_name(name: str) -> bool:
 def _affiliations(block: list[Line]) -> list[str]:
     records: list[str] = []
     continued = False
-    for ln in block:
+    columns = _side_by_side(block)
+    for i, ln in enumerate(block):
+        if i in columns:
+            records.extend(columns[i])
+            continued = False
+            continue
         text = normalize(ln.marked)
         if ABSTRACT_HEAD.match(ln.text.strip()):
             break
@@ -258,6 +316,10 @@ def _affiliations(block: list[Line]) -> list[str]:
         elif keyword or starts_marked:
             records.extend(chunks)
         continued = (keyword or starts_marked) and not starts_marked
+    return _dedupe(records)
+
+
+def _dedupe(records: list[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for rec in records:
@@ -268,15 +330,103 @@ def _affiliations(block: list[Line]) -> list[str]:
     return out
 
 
+def _side_by_side(block: list[Line]) -> dict[int, list[str]]:
+    """Affiliations of author columns set side by side, which the text layer interleaves line by
+    line ("Stanford University Stanford University Yahoo! Inc."). A line that repeats a phrase
+    of two or more words back to back is cut into cells there; consecutive lines cut into the
+    same number of cells are rows of one table, and each column (its cells joined) is one
+    affiliation. Returns {index of the first row: affiliations}, later rows map to []."""
+    cells = [_repeat_cells(normalize(ln.text)) for ln in block]
+    out: dict[int, list[str]] = {}
+    i = 0
+    while i < len(block):
+        n = len(cells[i])
+        j = i
+        while j + 1 < len(block) and n >= 2 and len(cells[j + 1]) == n:
+            j += 1
+        if j > i and any(AFFIL_WORDS.search(c) for c in cells[i]):
+            columns = [", ".join(row[k] for row in cells[i : j + 1]) for k in range(n)]
+            out[i] = [_URL.sub(" ", _EMAIL.sub(" ", c)) for c in columns]
+            out.update({k: [] for k in range(i + 1, j + 1)})
+        i = j + 1
+    return out
+
+
+def _repeat_cells(text: str) -> list[str]:
+    """Cut a line at a phrase of 2+ words repeated back to back: "A B A B C" -> [A B, A B, C]."""
+    words = text.split()
+    for size in range(2, len(words) // 2 + 1):
+        for at in range(len(words) - 2 * size + 1):
+            if words[at : at + size] == words[at + size : at + 2 * size]:
+                parts = [words[:at], words[at : at + size], words[at + size : at + 2 * size]]
+                parts.append(words[at + 2 * size :])
+                return [" ".join(p) for p in parts if p]
+    return [text]
+
+
+_DETAILS_HEAD = re.compile(
+    r"^(?:author\s+details|author\s+information|affiliations?)\s*:?\s*$", re.IGNORECASE
+)
+_LEADING_MARK = re.compile(rf"(?:^|(?<=[.;,]\s)|(?<=[.;]))\s*(?:\d{{1,2}}|{MARK_SEP})(?=[A-Z])")
+
+
+def _affiliations_elsewhere(page1: list[Line], page2: list[Line]) -> list[str]:
+    """Affiliations printed away from the names: an "Author details" section (pages 1-2), or
+    footnotes at the bottom of page 1 that start with a mark ("¹Department of ..., University
+    of ...")."""
+    for page in (page1, page2):
+        at = _find(page, _DETAILS_HEAD)
+        if at is not None:
+            texts: list[str] = []
+            prev = page[at]
+            for ln in page[at + 1 : at + 12]:
+                gap = prev.y - ln.y
+                heading = len(ln.text.split()) <= 4 and ln.text.rstrip()[-1:] not in ".,;"
+                if texts and (
+                    abs(ln.x - page[at].x) > 5
+                    or not 0 < gap < 1.9 * page[at].size
+                    or (heading and texts[-1].endswith("."))
+                ):
+                    break
+                texts.append(normalize(ln.marked))
+                prev = ln
+            found = _marked_records(" ".join(texts))
+            if found:
+                return found
+    if not page1:
+        return []
+    body = sorted(ln.size for ln in page1)[len(page1) // 2]
+    low, high = min(ln.y for ln in page1), max(ln.y for ln in page1)
+    bottom = low + 0.25 * (high - low)
+    notes = [
+        normalize(ln.marked) for ln in page1
+        if ln.size < 0.9 * body and ln.y <= bottom and ln.marked.startswith(MARK_SEP)
+    ]  # fmt: skip
+    return _marked_records(" ".join(notes))
+
+
+def _marked_records(text: str) -> list[str]:
+    """Institutions in a run of text where each starts with a mark: "1Dept. A. 2Dept. B."."""
+    records = [collapse_ws(r) for r in _LEADING_MARK.split(text)]
+    records = [
+        strip_marks(r) for r in records
+        if AFFIL_WORDS.search(r) and "@" not in r and not r.lower().startswith("correspond")
+    ]  # fmt: skip
+    return _dedupe(records)
+
+
 def _trim_address(text: str) -> str:
     parts = [p.strip() for p in text.strip(" ,").split(",")]
     parts = [
         p for p in parts
         if p
-        and not re.search(r"\d", p)
+        and not (re.search(r"\d", p) and (re.search(r"\d{4}", p) or not AFFIL_WORDS.search(p)))
         and not _COUNTRY_OR_STATE.match(p)
         and not _STREET.search(p)
     ]  # fmt: skip
+    for k in range(len(parts) - 1, 0, -1):  # "University of Illinois, at Chicago"
+        if re.match(r"(?:at|of|in|de|di|du)\s", parts[k]):
+            parts[k - 1 : k + 1] = [f"{parts[k - 1]}, {parts[k]}"]
     while len(parts) > 1 and not AFFIL_WORDS.search(parts[-1]) and len(parts[-1].split()) <= 2:
         parts.pop()
     text = ", ".join(parts).strip(" ,")

@@ -8,11 +8,14 @@ marks (footnote/affiliation marks set in a smaller font) be told apart from the 
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,51 +74,79 @@ def open_pdf(path: Path) -> tuple[PdfReader, bytes]:
     return reader, data
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while pypdf parses (restored on exit, even on error).
+
+    pypdf allocates hundreds of thousands of small objects per page, which triggers a
+    collection pass every few hundred allocations while none of them is garbage yet: about 15%
+    of the header reader's time. Reference counting still frees memory as usual; cycles are
+    collected once the collector runs again. Only re-enables what it disabled.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_page(reader: PdfReader, index: int) -> list[Line]:
     """Extract page ``index`` (0-based) as lines. Raises pypdf's errors unchanged."""
-    chars: list[tuple[str, float, float, float]] = []
+    runs: list[tuple[str, float, float, float]] = []
 
     def visitor(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
         if not text:
             return
         scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]) or 1.0
-        eff = float(size) * scale
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        for ch in text:
-            chars.append((ch, eff, x, y))
+        runs.append((text, float(size) * scale, x, y))
 
     reader.pages[index].extract_text(visitor_text=visitor)
-    return _lines(chars, index + 1)
+    return _lines(runs, index + 1)
 
 
-def _lines(chars: list[tuple[str, float, float, float]], page: int) -> list[Line]:
+def _lines(runs: list[tuple[str, float, float, float]], page: int) -> list[Line]:
+    """Cut the visitor's runs at newlines; one :class:`Line` per non-blank line."""
     lines: list[Line] = []
     current: list[tuple[str, float, float, float]] = []
-    for item in chars:
-        if item[0] == "\n":
-            if current:
-                lines.append(_make_line(current, page))
-            current = []
-        else:
-            current.append(item)
+    for text, size, x, y in runs:
+        parts = text.split("\n")
+        for k, part in enumerate(parts):
+            if k > 0:
+                if current:
+                    lines.append(_make_line(current, page))
+                current = []
+            if part:
+                current.append((part, size, x, y))
     if current:
         lines.append(_make_line(current, page))
     return [ln for ln in lines if ln.marked.strip()]
 
 
-def _make_line(chars: list[tuple[str, float, float, float]], page: int) -> Line:
-    sizes = Counter(round(c[1], 1) for c in chars if not c[0].isspace())
+def _make_line(pieces: list[tuple[str, float, float, float]], page: int) -> Line:
+    sizes: Counter[float] = Counter()
+    for txt, sz, _x, _y in pieces:
+        n = len(txt) - txt.count(" ") - txt.count("\t")
+        if n:
+            sizes[round(sz, 1)] += n
     size = sizes.most_common(1)[0][0] if sizes else 0.0
     max_size = max(sizes) if sizes else 0.0
-    first = next((c for c in chars if not c[0].isspace()), chars[0])
-    # group consecutive characters of equal size into runs, then drop small mark-like runs
+    first = next((p for p in pieces if p[0].strip()), pieces[0])
+    # merge neighbouring pieces of equal size into runs (blank pieces join the run before),
+    # then drop small mark-like runs
     runs: list[tuple[str, float]] = []
-    for ch, sz, _x, _y in chars:
-        if runs and (ch.isspace() or abs(runs[-1][1] - sz) < 0.05):
-            runs[-1] = (runs[-1][0] + ch, runs[-1][1])
+    for txt, sz, _x, _y in pieces:
+        lead = txt[: len(txt) - len(txt.lstrip())]
+        if runs and (not txt.strip() or abs(runs[-1][1] - sz) < 0.05):
+            runs[-1] = (runs[-1][0] + txt, runs[-1][1])
+        elif runs and lead:  # leading blanks belong to the run before, as in the text order
+            runs[-1] = (runs[-1][0] + lead, runs[-1][1])
+            runs.append((txt[len(lead) :], sz))
         else:
-            runs.append((ch, sz))
+            runs.append((txt, sz))
     text_parts, marked_parts = [], []
     for txt, sz in runs:
         is_mark = size > 0 and sz < _SMALL * size and _MARK_TEXT.match(txt) is not None
@@ -137,4 +168,4 @@ def _make_line(chars: list[tuple[str, float, float, float]], page: int) -> Line:
     )
 
 
-__all__ = ["MARK_SEP", "Line", "open_pdf", "read_page"]
+__all__ = ["MARK_SEP", "Line", "open_pdf", "paused_gc", "read_page"]
