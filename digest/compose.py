@@ -13,7 +13,13 @@ from collections.abc import Iterable
 
 from .models import Institution, PaperFacts
 
-__all__ = ["BRIEF_TEMPLATE", "compose_brief", "merge_institutions", "one_line"]
+__all__ = [
+    "BRIEF_TEMPLATE",
+    "compose_brief",
+    "institution_disagreements",
+    "merge_institutions",
+    "one_line",
+]
 
 BRIEF_TEMPLATE = "{who}发布了《{title}》论文，使用{method}，解决了{problem}，达成了{result}的效果。"
 NO_INSTITUTION = "相关研究机构"
@@ -38,6 +44,37 @@ def merge_institutions(names: Iterable[str]) -> list[str]:
         if key and key not in seen:
             seen[key] = name
     return list(seen.values())
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]", "", name.casefold())
+
+
+def institution_disagreements(llm: list[str], candidates: list[str]) -> list[str]:
+    """Where the LLM's institutions and the parser's candidates part ways, in words.
+
+    A name matches a candidate when either contains the other once case and punctuation are
+    ignored ("University of Washington" is in "Paul G. Allen School ..., University of
+    Washington"). Nothing is flagged when the parser found no candidates.
+    """
+    if not candidates:
+        return []
+    keys = [_key(c) for c in candidates]
+    names = [_key(n) for n in llm]
+
+    def matches(a: str, b: str) -> bool:
+        return bool(a and b) and (a in b or b in a)
+
+    added = [n for n, k in zip(llm, names, strict=True) if not any(matches(k, c) for c in keys)]
+    dropped = [
+        c for c, k in zip(candidates, keys, strict=True) if not any(matches(k, n) for n in names)
+    ]
+    flags = []
+    if added:
+        flags.append("LLM institutions not among the parser's candidates: " + "; ".join(added))
+    if dropped:
+        flags.append("parser candidates the LLM left out: " + "; ".join(dropped))
+    return flags
 
 
 def _who(institutions: list[Institution]) -> str:

@@ -95,6 +95,11 @@ class Extractor:
         self.topic_user = load_prompt("topic_user", directory)
         self.price = price_for(settings.model)
 
+    def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
+        """The user message: title, the parser's institution candidates, the excerpt."""
+        candidates = "\n".join(f"- {a}" for a in paper.affiliations) or "（无）"
+        return self.user.render(title=paper.title, institutions=candidates, excerpt=excerpt.text)
+
     @property
     def overhead_tokens(self) -> int:
         """Tokens a request adds to the paper's excerpt: the system prompt and the template."""
@@ -112,7 +117,7 @@ class Extractor:
         """The facts of one paper. Raises an ExtractionError subclass naming the paper."""
         messages = [
             {"role": "system", "content": self.system.render()},
-            {"role": "user", "content": self.user.render(title=paper.title, excerpt=excerpt.text)},
+            {"role": "user", "content": self.render_user(paper, excerpt)},
         ]
         context = {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
         facts, usage, raw = await self._structured(messages, PaperFacts, context, paper.source)

@@ -284,6 +284,10 @@ class PaperResult(BaseModel):
     fallback_error: str | None = Field(
         None, description="Why the LLM failed, when the offline engine stood in for it."
     )
+    institution_flags: list[str] = Field(
+        default_factory=list,
+        description="Where the LLM's institutions and the parser's candidates disagree.",
+    )
     paper: Paper | None = None
     extraction: Extraction | None = None
     brief: str | None = None

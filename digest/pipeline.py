@@ -38,7 +38,7 @@ from typing import Protocol
 import httpx
 from pydantic import BaseModel, Field, ValidationError
 
-from .compose import compose_brief, merge_institutions
+from .compose import compose_brief, institution_disagreements, merge_institutions
 from .costs import load_prices, price_for
 from .errors import (
     ArxivError,
@@ -339,7 +339,7 @@ async def _estimate(
                 stored += 1
                 continue
             excerpt = select(paper, budget=settings.budget, counter=get_counter(settings.model))
-            user = extractor.user.render(title=paper.title, excerpt=excerpt.text)
+            user = extractor.render_user(paper, excerpt)
             for name, counter in encodings.items():
                 counted[name] += counter.count(system) + counter.count(user)
     calls = len(papers) - stored
@@ -550,6 +550,11 @@ def _succeeded(
     fallback_error: str | None = None,
 ) -> PaperResult:
     institutions = merge_institutions(i.name for i in extraction.facts.institutions)
+    flags = (
+        institution_disagreements(institutions, paper.affiliations)
+        if extraction.engine == "llm"
+        else []
+    )
     return PaperResult(
         source=paper.source,
         status="ok",
@@ -559,6 +564,7 @@ def _succeeded(
         institutions=institutions or merge_institutions(paper.affiliations),
         warnings=warnings,
         fallback_error=fallback_error,
+        institution_flags=flags,
         usage=spent,
         seconds=round(time.perf_counter() - started, 3),
         cached=cached,

@@ -19,7 +19,7 @@ __all__ = ["PROMPT_VARIABLES", "Prompt", "load_prompt", "prompts_dir"]
 
 PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "extract_system": frozenset(),
-    "extract_user": frozenset({"title", "excerpt"}),
+    "extract_user": frozenset({"title", "institutions", "excerpt"}),
     "reask": frozenset({"errors"}),
     "topic_system": frozenset(),
     "topic_user": frozenset({"titles"}),

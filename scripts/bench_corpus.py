@@ -121,7 +121,10 @@ def _llm_input(paper: Paper, budget: int, counter: TokenCounter) -> tuple[int, i
     """Tokens of the selected text, of the prompt as sent, and the parts that were found."""
     excerpt = select(paper, budget=budget, counter=counter)
     system = load_prompt("extract_system").render()
-    user = load_prompt("extract_user").render(title=paper.title, excerpt=excerpt.text)
+    candidates = "\n".join(f"- {a}" for a in paper.affiliations)
+    user = load_prompt("extract_user").render(
+        title=paper.title, institutions=candidates, excerpt=excerpt.text
+    )
     parts = "".join(
         PART_CODES.get(p.name, "F") + ("'" if p.truncated else "") for p in excerpt.parts
     )

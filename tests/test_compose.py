@@ -126,3 +126,20 @@ def test_result_numbers_must_come_from_the_paper(result: str, ok: bool) -> None:
     else:
         with pytest.raises(ValidationError, match="does not contain"):
             PaperFacts.model_validate(values, context={"source_text": source})
+
+
+def test_institution_disagreements_are_flagged_both_ways() -> None:
+    from digest.compose import institution_disagreements
+
+    candidates = [
+        "Paul G. Allen School of Computer Science & Engineering, University of Washington",
+        "Allen Institute for AI",
+    ]
+    assert institution_disagreements(["University of Washington", "Allen Institute for AI"],
+                                     candidates) == []  # fmt: skip
+    flags = institution_disagreements(["University of Washington", "Google"], candidates)
+    assert flags == [
+        "LLM institutions not among the parser's candidates: Google",
+        "parser candidates the LLM left out: Allen Institute for AI",
+    ]
+    assert institution_disagreements(["Anything"], []) == []

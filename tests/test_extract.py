@@ -213,3 +213,12 @@ def test_base_url_and_model_come_from_settings(completion: Any) -> None:
         run_facts(settings)
     assert other.call_count == 1
     assert sent_json(other.calls.last.request)["model"] == "deepseek-chat"
+
+
+def test_the_parser_candidates_travel_with_the_request(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    route = llm.post(ROUTE).mock(return_value=completion(facts()))
+    run_facts()
+    user = sent_json(route.calls.last.request)["messages"][1]["content"]
+    assert "- University of Wisconsin-Madison" in user  # the parser's candidate, as a list

@@ -221,6 +221,7 @@ def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     assert data["title_usage"]["prompt_tokens"] == 200
     assert paper["extraction"]["model"] == "gpt-4o"
     assert paper["paper"]["sha256"] and paper["paper"]["pages_read"]
+    assert "institution_flags" in paper  # both readings kept; disagreements flagged
 
 
 @pytest.mark.parametrize(
