@@ -5,9 +5,11 @@ real request is counted: the SDK's own retries and our re-asks included.
 
 - `RateLimiter`: requests and tokens per minute, over a sliding 60-second window. A request
   waits until it fits; its tokens are estimated before it is sent (the prompt counted with
-  tiktoken plus the output limit) and corrected by the usage in the answer. A 429 pauses every
-  request of the batch together (for Retry-After, else a second), and `x-ratelimit-remaining-*`
-  headers at zero pause until their `x-ratelimit-reset-*` time.
+  tiktoken plus the output limit) and corrected by the usage in the answer. A 429 that says a
+  limit is reached (its `x-ratelimit-remaining-*` at zero, or no such headers at all) pauses
+  every request of the batch together, for Retry-After (else a second); a 429 whose headers still
+  show room is a passing one, retried alone by the SDK. Any response with a limit at zero pauses
+  the batch until its `x-ratelimit-reset-*` time.
 - `Gate`: whether a paper may start. It refuses once the run's cost would pass --budget
   (counting what is spent, retries included, and what calls in flight may still cost), and once
   the provider says the quota is used up (429 insufficient_quota, or a Retry-After longer than
@@ -36,6 +38,7 @@ __all__ = ["Gate", "RateLimiter", "hooks"]
 log = logging.getLogger(__name__)
 
 WINDOW = 60.0
+MARGIN = 0.5  # the server counts arrivals, a little after our starts: keep clear of its edge
 QUOTA_RETRY_AFTER = 120.0  # a 429 asking to wait longer than this is a quota, not a burst
 
 
@@ -92,7 +95,7 @@ class RateLimiter:
             self._tokens.popleft()
         waits = [self._paused_until - now]
         if self.rpm is not None and len(self._requests) >= self.rpm:
-            waits.append(self._requests[len(self._requests) - self.rpm] + WINDOW - now)
+            waits.append(self._requests[len(self._requests) - self.rpm] + WINDOW + MARGIN - now)
         if self.tpm is not None:
             used = sum(t for _, t in self._tokens)
             if used + tokens > self.tpm and self._tokens:
@@ -101,7 +104,7 @@ class RateLimiter:
                 for sent_at, spent in self._tokens:
                     freed += spent
                     if freed >= excess:
-                        waits.append(sent_at + WINDOW - now)
+                        waits.append(sent_at + WINDOW + MARGIN - now)
                         break
         return max(waits)
 
@@ -177,9 +180,18 @@ def hooks(
                 + "); finished papers are kept: run the same command again later to go on"
             )
             return
+        if _has_headroom(response.headers):
+            return  # a passing 429 with the limits not reached: the SDK retries this one alone
         limiter.pause(retry_after or 1.0)
 
     return {"request": [on_request], "response": [on_response]}
+
+
+def _has_headroom(headers: httpx.Headers) -> bool:
+    """True when the response says both limits still have room (OpenAI's x-ratelimit-*).
+    Without those headers (vLLM, DeepSeek, ...) a 429 is taken as the limit reached."""
+    remaining = [headers.get(f"x-ratelimit-remaining-{k}") for k in ("requests", "tokens")]
+    return all(r is not None and r.strip() not in ("", "0") for r in remaining)
 
 
 def _request_tokens(request: httpx.Request, count: Callable[[str], int]) -> int:

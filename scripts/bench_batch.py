@@ -76,7 +76,9 @@ def ok_count(stderr: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default="1,2,3,4,5", help="Scenarios to run, e.g. 1,2.")
     args = parser.parse_args()
+    only = {int(x) for x in args.only.split(",")}
     scale = 4 if args.quick else 1
     n, latency, jitter, conc = 200 // scale, 1.0, 0.3, 16
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,50 +87,60 @@ def main() -> None:
         ideal = n * latency / conc
         rows: list[tuple[str, str, str, str]] = []
 
-        with FakeOpenAI(latency=latency, jitter=jitter) as fake:
+        with FakeOpenAI(latency=latency, jitter=jitter) as fake:  # also the base of 2 and 4
             clean, err, _ = digest(batch, fake, folder, "--concurrency", str(conc), *UNLIMITED)
             calls = sum(fake.requests.values()) / n
         rows.append((f"1. N={n}, {latency} s ± {jitter}, c={conc}", f"{clean:.1f} s",
                      f"ideal {ideal:.1f} s, ratio {clean / ideal:.2f} (target <= 1.15)",
                      f"{ok_count(err)}/{n} done, {calls:.2f} calls/paper"))  # fmt: skip
 
-        faults = {"p429": 0.10, "p500": 0.05, "pmalformed": 0.02}
-        with FakeOpenAI(latency=latency, jitter=jitter, **faults) as fake:
-            faulty, err, _ = digest(batch, fake, folder, "--concurrency", str(conc), *UNLIMITED)
-            calls = sum(fake.requests.values()) / n
-            injected = dict(fake.faults)
-        detail = f"{ok_count(err)}/{n} done, {calls:.2f} calls/paper, injected {injected}"
-        verdict = f"vs fault-free {faulty / clean:.2f}x (target <= 1.3)"
-        rows.append(("2. + 10% 429, 5% 500, 2% malformed", f"{faulty:.1f} s", verdict, detail))
+        if 2 in only:
+            faults = {"p429": 0.10, "p500": 0.05, "pmalformed": 0.02}
+            with FakeOpenAI(latency=latency, jitter=jitter, **faults) as fake:
+                faulty, err, _ = digest(batch, fake, folder, "--concurrency", str(conc), *UNLIMITED)
+                calls = sum(fake.requests.values()) / n
+                injected = dict(fake.faults)
+            detail = f"{ok_count(err)}/{n} done, {calls:.2f} calls/paper, injected {injected}"
+            verdict = f"vs fault-free {faulty / clean:.2f}x (target <= 1.3)"
+            rows.append(("2. + 10% 429, 5% 500, 2% malformed", f"{faulty:.1f} s", verdict, detail))
 
-        rpm, n_rpm = 120 // scale, 300 // scale
-        limited = papers_file(folder, n_rpm)
-        with FakeOpenAI(latency=0.2, rpm=rpm) as fake:
-            args_rpm = ["--concurrency", str(conc), "--rpm", str(rpm), "--tpm", "1000000000"]
-            took, err, _ = digest(limited, fake, folder, *args_rpm)
-            throttled = fake.faults["rpm-429"]
-        # a sliding window lets `rpm` requests start at 0 s, the next `rpm` at 60 s, and so on
-        allowed = (n_rpm - 1) // rpm * 60 + 0.2
-        verdict = (
-            f"allowed-rate time {allowed:.1f} s, achieved {allowed / took:.0%} of the "
-            "allowed rate (target >= 90%)"
-        )
-        detail = f"{ok_count(err)}/{n_rpm} done, {throttled} 429s from the server"
-        rows.append(
-            (f"3. N={n_rpm}, server and client at {rpm} RPM", f"{took:.1f} s", verdict, detail)
-        )
+        if 3 in only:
+            rpm, n_rpm = 120 // scale, 300 // scale
+            limited = papers_file(folder, n_rpm)
+            with FakeOpenAI(latency=0.2, rpm=rpm) as fake:
+                args_rpm = ["--concurrency", str(conc), "--rpm", str(rpm), "--tpm", "1000000000"]
+                took, err, _ = digest(limited, fake, folder, *args_rpm)
+                throttled = fake.faults["rpm-429"]
+            # a sliding window lets `rpm` requests start at 0 s, the next `rpm` at 60 s, and so on
+            allowed = (n_rpm - 1) // rpm * 60 + 0.2
+            verdict = (
+                f"allowed-rate time {allowed:.1f} s, achieved {allowed / took:.0%} of the "
+                "allowed rate (target >= 90%)"
+            )
+            detail = f"{ok_count(err)}/{n_rpm} done, {throttled} 429s from the server"
+            rows.append(
+                (f"3. N={n_rpm}, server and client at {rpm} RPM", f"{took:.1f} s", verdict, detail)
+            )
 
-        with FakeOpenAI(latency=latency, jitter=jitter) as fake:
-            serial, err, _ = digest(batch, fake, folder, "--concurrency", "1", *UNLIMITED)
-        verdict, detail = f"{serial / clean:.1f}x the concurrent run", f"{ok_count(err)}/{n} done"
-        rows.append((f"4. N={n}, one paper at a time", f"{serial:.1f} s", verdict, detail))
+        if 4 in only:
+            with FakeOpenAI(latency=latency, jitter=jitter) as fake:
+                serial, err, _ = digest(batch, fake, folder, "--concurrency", "1", *UNLIMITED)
+            verdict, detail = (
+                f"{serial / clean:.1f}x the concurrent run",
+                f"{ok_count(err)}/{n} done",
+            )
+            rows.append((f"4. N={n}, one paper at a time", f"{serial:.1f} s", verdict, detail))
 
-        n_mem = 1000 // scale
-        big = papers_file(folder, n_mem)
-        with FakeOpenAI(latency=0.02) as fake:
-            took, err, peak = digest(big, fake, folder, "--concurrency", "64", *UNLIMITED)
-        verdict, detail = f"peak RSS {peak} MB (target < 400 MB)", f"{ok_count(err)}/{n_mem} done"
-        rows.append((f"5. N={n_mem}, latency 0.02 s, c=64", f"{took:.1f} s", verdict, detail))
+        if 5 in only:
+            n_mem = 1000 // scale
+            big = papers_file(folder, n_mem)
+            with FakeOpenAI(latency=0.02) as fake:
+                took, err, peak = digest(big, fake, folder, "--concurrency", "64", *UNLIMITED)
+            verdict, detail = (
+                f"peak RSS {peak} MB (target < 400 MB)",
+                f"{ok_count(err)}/{n_mem} done",
+            )
+            rows.append((f"5. N={n_mem}, latency 0.02 s, c=64", f"{took:.1f} s", verdict, detail))
 
     width = max(len(r[0]) for r in rows)
     for name, wall, verdict, detail in rows:

@@ -7,7 +7,8 @@ POST /v1/chat/completions answers a structured-output request with a valid objec
 schema it names (PaperFacts or ReportTopic), after `latency` ± `jitter` seconds, with
 OpenAI-shaped usage. The answers carry no figures, so they always pass the check that a result's
 numbers come from the paper. Faults, drawn at random per request: a 429 (OpenAI's body and
-x-ratelimit headers), a 500, a 200 whose body is an HTML page, or a dropped connection; with
+x-ratelimit headers), a 500, a 200 whose body is an HTML page, or a dropped connection (faults
+come at once, a 500 after a tenth of the latency, as middleware and proxies answer); with
 `rpm`, requests beyond that many in the last 60 s get a 429 with a Retry-After. `requests`
 counts what arrived per schema, `faults` what was injected.
 """
@@ -109,17 +110,23 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
             fake.count(schema)
             fault, wait, retry_after = fake.decide()
-            time.sleep(wait)
+            # a fault is answered at once, as rate-limit middleware and proxies do; a 500 after
+            # a tenth of the latency; an answer after the whole latency
+            time.sleep(0.0 if fault not in (None, "500") else wait if fault is None else wait / 10)
             if fault == "drop":
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if fault in ("rpm", "429"):
+                # over the RPM limit: nothing remains; a random 429 (a passing overload, as
+                # providers send now and then) still shows the room left under the limits
+                remaining = "0" if fault == "rpm" else "4000"
                 self._send(429, _RATE_LIMITED, {
                     "retry-after-ms": str(int(retry_after * 1000)),
-                    "x-ratelimit-limit-requests": str(fake.rpm or 0),
-                    "x-ratelimit-remaining-requests": "0",
+                    "x-ratelimit-limit-requests": str(fake.rpm or 5000),
+                    "x-ratelimit-remaining-requests": remaining,
                     "x-ratelimit-reset-requests": f"{retry_after:.3f}s",
+                    "x-ratelimit-remaining-tokens": "1000000" if fault == "429" else "0",
                 })  # fmt: skip
                 return
             if fault == "500":
