@@ -440,9 +440,11 @@ def _finish(report: Report, output: Path | None, fmt: Format, seconds: float) ->
     _emit(report, output, fmt)
     failed = len(report.failed)
     usage = report.usage
+    retries = max(report.http_requests - usage.attempts, 0)
     spent = (
-        f"{_calls(usage.attempts)}, {usage.prompt_tokens:,} input + "
-        f"{usage.completion_tokens:,} output tokens"
+        f"{_calls(usage.attempts)}"
+        + (f" (+{retries} retried)" if retries else "")
+        + f", {usage.prompt_tokens:,} input + {usage.completion_tokens:,} output tokens"
         if usage.attempts
         else "no LLM calls"
     )

@@ -60,6 +60,7 @@ class RateLimiter:
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
         self.waited = 0.0  # seconds requests spent waiting, for the summary
+        self.requests = 0  # HTTP requests sent, retries included
 
     async def acquire(self, tokens: int) -> None:
         """Wait until a request of `tokens` fits in the window, then count it."""
@@ -68,6 +69,7 @@ class RateLimiter:
                 self.waited += wait
                 await self._sleep(wait)
             now = self._clock()
+            self.requests += 1
             self._requests.append(now)
             self._tokens.append((now, tokens))
 

@@ -317,6 +317,9 @@ class Report(BaseModel):
     title_usage: Usage = Field(
         default_factory=Usage, description="Tokens of the call that named the report."
     )
+    http_requests: int = Field(
+        0, description="HTTP requests sent to the LLM, the SDK's retries included."
+    )
 
     @property
     def usage(self) -> Usage:

@@ -177,6 +177,7 @@ async def run_async(
             generated_at=datetime.now().replace(microsecond=0),
             papers=results,
             title_usage=title_usage,
+            http_requests=ctx.limiter.requests,
         )
         if ctx.store and run_id is not None:
             ctx.store.finish_run(run_id, report, settings.recorded())

@@ -57,8 +57,12 @@ def timed(process: subprocess.Popen[bytes]) -> float:
 def stored(store: Path) -> int:
     if not store.exists():
         return 0
-    with sqlite3.connect(store) as db:
-        return int(db.execute("SELECT count(*) FROM extractions WHERE status='ok'").fetchone()[0])
+    try:
+        with sqlite3.connect(store) as db:
+            query = "SELECT count(*) FROM extractions WHERE status='ok'"
+            return int(db.execute(query).fetchone()[0])
+    except sqlite3.OperationalError:  # the run has not created its tables yet
+        return 0
 
 
 def main() -> None:

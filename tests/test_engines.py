@@ -108,6 +108,7 @@ def test_fallback_offline_fills_the_hole_and_marks_it(llm: respx.MockRouter) -> 
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "(offline fallback)" in result.stderr
+    assert "retried)" in result.stderr  # the SDK's retries of the 503s are counted
     papers = {Path(p["source"]).name: p for p in json.loads(result.stdout)["papers"]}
     dpr = papers["dpr-emnlp2020-p1-2.pdf"]
     assert dpr["status"] == "ok" and dpr["extraction"]["engine"] == "offline"

@@ -322,8 +322,13 @@ def digest_subprocess(
 
 
 def stored_ok(store: Path) -> int:
-    with sqlite3.connect(store) as db:
-        return int(db.execute("SELECT count(*) FROM extractions WHERE status = 'ok'").fetchone()[0])
+    """Answers stored so far; 0 while the other process has not created its tables yet."""
+    try:
+        with sqlite3.connect(store) as db:
+            query = "SELECT count(*) FROM extractions WHERE status = 'ok'"
+            return int(db.execute(query).fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
 
 
 def test_kill_9_mid_batch_then_resume_sends_only_the_unfinished(
@@ -348,3 +353,19 @@ def test_kill_9_mid_batch_then_resume_sends_only_the_unfinished(
     assert endpoint.requests["PaperFacts"] - sent_before == total - done
     assert stored_ok(store) == total
     assert out.read_text(encoding="utf-8").count("发布了《") == total
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_what_is_finished(
+    many: Path, endpoint: FakeOpenAI, tmp_path: Path
+) -> None:
+    store, out = tmp_path / "store.db", tmp_path / "report.md"
+    process = digest_subprocess(many, store, out, endpoint.base_url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not store.exists() or stored_ok(store) < 2):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err.decode()
+    assert "interrupted: finished papers are kept in the store" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert stored_ok(store) >= 2 and not out.exists()
