@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 from typing import Any, TypeVar
 
 import httpx
@@ -96,9 +97,12 @@ class Extractor:
         self.price = price_for(settings.model)
 
     def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
-        """The user message: title, the parser's institution candidates, the excerpt."""
-        candidates = "\n".join(f"- {a}" for a in paper.affiliations) or "（无）"
-        return self.user.render(title=paper.title, institutions=candidates, excerpt=excerpt.text)
+        """The user message: title, the parser's institution candidates, the excerpt. Paper text
+        is data: it travels inside <paper> delimiters it cannot close (see _as_data)."""
+        candidates = "\n".join(f"- {_as_data(a)}" for a in paper.affiliations) or "（无）"
+        return self.user.render(
+            title=_as_data(paper.title), institutions=candidates, excerpt=_as_data(excerpt.text)
+        )
 
     @property
     def overhead_tokens(self) -> int:
@@ -273,6 +277,14 @@ class Extractor:
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
+
+
+_DELIMITER = re.compile(r"<\s*/?\s*paper\s*>", re.IGNORECASE)
+
+
+def _as_data(text: str) -> str:
+    """Text from a paper, unable to close or reopen the <paper> block it is sent in."""
+    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
 def _json_body(response: httpx.Response) -> dict[str, Any]:
