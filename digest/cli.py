@@ -63,6 +63,13 @@ class EngineOption(StrEnum):
     auto = "auto"
 
 
+class StructuredOption(StrEnum):
+    auto = "auto"
+    json_schema = "json_schema"
+    json_object = "json_object"
+    tools = "tools"
+
+
 class FallbackOption(StrEnum):
     none = "none"
     offline = "offline"
@@ -162,6 +169,13 @@ def run(
     refresh: Annotated[
         bool, typer.Option(help="Ask the LLM again even for papers the store has answers for.")
     ] = False,
+    structured: Annotated[
+        StructuredOption | None,
+        typer.Option(
+            help="How to ask for the JSON: auto (json_schema, stepping down to json_object or "
+            "tools when the endpoint refuses, remembered), or one of them."
+        ),
+    ] = None,
     with_pdf: Annotated[
         bool,
         typer.Option(
@@ -190,6 +204,7 @@ def run(
             store=_store_path(store, output),
             refresh=refresh,
             with_pdf=with_pdf or None,
+            structured=structured,
         )
         started = time.perf_counter()
         with _progress() as shown:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -40,7 +41,7 @@ from .prompts import load_prompt
 from .select import get_counter
 from .settings import Settings
 
-__all__ = ["Extractor", "build_client"]
+__all__ = ["MODES", "Extractor", "build_client", "strip_reasoning"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,30 @@ def build_client(
         timeout=settings.timeout,
         http_client=http_client,
     )
+
+
+MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL)
+_UNSUPPORTED = re.compile(
+    r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
+    r"unavailable|invalid.parameter",
+    re.IGNORECASE,
+)
+
+
+def strip_reasoning(text: str) -> str:
+    """The answer without a reasoning model's <think> block or a ```json fence around it."""
+    text = _THINK.sub("", text).strip()
+    if text.lower().startswith("<think>"):  # never closed: all of it is reasoning, no answer
+        return ""
+    fenced = _FENCE.match(text)
+    return fenced.group(1).strip() if fenced else text
+
+
+def _unsupported(err: openai.APIStatusError) -> bool:
+    """A 400/422 that names the structured-output feature: try the next mode."""
+    return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(_api_message(err)))
 
 
 class _MalformedBody(Exception):
@@ -94,7 +119,10 @@ class Extractor:
         self.reask = load_prompt("reask", directory)
         self.topic_system = load_prompt("topic_system", directory)
         self.topic_user = load_prompt("topic_user", directory)
+        self.json_mode = load_prompt("json_mode", directory)
         self.price = price_for(settings.model)
+        self.mode = settings.structured if settings.structured != "auto" else MODES[0]
+        self.on_mode: Callable[[str], None] | None = None  # told when auto steps down
 
     def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
         """The user message: title, the parser's institution candidates, the excerpt. Paper text
@@ -211,25 +239,7 @@ class Extractor:
         self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
     ) -> tuple[M, Usage, str]:
         """One request: the checked answer, its usage and raw text; errors carry the usage."""
-        assert self.client is not None, "an Extractor without a client cannot call"
-        try:
-            raw = await self.client.chat.completions.with_raw_response.parse(
-                model=self.settings.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=schema,
-                max_completion_tokens=self.settings.max_output_tokens,
-            )
-        except openai.APIStatusError as err:
-            raise LLMRequestError(
-                f"{label}: LLM request failed with HTTP {err.status_code}: "
-                f"{self._scrub(_api_message(err))}"
-            ) from err
-        except openai.APIError as err:  # connection errors and timeouts, after SDK retries
-            raise LLMRequestError(
-                f"{label}: LLM request failed: {self._scrub(str(err))} "
-                f"(endpoint {self.settings.base_url or 'https://api.openai.com/v1'})"
-            ) from err
-
+        raw = await self._send(messages, schema, label)
         body = _json_body(raw.http_response)
         if not body.get("choices"):  # an HTML error page, a cut stream: not a chat completion
             raise _MalformedBody(f"the body starts with {raw.http_response.text[:60]!r}")
@@ -243,36 +253,101 @@ class Extractor:
             spent.cost_usd = self.price.cost(spent)
         answer = _answer_text(body)
         try:
-            return self._check(raw, schema, context, label, answer), spent, answer
+            return self._check(body, schema, context, label), spent, answer
         except (_Invalid, ExtractionError) as err:
             err.usage = spent
             raise
 
+    async def _send(self, messages: list[dict[str, str]], schema: type[M], label: str) -> Any:
+        """Send in the current structured-output mode; with --structured auto, step down to the
+        next mode when the endpoint says it does not support this one, and remember it."""
+        assert self.client is not None, "an Extractor without a client cannot call"
+        while True:
+            mode = self.mode
+            try:
+                return await self._send_as(mode, messages, schema)
+            except openai.APIStatusError as err:
+                following = MODES[MODES.index(mode) + 1 :]
+                if self.settings.structured == "auto" and following and _unsupported(err):
+                    if self.mode == mode:  # another paper may have stepped down already
+                        log.warning(
+                            "%s does not take %s structured output (%s); using %s",
+                            self.settings.model, mode, _one_line(_api_message(err))[:120],
+                            following[0],
+                        )  # fmt: skip
+                        self.mode = following[0]
+                        if self.on_mode is not None:
+                            self.on_mode(self.mode)
+                    continue
+                raise LLMRequestError(
+                    f"{label}: LLM request failed with HTTP {err.status_code}: "
+                    f"{self._scrub(_api_message(err))}"
+                ) from err
+            except openai.APIError as err:  # connection errors and timeouts, after SDK retries
+                raise LLMRequestError(
+                    f"{label}: LLM request failed: {self._scrub(str(err))} "
+                    f"(endpoint {self.settings.base_url or 'https://api.openai.com/v1'})"
+                ) from err
+
+    async def _send_as(self, mode: str, messages: list[dict[str, str]], schema: type[M]) -> Any:
+        assert self.client is not None
+        completions = self.client.chat.completions.with_raw_response
+        sent: Any = messages
+        model, limit = self.settings.model, self.settings.max_output_tokens
+        if mode == "json_schema":
+            return await completions.parse(
+                model=model, messages=sent, response_format=schema, max_completion_tokens=limit
+            )
+        if mode == "json_object":
+            schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
+            instruction = self.json_mode.render(schema=schema_text)
+            first = {"role": "system", "content": f"{messages[0]['content']}\n\n{instruction}"}
+            with_schema: Any = [first, *messages[1:]]
+            return await completions.create(
+                model=model,
+                messages=with_schema,
+                response_format={"type": "json_object"},
+                max_completion_tokens=limit,
+            )
+        tool = openai.pydantic_function_tool(schema)
+        return await completions.create(
+            model=model,
+            messages=sent,
+            tools=[tool],
+            tool_choice={"type": "function", "function": {"name": tool["function"]["name"]}},
+            max_completion_tokens=limit,
+        )
+
     def _check(
-        self, raw: Any, schema: type[M], context: dict[str, Any], label: str, answer: str
+        self, body: dict[str, Any], schema: type[M], context: dict[str, Any], label: str
     ) -> M:
-        try:
-            completion = raw.parse()
-        except openai.LengthFinishReasonError as err:
+        """The answer in the body, whatever the mode: finish reason, refusal, then the JSON
+        (tool arguments or content, reasoning text and code fences removed), validated."""
+        choice = body["choices"][0]
+        message = choice.get("message") or {}
+        if choice.get("finish_reason") == "length":
             raise TruncatedOutputError(
                 f"{label}: the answer was cut at {self.settings.max_output_tokens} output tokens; "
                 "raise --max-output-tokens or use a model with a larger output limit"
-            ) from err
-        except openai.ContentFilterFinishReasonError as err:
-            raise RefusalError(
-                f"{label}: the endpoint's content filter rejected the answer"
-            ) from err
+            )
+        if choice.get("finish_reason") == "content_filter":
+            raise RefusalError(f"{label}: the endpoint's content filter rejected the answer")
+        if message.get("refusal"):
+            raise RefusalError(f"{label}: the model refused: {_one_line(message['refusal'])}")
+        calls = message.get("tool_calls") or []
+        text = calls[0]["function"]["arguments"] if calls else str(message.get("content") or "")
+        text = strip_reasoning(text)
+        if not text:
+            raise _Invalid("- answer: empty; fill every field of the schema", text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            complaint = f"- answer: not a JSON object ({err.msg}); answer with JSON only"
+            raise _Invalid(complaint, text) from err
+        try:
+            return schema.model_validate(data, context=context)
         except ValidationError as err:
-            raise _Invalid(_describe(err), answer) from err
-        message = completion.choices[0].message
-        if message.refusal:
-            raise RefusalError(f"{label}: the model refused: {_one_line(message.refusal)}")
-        if message.parsed is None:
-            raise _Invalid("- answer: empty; fill every field of the schema", answer)
-        try:  # second pass: checks that need the paper text (e.g. cited numbers)
-            return schema.model_validate(message.parsed.model_dump(), context=context)
-        except ValidationError as err:
-            raise _Invalid(_describe(err), answer) from err
+            raise _Invalid(_describe(err), text) from err
 
     def _scrub(self, text: str) -> str:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""

@@ -48,7 +48,7 @@ from .errors import (
     InputError,
     NotAPDFError,
 )
-from .extract import Extractor, build_client
+from .extract import MODES, Extractor, build_client
 from .ingest import parse_pdf, parser_version
 from .ingest.arxiv import ArxivClient, read_feed_file
 from .ingest.merge import Claims, merge_papers, versionless
@@ -455,10 +455,22 @@ async def _open(
     else:
         log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
     store = stack.enter_context(Store(settings.store)) if settings.store else None
+    if extractor is not None and store is not None and settings.structured == "auto":
+        endpoint = _endpoint(settings)
+        learned = store.structured_mode(endpoint, settings.model)
+        if learned in MODES:
+            extractor.mode = learned
+        extractor.on_mode = lambda mode: store.save_structured_mode(endpoint, settings.model, mode)
     workers = min(settings.parse_workers or os.cpu_count() or 1, workers)
     pool = stack.enter_context(_parse_pool(workers))
     limit = asyncio.Semaphore(settings.concurrency)
     return _Run(settings, extractor, store, limit, pool, gate, limiter)
+
+
+def _endpoint(settings: Settings) -> str:
+    """The endpoint's address without credentials a URL might carry (user:pass@)."""
+    url = httpx.URL(settings.base_url or "https://api.openai.com/v1")
+    return str(url.copy_with(username=None, password=None))
 
 
 def _identify(files: list[Path]) -> tuple[dict[str, list[Path]], list[PaperResult]]:

@@ -21,6 +21,7 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "extract_system": frozenset(),
     "extract_user": frozenset({"title", "institutions", "excerpt"}),
     "reask": frozenset({"errors"}),
+    "json_mode": frozenset({"schema"}),
     "topic_system": frozenset(),
     "topic_user": frozenset({"titles"}),
 }

@@ -23,6 +23,7 @@ DEFAULT_BUDGET = 3000
 # The settings that shape request keys and the report, recorded with each run (see recorded()).
 RECORDED = (
     "engine", "fallback", "model", "budget", "encoding", "max_output_tokens", "title", "with_pdf",
+    "structured",
 )  # fmt: skip
 
 EngineChoice = Literal["llm", "offline", "auto"]
@@ -34,6 +35,10 @@ class Settings(BaseModel):
 
     engine: EngineChoice = Field(
         "auto", description="auto: the LLM when a key is configured, else the offline engine."
+    )
+    structured: Literal["auto", "json_schema", "json_object", "tools"] = Field(
+        "auto",
+        description="How the answer's structure is asked for; auto steps down when refused.",
     )
     fallback: Fallback = Field(
         "none", description="offline: a paper whose LLM call fails gets an offline brief."

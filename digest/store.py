@@ -105,6 +105,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_structured_modes",
+        """
+        CREATE TABLE structured_modes (
+            endpoint    TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            mode        TEXT NOT NULL,
+            learned_at  TEXT NOT NULL,
+            PRIMARY KEY (endpoint, model)
+        );
+        """,
+    ),
 ]
 
 
@@ -270,6 +282,22 @@ class Store:
             db.execute(
                 "INSERT OR REPLACE INTO arxiv_entries VALUES (?, ?, ?)",
                 (arxiv_id, paper.model_dump_json(), _now()),
+            )
+
+    # --- what an endpoint supports --------------------------------------------------------------
+
+    def structured_mode(self, endpoint: str, model: str) -> str | None:
+        """The structured-output mode that worked for this endpoint and model, if learned."""
+        rows = self._read(
+            "SELECT mode FROM structured_modes WHERE endpoint = ? AND model = ?", (endpoint, model)
+        )
+        return str(rows[0]["mode"]) if rows else None
+
+    def save_structured_mode(self, endpoint: str, model: str, mode: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO structured_modes VALUES (?, ?, ?, ?)",
+                (endpoint, model, mode, _now()),
             )
 
     # --- report titles -------------------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""Structured output on every provider: each test replays one provider's documented answer shape.
+
+OpenAI takes strict json_schema; DeepSeek's chat API answers json_schema with a 400 ("This
+response_format type is unavailable now") and takes json_object; Qwen in DashScope's compatible
+mode refuses json_schema on many models with an invalid_parameter_error and takes json_object
+(its prompt must mention "json"); vLLM serving a reasoning model puts a <think> block before the
+JSON; Ollama's models often wrap JSON in a ```json fence. Some servers take only tool calls.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conftest import completion_body, facts, sent_json
+from test_extract import make_paper, run_facts
+from test_pipeline import answer
+
+from digest import LLMRequestError, Settings, run
+from digest.extract import strip_reasoning
+
+ROUTE = "/chat/completions"
+GOOD = facts()
+
+
+def error(status: int, message: str, code: str = "invalid_request_error") -> httpx.Response:
+    body = {"error": {"message": message, "type": "invalid_request_error", "code": code}}
+    return httpx.Response(status, json=body)
+
+
+def kind(request: httpx.Request) -> str:
+    body = sent_json(request)
+    if "tools" in body:
+        return "tools"
+    return str(body.get("response_format", {}).get("type", "none"))
+
+
+def test_openai_takes_strict_json_schema(llm: respx.MockRouter, completion: Any) -> None:
+    route = llm.post(ROUTE).mock(return_value=completion(GOOD))
+    assert run_facts().facts.method == GOOD["method"]
+    assert [kind(c.request) for c in route.calls] == ["json_schema"]
+
+
+def test_deepseek_refuses_json_schema_and_gets_json_object(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    route = llm.post(ROUTE).mock(
+        side_effect=[
+            error(400, "This response_format type is unavailable now"),
+            completion(GOOD, model="deepseek-chat"),
+        ]
+    )
+    extraction = run_facts()
+    assert [kind(c.request) for c in route.calls] == ["json_schema", "json_object"]
+    system = sent_json(route.calls.last.request)["messages"][0]["content"]
+    assert "JSON Schema" in system and '"method"' in system  # the schema travels in the prompt
+    assert extraction.facts.result == GOOD["result"]
+    assert extraction.usage.attempts == 1  # the refused request is not an answer
+
+
+def test_qwen_dashscope_invalid_parameter_then_json_object(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    refused = error(
+        400,
+        "<400> InternalError.Algo.InvalidParameter: The value of the response_format.type "
+        "field is invalid",
+        code="invalid_parameter_error",
+    )
+    route = llm.post(ROUTE).mock(side_effect=[refused, completion(GOOD, model="qwen-plus")])
+    run_facts()
+    assert [kind(c.request) for c in route.calls] == ["json_schema", "json_object"]
+    # DashScope's json_object mode requires the word "json" in the messages
+    assert "json" in json.dumps(sent_json(route.calls.last.request)["messages"]).lower()
+
+
+def test_vllm_reasoning_text_is_removed_before_validation(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    content = "<think>The paper proposes FreeDave; 2.8x is the figure.</think>\n" + json.dumps(
+        GOOD, ensure_ascii=False
+    )
+    llm.post(ROUTE).mock(return_value=completion(content))
+    assert run_facts().facts.method == GOOD["method"]
+
+
+def test_ollama_code_fence_is_removed(llm: respx.MockRouter, completion: Any) -> None:
+    content = "```json\n" + json.dumps(GOOD, ensure_ascii=False) + "\n```"
+    llm.post(ROUTE).mock(return_value=completion(content))
+    assert run_facts().facts.method == GOOD["method"]
+
+
+def test_a_tools_only_server_gets_a_forced_function_call(llm: respx.MockRouter) -> None:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "PaperFacts", "arguments": json.dumps(GOOD, ensure_ascii=False)},
+    }
+    body = completion_body(None, finish_reason="tool_calls")
+    body["choices"][0]["message"]["tool_calls"] = [call]
+    route = llm.post(ROUTE).mock(
+        side_effect=[
+            error(400, "response_format json_schema is not supported"),
+            error(400, "response_format json_object is not supported by this model"),
+            httpx.Response(200, json=body),
+        ]
+    )
+    extraction = run_facts()
+    assert [kind(c.request) for c in route.calls] == ["json_schema", "json_object", "tools"]
+    sent = sent_json(route.calls.last.request)
+    assert sent["tool_choice"] == {"type": "function", "function": {"name": "PaperFacts"}}
+    assert sent["tools"][0]["function"]["strict"] is True
+    assert extraction.facts.method == GOOD["method"]
+
+
+def test_a_chosen_mode_does_not_step_down(llm: respx.MockRouter) -> None:
+    route = llm.post(ROUTE).mock(return_value=error(400, "response_format is not supported"))
+    with pytest.raises(LLMRequestError, match="HTTP 400"):
+        run_facts(Settings.from_env(structured="json_object"))
+    assert [kind(c.request) for c in route.calls] == ["json_object"]
+
+
+def test_an_unrelated_400_is_not_mistaken_for_a_mode_problem(llm: respx.MockRouter) -> None:
+    route = llm.post(ROUTE).mock(
+        return_value=error(400, "This model's maximum context length is 8192 tokens")
+    )
+    with pytest.raises(LLMRequestError, match="maximum context length"):
+        run_facts()
+    assert route.call_count == 1
+
+
+def test_the_mode_that_worked_is_remembered_per_endpoint_and_model(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    def deepseek(request: httpx.Request) -> httpx.Response:
+        if kind(request) == "json_schema":
+            return error(400, "This response_format type is unavailable now")
+        return answer(request)
+
+    route = llm.post(ROUTE).mock(side_effect=deepseek)
+    papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+    settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
+    run([papers], settings)
+    first = [kind(c.request) for c in route.calls]
+    assert first.count("json_schema") == 1  # refused once, then every call in json_object
+    before = len(route.calls)
+    run([papers], settings.model_copy(update={"refresh": True}))
+    second = [kind(c.request) for c in list(route.calls)[before:]]
+    assert second and set(second) == {"json_object"}  # learned, kept: nothing refused again
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ('{"a": 1}', '{"a": 1}'),
+        ('<think>x</think>{"a": 1}', '{"a": 1}'),
+        ('<THINK>\nlong\n</THINK>\n\n```json\n{"a": 1}\n```', '{"a": 1}'),
+        ('```\n{"a": 1}\n```', '{"a": 1}'),
+        ("<think>never closed", ""),
+    ],
+)
+def test_strip_reasoning(raw: str, clean: str) -> None:
+    assert strip_reasoning(raw) == clean
+
+
+def test_paper_fixture_is_what_the_provider_tests_send() -> None:
+    assert make_paper().abstract  # the providers above all answer about this paper
