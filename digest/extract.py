@@ -28,6 +28,8 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from .checks import check_facts
+from .compose import institution_disagreements
 from .costs import price_for
 from .errors import (
     ExtractionError,
@@ -151,15 +153,36 @@ class Extractor:
             {"role": "system", "content": self.system.render()},
             {"role": "user", "content": self.render_user(paper, excerpt)},
         ]
-        context = {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
+        source = f"{paper.title}\n{excerpt.text}"
+        context = {"source_text": source, "require_chinese": True}
         facts, usage, raw = await self._structured(messages, PaperFacts, context, paper.source)
+        complaints = check_facts(facts, source, paper.affiliations)
+        if complaints:  # re-asked once with the complaints; what still fails is shown, not hidden
+            log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
+            again = [
+                *messages,
+                {"role": "assistant", "content": raw},
+                {"role": "user", "content": self.reask.render(errors=_listed(complaints))},
+            ]
+            try:
+                second, spent, raw2 = await self._structured(
+                    again, PaperFacts, context, paper.source
+                )
+            except InvalidOutputError as err:
+                usage += err.usage or Usage()
+            else:
+                usage += spent
+                left = check_facts(second, source, paper.affiliations)
+                if len(left) <= len(complaints):
+                    facts, raw, complaints = second, raw2, left
         return Extraction(
-            facts=facts,
+            facts=_without_invented_institutions(facts, paper.affiliations),
             model=self.settings.model,
             prompt_sha256=self.prompt_sha256,
             usage=usage,
             input_tokens=excerpt.tokens,
             raw_response=raw,
+            warnings=complaints,
         )
 
     async def topic(self, titles: list[str]) -> tuple[str, Usage]:
@@ -384,6 +407,23 @@ def _api_message(err: openai.APIStatusError) -> str:
         if isinstance(inner, dict) and inner.get("message"):
             return str(inner["message"])
     return err.message
+
+
+def _listed(complaints: list[str]) -> str:
+    return "\n".join(f"- {c}" for c in complaints)
+
+
+def _without_invented_institutions(facts: PaperFacts, candidates: list[str]) -> PaperFacts:
+    """The facts with any institution the paper does not list removed (when it lists any)."""
+    if not candidates:
+        return facts
+    kept = [
+        i
+        for i in facts.institutions
+        if not institution_disagreements([i.name], candidates)
+        or not institution_disagreements([i.name], candidates)[0].startswith("LLM institutions")
+    ]
+    return facts.model_copy(update={"institutions": kept})
 
 
 def _one_line(text: str) -> str:

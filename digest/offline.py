@@ -614,12 +614,14 @@ def offline_facts(paper: Paper) -> PaperFacts:
     """The facts of a brief, drawn by rules from the paper's own text (no network, no model)."""
     sentences = _sentences(paper)
     title = " ".join(paper.title.split())
-    values = {
-        "institutions": _institutions(paper),
+    phrases = {
         "method": _method(sentences, title),
         "problem": _problem(sentences, title),
         "result": _result(sentences, title),
     }
+    # The phrases are the paper's own words, so each is its own evidence.
+    evidence = {f"{field}_evidence": phrase[:200] for field, phrase in phrases.items()}
+    values = {"institutions": _institutions(paper), **phrases, **evidence}
     source = "\n".join([title, paper.first_page, *(text for _, text in _sources(paper))])
     log.debug("offline facts for %s: %s", paper.source, values)
     return PaperFacts.model_validate(values, context={"source_text": source})

@@ -81,6 +81,7 @@ NO_ABSTRACT = "未能从PDF中提取到摘要，请核对原文"
 NO_AUTHORS = "未能从PDF中识别出作者，作者数量未知"
 FELL_BACK = "LLM未能生成本条简报，以下简报由离线引擎起草"
 DUPLICATE = "同一论文的另一份文件"
+UNCHECKED = "核对未通过（重问一次后仍然如此，请对照原文）"
 
 
 class Progress(Protocol):
@@ -562,6 +563,7 @@ def _succeeded(
     cached: bool = False,
     fallback_error: str | None = None,
 ) -> PaperResult:
+    warnings = warnings + [f"{UNCHECKED}: {w}" for w in extraction.warnings]
     institutions = merge_institutions(i.name for i in extraction.facts.institutions)
     flags = (
         institution_disagreements(institutions, paper.affiliations)

@@ -32,7 +32,7 @@ from .models import Extraction, Paper, PaperResult, Report, Usage
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "request_key"]
 
-SCHEMA_VERSION = 1  # of PaperFacts: bump when the response schema changes meaning
+SCHEMA_VERSION = 2  # of PaperFacts: bump when the response schema changes meaning (2: evidence)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before calling the store locked
 
 MIGRATIONS: list[tuple[str, str]] = [

@@ -26,11 +26,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 FACTS = {
-    "institutions": [{"name": "Example University", "name_zh": "示例大学"}],
+    "institutions": [],
     "method": "论文提出的方法",
     "problem": "论文关注的问题",
     "result": "论文报告的主要结果",
 }
+
+
+def _facts_for(body: dict[str, Any]) -> dict[str, Any]:
+    """FACTS with a verbatim quote of the paper text it was sent as evidence for each phrase."""
+    users = [
+        str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user"
+    ]
+    paper = (users[0] if users else "").split("<paper>", 1)[-1].split("</paper>", 1)[0]
+    lines = [ln for ln in paper.splitlines() if len(ln) >= 20 and not ln.startswith("[")]
+    quote = lines[0][:60] if lines else "no text"  # contiguous: a faithful verbatim quote
+    return {**FACTS, **{f"{f}_evidence": quote for f in ("method", "problem", "result")}}
+
+
 TOPIC = {"topic": "人工智能"}
 
 
@@ -137,7 +150,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == "malformed":
                 self._send(200, b"<html><body>502 Bad Gateway</body></html>", {}, "text/html")
                 return
-            content = TOPIC if schema == "ReportTopic" else FACTS
+            content = TOPIC if schema == "ReportTopic" else _facts_for(body)
             answer = {
                 "id": "chatcmpl-fake",
                 "object": "chat.completion",

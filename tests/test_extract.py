@@ -82,7 +82,10 @@ def test_respx_intercepts_the_real_client_and_request_body_is_structured(
     assert fmt["json_schema"]["name"] == "PaperFacts"
     assert fmt["json_schema"]["strict"] is True
     schema = fmt["json_schema"]["schema"]
-    assert set(schema["required"]) == {"institutions", "method", "problem", "result"}
+    assert set(schema["required"]) == {
+        "institutions", "method", "problem", "result",
+        "method_evidence", "problem_evidence", "result_evidence",
+    }  # fmt: skip
     assert schema["additionalProperties"] is False
     system, user = body["messages"]
     assert system["role"] == "system" and "institutions" in system["content"]
@@ -139,11 +142,12 @@ def test_schema_violation_is_reasked_too(llm: respx.MockRouter, completion: Any)
 def test_gives_up_after_the_bounded_attempts_and_keeps_the_usage(
     llm: respx.MockRouter, completion: Any
 ) -> None:
-    route = llm.post(ROUTE).mock(return_value=completion(facts(result="速度提升77倍")))
+    english = facts(result="a throughput gain")  # the schema's rule: Chinese phrases
+    route = llm.post(ROUTE).mock(return_value=completion(english))
     with pytest.raises(InvalidOutputError) as caught:
         run_facts(Settings.from_env(attempts=3))
     assert route.call_count == 3
-    assert "papers/freedave.pdf" in str(caught.value) and "77" in str(caught.value)
+    assert "papers/freedave.pdf" in str(caught.value) and "Chinese" in str(caught.value)
     assert caught.value.usage is not None and caught.value.usage.attempts == 3
     assert caught.value.usage.prompt_tokens == 3 * 900
 
@@ -251,3 +255,44 @@ def test_injected_instructions_stay_inside_the_paper_block(
     assert "‹/paper›" in inside  # the attack's own delimiter cannot close the block
     assert body["response_format"]["json_schema"]["strict"] is True  # the structure is ours
     assert extraction.facts.method == "FreeDave无损并行解码算法"
+
+
+def test_checks_are_reasked_once_then_kept_as_warnings(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    invented = facts(
+        result="速度提升77倍",  # 77 is not in the paper
+        evidence=(
+            "a method nobody wrote about",
+            "Diffusion Large Language Models (DLLMs) have emerged as a new paradigm",
+            "the throughput of DLLMs can be boosted",
+        ),
+        institutions=[("University of Wisconsin-Madison", None), ("Google DeepMind", None)],
+    )
+    route = llm.post(ROUTE).mock(return_value=completion(invented))
+    extraction = run_facts()
+    assert route.call_count == 2  # once, and once again with the complaints
+    complaint = sent_json(route.calls.last.request)["messages"][3]["content"]
+    assert "77" in complaint and "does not occur in the paper text" in complaint
+    assert "Google DeepMind" in complaint
+    warnings = " ".join(extraction.warnings)
+    assert "77" in warnings and "method_evidence" in warnings and "Google DeepMind" in warnings
+    names = [i.name for i in extraction.facts.institutions]
+    assert names == ["University of Wisconsin-Madison"]  # the invented one is not in the brief
+    assert extraction.usage.attempts == 2
+
+
+def test_evidence_matches_across_spacing_case_and_hyphenation() -> None:
+    from digest.checks import check_facts
+    from digest.models import PaperFacts
+
+    answer = facts(
+        evidence=(
+            "FREE Draft-and- Verification (FreeDave),  a novel",
+            "diffusion large language models (dllms) have emerged",
+            "boosted up to 2.8x",
+        )
+    )
+    parsed = PaperFacts.model_validate(answer)
+    source = make_paper().title + "\n" + ABSTRACT
+    assert check_facts(parsed, source, ["University of Wisconsin-Madison"]) == []

@@ -9,7 +9,7 @@ import pytest
 from seedlib import SeedPaper, has_number, load_seed, score
 
 from digest import compose_brief, parse_pdf
-from digest.models import Paper, PaperFacts, _numbers
+from digest.models import Paper, PaperFacts, numbers_in
 from digest.offline import (
     institution_zh,
     offline_facts,
@@ -176,7 +176,7 @@ def test_real_pdfs(pdf: Path) -> None:
     source = "\n".join(
         [paper.title, paper.first_page, paper.abstract, *(s.text for s in paper.sections)]
     )
-    assert _numbers(facts.result) <= _numbers(source)
+    assert numbers_in(facts.result) <= numbers_in(source)
 
 
 @pytest.mark.parametrize(
