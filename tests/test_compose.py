@@ -134,3 +134,23 @@ def test_result_numbers_must_come_from_the_paper(result: str, ok: bool) -> None:
     assert (complaints == []) is ok, complaints
     if not ok:
         assert "does not contain" in complaints[0]
+
+
+@pytest.mark.parametrize(
+    ("method", "ok"),
+    [
+        ("FreeDave无损并行解码算法", True),  # a name, then Chinese
+        ("基于GPT-2 XL与NVIDIA H100的深度学习pipeline", True),  # names and one plain word
+        ("Q-ROAR（RoPE插值与量化感知的权重缩放）", True),
+        ("a lossless parallel decoding algorithm 算法", False),  # English with a token of Chinese
+        ("the proposed method", False),
+    ],
+)
+def test_chinese_means_mostly_chinese_outside_names_acronyms_and_numbers(
+    method: str, ok: bool
+) -> None:
+    if ok:
+        assert make_facts(method=method).method == method
+    else:
+        with pytest.raises(ValidationError, match="Chinese"):
+            make_facts(method=method)
