@@ -101,6 +101,22 @@ ModelOpt = Annotated[
     str | None, typer.Option(help="Model name (default: $DIGEST_MODEL or gpt-4o-mini).")
 ]
 VerboseOpt = Annotated[bool, typer.Option("-v", "--verbose", help="Debug logs, tracebacks.")]
+InputsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="PDFs or folders of PDFs, arXiv IDs or URLs, saved arXiv API responses "
+        "(.xml), abstract files (.txt .md .json .jsonl).",
+        show_default=False,
+    ),
+]
+IdsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--ids", help="A file of arXiv IDs, one per line (# comments)."),
+]
+TokenBudgetOpt = Annotated[
+    int | None,
+    typer.Option("--token-budget", help="Max tokens of paper text sent per paper (3000)."),
+]
 BudgetOpt = Annotated[
     float | None,
     typer.Option(help="USD: stop starting new papers once the run's cost would pass this."),
@@ -125,18 +141,8 @@ def _main(
 
 @app.command()
 def run(
-    inputs: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="PDFs or folders of PDFs, arXiv IDs or URLs, saved arXiv API responses "
-            "(.xml), abstract files (.txt .md .json .jsonl).",
-            show_default=False,
-        ),
-    ] = None,
-    ids: Annotated[
-        list[Path] | None,
-        typer.Option("--ids", help="A file of arXiv IDs, one per line (# comments)."),
-    ] = None,
+    inputs: InputsArg = None,
+    ids: IdsOpt = None,
     output: OutputOpt = None,
     fmt: FormatOpt = Format.markdown,
     engine: EngineOpt = None,
@@ -148,10 +154,7 @@ def run(
         str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
     ] = None,
     model: ModelOpt = None,
-    token_budget: Annotated[
-        int | None,
-        typer.Option("--token-budget", help="Max tokens of paper text sent per paper (3000)."),
-    ] = None,
+    token_budget: TokenBudgetOpt = None,
     budget: BudgetOpt = None,
     concurrency: Annotated[
         int | None, typer.Option(help="LLM calls in flight at once (default 8).")
@@ -187,8 +190,7 @@ def run(
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
     _logging(verbose)
     with _errors(verbose):
-        if not inputs and not ids:
-            raise ConfigError("nothing to read: name PDFs, folders, arXiv IDs or files, or --ids")
+        _require_inputs(inputs, ids)
         settings = _settings(
             {},
             engine=engine,
@@ -214,19 +216,10 @@ def run(
 
 @app.command("estimate")
 def estimate_command(
-    inputs: Annotated[
-        list[str] | None,
-        typer.Argument(help="The same inputs as `digest run`.", show_default=False),
-    ] = None,
-    ids: Annotated[
-        list[Path] | None,
-        typer.Option("--ids", help="A file of arXiv IDs, one per line (# comments)."),
-    ] = None,
+    inputs: InputsArg = None,
+    ids: IdsOpt = None,
     model: ModelOpt = None,
-    token_budget: Annotated[
-        int | None,
-        typer.Option("--token-budget", help="Max tokens of paper text sent per paper (3000)."),
-    ] = None,
+    token_budget: TokenBudgetOpt = None,
     title: Annotated[str | None, typer.Option(help="A given title saves the naming call.")] = None,
     store: StoreOpt = None,
     verbose: VerboseOpt = False,
@@ -234,8 +227,7 @@ def estimate_command(
     """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
     _logging(verbose)
     with _errors(verbose):
-        if not inputs and not ids:
-            raise ConfigError("nothing to read: name PDFs, folders, arXiv IDs or files, or --ids")
+        _require_inputs(inputs, ids)
         settings = _settings(
             {},
             engine="llm",
@@ -408,6 +400,11 @@ def _settings(recorded: dict[str, Any], **options: Any) -> Settings:
     if settings.engine == "auto" and settings.resolved_engine == "offline":
         typer.echo(OFFLINE_NOTICE, err=True)
     return settings
+
+
+def _require_inputs(inputs: list[str] | None, ids: list[Path] | None) -> None:
+    if not inputs and not ids:
+        raise ConfigError("nothing to read: name PDFs, folders, arXiv IDs or files, or --ids")
 
 
 def _rerunnable(sources: Iterable[str]) -> list[str]:

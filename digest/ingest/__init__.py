@@ -18,6 +18,8 @@ import logging
 from functools import cache
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
 from digest.ingest.clean import (
     Vocabulary,
@@ -52,11 +54,17 @@ def parse_pdf(path: Path | str) -> Paper:
         return _parse_pdf(Path(path), str(path))
 
 
-def _parse_pdf(file: Path, source: str) -> Paper:
+def _opened(file: Path) -> tuple[PdfReader, bytes, int]:
+    """The reader, the file's bytes and its page count; a PDF without pages is corrupt."""
     reader, data = open_pdf(file)
     total = len(reader.pages)
     if total == 0:
         raise CorruptPDFError(file, "no pages")
+    return reader, data, total
+
+
+def _parse_pdf(file: Path, source: str) -> Paper:
+    reader, data, total = _opened(file)
     warnings: list[str] = []
     pages: list[list[Line]] = []
     read: list[int] = []
@@ -120,10 +128,7 @@ def read_header(path: Path | str) -> Paper:
 
 
 def _read_header(file: Path, source: str) -> Paper:
-    reader, data = open_pdf(file)
-    total = len(reader.pages)
-    if total == 0:
-        raise CorruptPDFError(file, "no pages")
+    reader, data, total = _opened(file)
     try:
         pages = [read_page(reader, 0)]
     except Exception as err:  # pypdf may fail on one broken content stream
