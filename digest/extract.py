@@ -295,7 +295,8 @@ class Extractor:
                     if self.mode == mode:  # another paper may have stepped down already
                         log.warning(
                             "%s does not take %s structured output (%s); using %s",
-                            self.settings.model, mode, _one_line(_api_message(err))[:120],
+                            self.settings.model, mode,
+                            self._scrub(_one_line(_api_message(err)))[:120],
                             following[0],
                         )  # fmt: skip
                         self.mode = following[0]

@@ -169,3 +169,16 @@ def test_strip_reasoning(raw: str, clean: str) -> None:
 
 def test_paper_fixture_is_what_the_provider_tests_send() -> None:
     assert make_paper().abstract  # the providers above all answer about this paper
+
+
+def test_a_stepping_down_warning_never_shows_the_key(
+    llm: respx.MockRouter, completion: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from conftest import API_KEY
+
+    caplog.set_level("DEBUG")
+    echoed = error(400, f"response_format json_schema unsupported for key {API_KEY}")
+    llm.post(ROUTE).mock(side_effect=[echoed, completion(GOOD)])
+    run_facts()
+    assert "does not take json_schema" in caplog.text
+    assert API_KEY not in caplog.text
