@@ -346,13 +346,9 @@ class Store:
 
     def last_report(self) -> Report:
         """The report of the latest finished run, as it was rendered."""
-        runs = self._read(
-            "SELECT id, title, generated_at, title_usage FROM runs"
-            " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
-        )
-        if not runs:
+        run = self._last_run()
+        if run is None:
             raise StoreError(f"{self.path}: no finished run yet; run `digest run` first")
-        run = runs[0]
         rows = self._read(
             "SELECT result_json FROM run_papers WHERE run_id = ? ORDER BY position", (run["id"],)
         )
@@ -363,23 +359,27 @@ class Store:
             title_usage=Usage.model_validate_json(run["title_usage"]),
         )
 
+    def _last_run(self) -> sqlite3.Row | None:
+        rows = self._read(
+            "SELECT * FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        return rows[0] if rows else None
+
     def last_settings(self) -> dict[str, Any]:
         """The recorded settings of the latest finished run ({} when there is none)."""
-        rows = self._read(
-            "SELECT settings_json FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
-        )
-        return json.loads(rows[0]["settings_json"] or "{}") if rows else {}
+        run = self._last_run()
+        return json.loads(run["settings_json"] or "{}") if run is not None else {}
 
     def replace_in_last_run(self, report: Report) -> None:
         """Write back the latest run's papers (after one brief was regenerated)."""
-        runs = self._read(
-            "SELECT id FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
-        )
+        run = self._last_run()
+        if run is None:
+            raise StoreError(f"{self.path}: no finished run yet; run `digest run` first")
         with self._write() as db:
             for i, result in enumerate(report.papers):
                 db.execute(
                     "UPDATE run_papers SET result_json = ? WHERE run_id = ? AND position = ?",
-                    (result.model_dump_json(), runs[0]["id"], i),
+                    (result.model_dump_json(), run["id"], i),
                 )
 
 

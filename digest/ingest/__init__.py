@@ -17,6 +17,7 @@ import hashlib
 import logging
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -31,7 +32,7 @@ from digest.ingest.clean import (
     normalize,
     repeated_lines,
 )
-from digest.ingest.header import abstract_heading_on, parse_header
+from digest.ingest.header import Header, abstract_heading_on, parse_header
 from digest.ingest.pdf import Line, open_pdf, paused_gc, read_page
 from digest.ingest.sections import is_references, split_sections
 from digest.models import Paper
@@ -99,21 +100,10 @@ def _parse_pdf(file: Path, source: str) -> Paper:
     sections = split_sections(body, vocab)
     if not sections:
         warnings.append("no section headings found")
-    stamp = next((i for ln in pages[0] if (i := arxiv_stamp_id(ln.text))), None)
-    return Paper(
-        source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
-        arxiv_id=stamp,
-        title=head.title,
-        authors=head.authors,
-        affiliations=head.affiliations,
-        abstract=head.abstract,
-        first_page=clean_paragraph([ln.text for ln in page1 if not is_noise_line(ln.text)], vocab),
-        sections=sections,
-        pages_total=total,
-        pages_read=read,
-        warnings=head.warnings + warnings,
-    )
+    return _header_paper(
+        source, data, pages[0], page1, head, vocab,
+        sections=sections, pages_total=total, pages_read=read, warnings=head.warnings + warnings,
+    )  # fmt: skip
 
 
 def read_header(path: Path | str) -> Paper:
@@ -149,21 +139,34 @@ def _read_header(file: Path, source: str) -> Paper:
             head = parse_header(pages[0], pages[1], vocab)
         except Exception as err:
             log.warning("%s: page 2 unreadable: %s", file, err)
-    stamp = next((i for ln in pages[0] if (i := arxiv_stamp_id(ln.text))), None)
+    return _header_paper(
+        source, data, pages[0], pages[0], head, vocab,
+        pages_total=total, pages_read=list(range(1, len(pages) + 1)),
+        warnings=head.warnings + warnings,
+    )  # fmt: skip
+
+
+def _header_paper(
+    source: str,
+    data: bytes,
+    page1_raw: list[Line],
+    page1: list[Line],
+    head: Header,
+    vocab: Vocabulary,
+    **rest: Any,
+) -> Paper:
+    """The Paper both readers build from a header: identity, arXiv stamp, header fields, the
+    cleaned first page (`page1`, running headers already dropped where the reader could)."""
     return Paper(
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
-        arxiv_id=stamp,
+        arxiv_id=next((i for ln in page1_raw if (i := arxiv_stamp_id(ln.text))), None),
         title=head.title,
         authors=head.authors,
         affiliations=head.affiliations,
         abstract=head.abstract,
-        first_page=clean_paragraph(
-            [ln.text for ln in pages[0] if not is_noise_line(ln.text)], vocab
-        ),
-        pages_total=total,
-        pages_read=list(range(1, len(pages) + 1)),
-        warnings=head.warnings + warnings,
+        first_page=clean_paragraph([ln.text for ln in page1 if not is_noise_line(ln.text)], vocab),
+        **rest,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
@@ -19,7 +18,7 @@ from ..errors import (
     ConfigError,
     ExtractionError,
 )
-from ..ingest.merge import Claims
+from ..ingest.merge import Claims, title_key
 from ..inputs import resolve
 from ..models import Paper, PaperResult, Report, Usage
 from ..settings import Settings
@@ -49,7 +48,7 @@ class Progress(Protocol):
 
 
 def sort_key(result: PaperResult) -> tuple[str, str]:
-    title = re.sub(r"[\W_]+", "", result.title.casefold()) if result.paper else "\uffff"
+    title = title_key(result.title) if result.paper else "\uffff"
     return title, Path(result.source).name.casefold()
 
 
