@@ -15,29 +15,22 @@ as a warning on the paper's record and in the report, never silently.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-from .compose import institution_disagreements
+from .institutions import compare
 from .models import PaperFacts, numbers_in
+from .strings import match_key
 
-__all__ = ["check_facts", "normalise"]
+__all__ = ["check_facts"]
 
 MIN_QUOTE = 12  # characters of letters and digits: shorter quotes prove nothing
-
-
-def normalise(text: str) -> str:
-    """Letters and digits only, case-folded, unicode-normalised: hyphenation and spacing gone."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
 def check_facts(facts: PaperFacts, source: str, candidates: list[str]) -> list[str]:
     """Complaints about `facts` given the text sent (`source`) and the parser's institutions."""
     complaints = []
-    text = normalise(source)
+    text = match_key(source)
     for field in ("method", "problem", "result"):
         quote = getattr(facts, f"{field}_evidence")
-        key = normalise(quote)
+        key = match_key(quote)
         if len(key) < MIN_QUOTE:
             complaints.append(
                 f"{field}_evidence {quote!r} is too short to show where {field} comes from; "
@@ -57,12 +50,10 @@ def check_facts(facts: PaperFacts, source: str, candidates: list[str]) -> list[s
                 f"{field} cites {shown}, which the paper text does not contain; "
                 "use only figures that appear in the paper"
             )
-    names = [i.name for i in facts.institutions]
-    for flag in institution_disagreements(names, candidates)[:1]:
-        if flag.startswith("LLM institutions not among"):
-            invented = flag.split(": ", 1)[1]
-            complaints.append(
-                f"institutions {invented} are not among the paper's affiliations; "
-                "name only institutions the paper lists"
-            )
+    invented = compare([i.name for i in facts.institutions], candidates).added
+    if invented:
+        complaints.append(
+            f"institutions {'; '.join(invented)} are not among the paper's affiliations; "
+            "name only institutions the paper lists"
+        )
     return complaints

@@ -140,7 +140,7 @@ class RefusalError(ExtractionError):
 
 
 class NotStartedError(ExtractionError):
-    """The paper was not sent: the run's --budget or the provider's quota was used up.
+    """The paper was not sent: the run's --max-cost-usd or the provider's quota was used up.
     Nothing is lost: a later run (with a larger budget, or after the quota resets) does it."""
 
 

@@ -2,8 +2,8 @@
 
     folder            every *.pdf below it (hidden entries skipped)
     x.pdf             a PDF (any file of another suffix is tried as a PDF too)
-    x.xml, x.atom     a saved arXiv API response (ingest.arxiv.read_feed_file)
-    x.txt, x.md,      abstract files written by hand (ingest.text.read_abstracts)
+    x.xml, x.atom     a saved arXiv API response (sources.arxiv.read_feed_file)
+    x.txt, x.md,      abstract files written by hand (sources.abstracts.read_abstracts)
     x.json, x.jsonl
     2510.01234, arxiv:2510.01234v2, https://arxiv.org/abs/..., cs/0112017
                       an arXiv ID, looked up with the arXiv API
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
-from .ingest.arxiv import parse_arxiv_id
+from .ids import parse_arxiv_id
 
 __all__ = ["FEED_SUFFIXES", "TEXT_SUFFIXES", "Inputs", "discover", "read_id_list", "resolve"]
 

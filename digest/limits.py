@@ -10,7 +10,7 @@ real request is counted: the SDK's own retries and our re-asks included.
   every request of the batch together, for Retry-After (else a second); a 429 whose headers still
   show room is a passing one, retried alone by the SDK. Any response with a limit at zero pauses
   the batch until its `x-ratelimit-reset-*` time.
-- `Gate`: whether a paper may start. It refuses once the run's cost would pass --budget
+- `Gate`: whether a paper may start. It refuses once the run's cost would pass --max-cost-usd
   (counting what is spent, retries included, and what calls in flight may still cost), and once
   the provider says the quota is used up (429 insufficient_quota, or a Retry-After longer than
   two minutes): a daily quota ends the run cleanly, with what is done kept in the store.
@@ -32,6 +32,7 @@ import httpx
 from .costs import Price
 from .errors import NotStartedError
 from .models import Usage
+from .net import retry_after as parse_retry_after
 
 __all__ = ["Gate", "RateLimiter", "hooks"]
 
@@ -115,7 +116,7 @@ class RateLimiter:
 class Gate:
     """May another paper start? Tracks spending against the budget, and the quota."""
 
-    max_cost: float | None
+    max_cost_usd: float | None
     price: Price | None
     max_output_tokens: int
     spent: float = 0.0
@@ -128,14 +129,15 @@ class Gate:
         if self.stopped:
             raise NotStartedError(f"{paper}: not started: {self.stopped}")
         estimate = 0.0
-        if self.max_cost is not None and self.price is not None:
+        if self.max_cost_usd is not None and self.price is not None:
             estimate = self.price.cost(
                 Usage(prompt_tokens=prompt_tokens, completion_tokens=self.max_output_tokens)
             )
-            if self.spent + self.reserved + estimate > self.max_cost:
+            if self.spent + self.reserved + estimate > self.max_cost_usd:
                 raise NotStartedError(
-                    f"{paper}: not started: the budget of ${self.max_cost:.2f} would be exceeded "
-                    f"(spent ${self.spent:.4f}); run again with a larger --budget to go on"
+                    f"{paper}: not started: the budget of ${self.max_cost_usd:.2f} would be "
+                    f"exceeded (spent ${self.spent:.4f}); run again with a larger "
+                    "--max-cost-usd to go on"
                 )
         ticket = len(self._reservations) + 1
         self._reservations[ticket] = estimate
@@ -173,7 +175,7 @@ def hooks(
                 limiter.correct(estimated, actual)
             return
         await response.aread()
-        retry_after = _retry_after(response.headers)
+        retry_after = parse_retry_after(response.headers)
         if _quota_exhausted(response) or (retry_after or 0) > QUOTA_RETRY_AFTER:
             # Waiting would not help: stop starting papers; calls in flight fail fast.
             gate.stop(
@@ -221,19 +223,6 @@ def _quota_exhausted(response: httpx.Response) -> bool:
     except (ValueError, AttributeError):
         return False
     return isinstance(error, dict) and error.get("code") == "insufficient_quota"
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    if (ms := headers.get("retry-after-ms")) is not None:
-        try:
-            return float(ms) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")

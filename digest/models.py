@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    SerializationInfo,
     ValidationInfo,
+    field_serializer,
     field_validator,
 )
+
+from .language.zh import ZH
 
 SectionKind = Literal["introduction", "method", "experiments", "conclusion", "other"]
 
@@ -100,7 +104,6 @@ class Excerpt(BaseModel):
 # --- the output schema the LLM fills --------------------------------------------------------
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_FRAME_PREFIXES = ("使用了", "使用", "采用", "解决了", "解决", "达成了", "达成", "实现了")
 _MAX_PHRASE = 200
 
 
@@ -174,12 +177,12 @@ class PaperFacts(BaseModel):
         the offline engine keeps the paper's own English words.
         """
         value = " ".join(value.split()).strip("，。；;,. ")
-        for prefix in _FRAME_PREFIXES:
+        for prefix in ZH.frame_prefixes:
             if value.startswith(prefix):
                 value = value[len(prefix) :].lstrip()
                 break
-        if info.field_name == "result" and value.endswith("的效果"):
-            value = value[: -len("的效果")]
+        if info.field_name == "result" and value.endswith(ZH.result_suffix):
+            value = value[: -len(ZH.result_suffix)]
         if not value:
             raise ValueError(f"{info.field_name} must not be empty")
         context = info.context or {}
@@ -232,7 +235,7 @@ class ReportTopic(BaseModel):
     @classmethod
     def _short(cls, value: str) -> str:
         value = value.strip().strip("“”\"'。")
-        for suffix in ("技术论文分析报告", "论文分析报告", "分析报告", "技术", "论文"):
+        for suffix in ZH.topic_suffixes:
             if value.endswith(suffix):
                 value = value[: -len(suffix)]
         if not value or len(value) > 20:
@@ -283,6 +286,16 @@ class Extraction(BaseModel):
 
 Status = Literal["ok", "failed"]
 
+NoticeCode = Literal["no_abstract", "no_authors", "fell_back", "duplicate", "unchecked", "text"]
+
+
+class Notice(BaseModel):
+    """Something the report's reader must know about one paper, as a code and its data; the
+    report's language words it when the report is rendered (digest.language)."""
+
+    code: NoticeCode
+    detail: str = Field("", description="The data the wording needs: an error, a file name.")
+
 
 class PaperResult(BaseModel):
     """Everything known about one input file after the pipeline ran, whether it worked or not."""
@@ -301,14 +314,36 @@ class PaperResult(BaseModel):
     extraction: Extraction | None = None
     brief: str | None = None
     institutions: list[str] = Field(default_factory=list)
-    warnings: list[str] = Field(
-        default_factory=list, description="What the report's reader must know (shown as 注意)."
+    warnings: list[Notice] = Field(
+        default_factory=list, description="What the report's reader must know (shown as notes)."
     )
     usage: Usage = Field(
         default_factory=Usage, description="Tokens spent on this paper, failed attempts included."
     )
     seconds: float = Field(0.0, exclude=True, description="Wall time (API only: not in JSON).")
     cached: bool = Field(False, exclude=True, description="Answered from the store (API only).")
+
+    @field_validator("warnings", mode="before")
+    @classmethod
+    def _coded(cls, value: object) -> object:
+        """Records stored before notices had codes hold them as worded text: read them back."""
+        if not isinstance(value, list):
+            return value
+        return [
+            dict(zip(("code", "detail"), ZH.read_notice(item), strict=True))
+            if isinstance(item, str)
+            else item
+            for item in value
+        ]
+
+    @field_serializer("warnings")
+    def _worded(self, notices: list[Notice], info: SerializationInfo) -> list[Any]:
+        """Codes and data by default (the store); words when the context carries a `language`
+        (the reader's JSON, see digest.render)."""
+        language = (info.context or {}).get("language")
+        if language is None:
+            return [n.model_dump() for n in notices]
+        return [language.notice(n.code, n.detail) for n in notices]
 
     @property
     def title(self) -> str:

@@ -1,6 +1,7 @@
 """Render: the report as Markdown (the seed report's layout, byte for byte) or JSON.
 
-Layout (see ../shared/spec/seed-report.md):
+Layout (see ../shared/spec/seed-report.md; every word comes from the report's language,
+digest.language):
 
     # {title}
     生成时间: YYYY-MM-DD HH:MM:SS
@@ -22,73 +23,87 @@ Layout (see ../shared/spec/seed-report.md):
     **摘要**:
     {abstract}
 
-Beyond the seed: a paper with warnings (e.g. no abstract found) shows them as `> 注意:` lines
+Beyond the seed: a paper with notices (e.g. no abstract found) shows them as `> 注意:` lines
 where the reader looks, instead of an empty field, and papers that could not be processed are
 listed under `## 处理失败的文件` with the cause.
 """
 
 from __future__ import annotations
 
+from .language import Language
+from .language.zh import ZH
 from .models import PaperResult, Report
 
-__all__ = ["render_json", "render_markdown", "replace_brief"]
+__all__ = ["render_json", "render_markdown", "rewrite_brief"]
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, language: Language = ZH) -> str:
     papers = report.succeeded
     lines = [
         f"# {report.title}",
-        f"生成时间: {report.generated_at.strftime(TIME_FORMAT)}",
-        f"分析论文数量: {len(papers)}篇",
+        language.generated_at.format(time=report.generated_at.strftime(TIME_FORMAT)),
+        language.paper_count.format(count=len(papers)),
         "",
-        "## 论文技术简报",
+        language.briefs_heading,
         "",
     ]
     for i, result in enumerate(papers, 1):
         lines += [f"### {i}. {result.title}", "", result.brief or "", ""]
-    lines += ["## 论文详细信息", ""]
+    lines += [language.details_heading, ""]
     for i, result in enumerate(papers, 1):
-        lines += [f"### {i}. {result.title}", "", *_details(result), ""]
+        lines += [f"### {i}. {result.title}", "", *_details(result, language), ""]
     if report.failed:
-        lines += ["## 处理失败的文件", ""]
+        lines += [language.failed_heading, ""]
         lines += [f"- {result.source}: {result.error}" for result in report.failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _details(result: PaperResult) -> list[str]:
+def _details(result: PaperResult, language: Language) -> list[str]:
     paper = result.paper
     assert paper is not None, "only successful papers have details"
-    authors = f"{len(paper.authors)}人" if paper.authors else "未知"
+    count = len(paper.authors)
+    authors = language.author_count.format(count=count) if count else language.unknown_count
     lines = [
-        f"**主要机构**: {', '.join(result.institutions)}",
-        f"**作者数量**: {authors}",
+        language.institutions_line.format(
+            names=language.institutions_separator.join(result.institutions)
+        ),
+        language.authors_line.format(count=authors),
         "",
-        "**摘要**:",
+        language.abstract_label,
     ]
     if paper.abstract:
         lines.append(paper.abstract)
-    for warning in result.warnings:
-        lines.append(f"> 注意: {warning}")
+    for notice in result.warnings:
+        lines.append(language.note_line.format(text=language.notice(notice.code, notice.detail)))
     return lines
 
 
-def replace_brief(markdown: str, number: int, title: str, old: str, new: str) -> str:
-    """The report with brief `number` changed from `old` to `new` and nothing else touched.
-
-    Raises ValueError when the report no longer holds that brief as it was rendered.
-    """
-    briefs_at = markdown.find("\n## 论文技术简报\n")
-    details_at = markdown.find("\n## 论文详细信息\n")
-    block = f"\n### {number}. {title}\n\n{old}\n"
+def rewrite_brief(
+    markdown: str, report: Report, index: int, previous: PaperResult, language: Language = ZH
+) -> tuple[str, str | None]:
+    """The Markdown report with paper `index`'s brief changed from `previous` to its brief in
+    `report`, and nothing else touched. When that cannot be done (the paper had failed, so the
+    numbering changes; the text no longer holds the brief as it was rendered) the whole report
+    is rendered again. Returns the new text and, when it was re-rendered, why."""
+    fresh = report.papers[index]
+    number = sum(1 for r in report.papers[: index + 1] if r.status == "ok")
+    if previous.status != "ok":
+        why = "the paper had failed, so the report's numbering changes"
+        return render_markdown(report, language), why
+    briefs_at = markdown.find(f"\n{language.briefs_heading}\n")
+    details_at = markdown.find(f"\n{language.details_heading}\n")
+    block = f"\n### {number}. {fresh.title}\n\n{previous.brief or ''}\n"
     at = markdown.find(block, briefs_at)
     if briefs_at < 0 or at < 0 or (details_at >= 0 and at > details_at):
-        raise ValueError(f"brief {number} ({title}) is not in the report as it was rendered")
-    fresh = f"\n### {number}. {title}\n\n{new}\n"
-    return markdown[:at] + fresh + markdown[at + len(block) :]
+        why = f"brief {number} ({fresh.title}) is not in the report as it was rendered"
+        return render_markdown(report, language), why
+    updated = f"\n### {number}. {fresh.title}\n\n{fresh.brief or ''}\n"
+    return markdown[:at] + updated + markdown[at + len(block) :], None
 
 
-def render_json(report: Report) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+def render_json(report: Report, language: Language = ZH) -> str:
+    """Every field of every paper; notices worded in the report's language."""
+    return report.model_dump_json(indent=2, context={"language": language}) + "\n"

@@ -14,16 +14,17 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 
 from .errors import ConfigError
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_MODEL", "Settings"]
+__all__ = ["DEFAULT_MODEL", "DEFAULT_TOKEN_BUDGET", "Settings", "option_name"]
 
 DEFAULT_MODEL = "gpt-4o-mini"
-DEFAULT_BUDGET = 3000
+DEFAULT_TOKEN_BUDGET = 3000
+MIN_TOKEN_BUDGET = 300
 
 
 # The settings that shape request keys and the report, recorded with each run (see recorded()).
 RECORDED = (
-    "engine", "fallback", "model", "budget", "encoding", "max_output_tokens", "title", "with_pdf",
-    "structured",
+    "engine", "fallback", "model", "token_budget", "encoding", "max_output_tokens", "title",
+    "with_pdf", "structured",
 )  # fmt: skip
 
 EngineChoice = Literal["llm", "offline", "auto"]
@@ -46,8 +47,10 @@ class Settings(BaseModel):
     model: str = DEFAULT_MODEL
     api_key: SecretStr | None = None
     base_url: str | None = None
-    budget: int = Field(DEFAULT_BUDGET, description="Max tokens of paper text sent per paper.")
-    max_cost: float | None = Field(
+    token_budget: int = Field(
+        DEFAULT_TOKEN_BUDGET, description="Max tokens of paper text sent per paper."
+    )
+    max_cost_usd: float | None = Field(
         None, gt=0, description="USD: stop starting new papers once this would be exceeded."
     )
     encoding: str | None = Field(None, description="tiktoken encoding; None: from the model.")
@@ -69,11 +72,13 @@ class Settings(BaseModel):
         False, description="Download arXiv PDFs to read institutions when the feed has none."
     )
 
-    @field_validator("budget")
+    @field_validator("token_budget")
     @classmethod
-    def _budget(cls, value: int) -> int:
-        if value < 300:
-            raise ValueError("budget must be at least 300 tokens to hold a paper's abstract")
+    def _token_budget(cls, value: int) -> int:
+        if value < MIN_TOKEN_BUDGET:
+            raise ValueError(
+                f"must be at least {MIN_TOKEN_BUDGET} tokens to hold a paper's abstract"
+            )
         return value
 
     @classmethod
@@ -92,7 +97,8 @@ class Settings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as err:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                f"{option_name(str(e['loc'][0]) if e['loc'] else '')}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
                 for e in err.errors(include_url=False)
             )
             raise ConfigError(f"invalid settings: {problems}") from err
@@ -119,3 +125,8 @@ class Settings(BaseModel):
                 "endpoint such as DeepSeek, Qwen, vLLM or Ollama)"
             )
         return self.api_key
+
+
+def option_name(field: str) -> str:
+    """The command-line option that sets a settings field: token_budget -> --token-budget."""
+    return "--" + field.replace("_", "-") if field else "settings"

@@ -28,96 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .migrations import MIGRATIONS
 from .models import Extraction, Paper, PaperResult, Report, Usage
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "request_key"]
+__all__ = ["SCHEMA_VERSION", "Store", "request_key"]
 
 SCHEMA_VERSION = 2  # of PaperFacts: bump when the response schema changes meaning (2: evidence)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before calling the store locked
-
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "0001_initial",
-        """
-        CREATE TABLE papers (
-            sha256      TEXT NOT NULL,
-            parser      TEXT NOT NULL,
-            paper_json  TEXT NOT NULL,
-            parsed_at   TEXT NOT NULL,
-            PRIMARY KEY (sha256, parser)
-        );
-        CREATE TABLE sources (
-            path        TEXT PRIMARY KEY,
-            sha256      TEXT NOT NULL,
-            seen_at     TEXT NOT NULL
-        );
-        CREATE TABLE extractions (
-            key             TEXT PRIMARY KEY,
-            sha256          TEXT NOT NULL,
-            engine          TEXT NOT NULL,
-            model           TEXT,
-            prompt_sha256   TEXT,
-            schema_version  INTEGER NOT NULL,
-            budget          INTEGER,
-            status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
-            raw_response    TEXT,
-            facts_json      TEXT,
-            extraction_json TEXT,
-            prompt_tokens   INTEGER NOT NULL DEFAULT 0,
-            completion_tokens INTEGER NOT NULL DEFAULT 0,
-            attempts        INTEGER NOT NULL DEFAULT 0,
-            cost_usd        REAL,
-            error           TEXT,
-            seconds         REAL,
-            updated_at      TEXT NOT NULL
-        );
-        CREATE INDEX extractions_by_paper ON extractions (sha256, updated_at);
-        CREATE TABLE titles (
-            key         TEXT PRIMARY KEY,
-            title       TEXT NOT NULL,
-            usage_json  TEXT NOT NULL,
-            created_at  TEXT NOT NULL
-        );
-        CREATE TABLE runs (
-            id            INTEGER PRIMARY KEY AUTOINCREMENT,
-            started_at    TEXT NOT NULL,
-            finished_at   TEXT,
-            title         TEXT,
-            generated_at  TEXT,
-            title_usage   TEXT,
-            settings_json TEXT
-        );
-        CREATE TABLE run_papers (
-            run_id       INTEGER NOT NULL REFERENCES runs (id),
-            position     INTEGER NOT NULL,
-            result_json  TEXT NOT NULL,
-            PRIMARY KEY (run_id, position)
-        );
-        """,
-    ),
-    (
-        "0002_arxiv_entries",
-        """
-        CREATE TABLE arxiv_entries (
-            arxiv_id    TEXT PRIMARY KEY,
-            paper_json  TEXT NOT NULL,
-            fetched_at  TEXT NOT NULL
-        );
-        """,
-    ),
-    (
-        "0003_structured_modes",
-        """
-        CREATE TABLE structured_modes (
-            endpoint    TEXT NOT NULL,
-            model       TEXT NOT NULL,
-            mode        TEXT NOT NULL,
-            learned_at  TEXT NOT NULL,
-            PRIMARY KEY (endpoint, model)
-        );
-        """,
-    ),
-]
 
 
 def request_key(
@@ -132,6 +49,9 @@ def request_key(
     """The identity of one extraction: same key, same question, so the stored answer serves."""
     parts = [sha256, parser, engine, model, prompt_sha256, SCHEMA_VERSION, budget]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+_RENAMED_SETTINGS = {"budget": "token_budget"}
 
 
 def _now() -> str:
@@ -368,7 +288,11 @@ class Store:
     def last_settings(self) -> dict[str, Any]:
         """The recorded settings of the latest finished run ({} when there is none)."""
         run = self._last_run()
-        return json.loads(run["settings_json"] or "{}") if run is not None else {}
+        recorded = json.loads(run["settings_json"] or "{}") if run is not None else {}
+        for old, new in _RENAMED_SETTINGS.items():  # runs recorded before a rename
+            if old in recorded:
+                recorded.setdefault(new, recorded.pop(old))
+        return recorded
 
     def replace_in_last_run(self, report: Report) -> None:
         """Write back the latest run's papers (after one brief was regenerated)."""

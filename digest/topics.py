@@ -16,14 +16,14 @@ from importlib import resources
 
 from .models import Paper
 
-__all__ = ["topic_offline"]
+__all__ = ["topic_offline", "topic_table"]
 
 MIN_SHARE = 0.4
 MIN_SCORE = 3
 
 
 @cache
-def _table() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def topic_table() -> tuple[tuple[str, re.Pattern[str]], ...]:
     text = resources.files("digest").joinpath("data/topics.tsv").read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
@@ -35,7 +35,7 @@ def _table() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def _paper_topic(paper: Paper) -> str | None:
     best, best_score = None, 0
-    for topic, pattern in _table():
+    for topic, pattern in topic_table():
         score = 3 * len(pattern.findall(paper.title)) + len(pattern.findall(paper.abstract))
         if score > best_score:
             best, best_score = topic, score
@@ -49,6 +49,6 @@ def topic_offline(papers: Sequence[Paper]) -> str | None:
     votes = Counter(t for t in (_paper_topic(p) for p in papers) if t is not None)
     if not votes:
         return None
-    order = [topic for topic, _ in _table()]
+    order = [topic for topic, _ in topic_table()]
     topic, count = max(votes.items(), key=lambda item: (item[1], -order.index(item[0])))
     return topic if count >= MIN_SHARE * len(papers) else None

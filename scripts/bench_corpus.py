@@ -1,10 +1,10 @@
 """Parse every PDF of the shared corpus, score the headers, measure the LLM input per paper.
 
-python scripts/bench_corpus.py [--corpus DIR] [--budget TOKENS] [--model NAME]
+python scripts/bench_corpus.py [--corpus DIR] [--token-budget TOKENS] [--model NAME]
 
 Columns: title match, authors got/expected, abstract similarity, affiliations got/expected,
 pages read/total, parse seconds, then the LLM input: tokens of the selected paper text
-("excerpt", under --budget), tokens of the whole prompt as sent (system + user messages), and
+("excerpt", under --token-budget), tokens of the whole prompt as sent (system + user messages), and
 which parts were found (H header, A abstract, C contributions, K conclusion, F first page).
 """
 
@@ -20,13 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from score import ABSTRACT_MIN, abstract_ratio, title_match
+
 from digest.errors import InputError
-from digest.ingest import parse_pdf
-from digest.ingest.score import ABSTRACT_MIN, abstract_ratio, title_match
+from digest.excerpt import select
 from digest.models import Paper
+from digest.pdf import parse_pdf
 from digest.prompts import load_prompt
-from digest.select import TokenCounter, get_counter, select
-from digest.settings import DEFAULT_BUDGET, DEFAULT_MODEL
+from digest.settings import DEFAULT_MODEL, DEFAULT_TOKEN_BUDGET
+from digest.tokens import TokenCounter, get_counter
 
 PART_CODES = {"header": "H", "abstract": "A", "contributions": "C", "conclusion": "K"}
 
@@ -36,7 +38,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--budget", type=int, default=DEFAULT_BUDGET)
+    ap.add_argument("--token-budget", type=int, default=DEFAULT_TOKEN_BUDGET)
     ap.add_argument("--model", default=DEFAULT_MODEL)
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -89,7 +91,7 @@ def main() -> int:
         totals["authors"] += a_ok
         totals["abstract"] += r >= ABSTRACT_MIN
         totals["affil"] += f_ok
-        excerpt, prompt, parts = _llm_input(paper, args.budget, counter)
+        excerpt, prompt, parts = _llm_input(paper, args.token_budget, counter)
         excerpt_tokens.append(excerpt)
         prompt_tokens.append(prompt)
         print(
@@ -110,7 +112,7 @@ def main() -> int:
     print(f"parse time: median {statistics.median(times):.2f} s, max {max(times):.2f} s")
     exact = "approximate" if counter.approximate else "tiktoken"
     print(
-        f"input tokens per paper ({counter.encoding}, {exact}, budget {args.budget}): "
+        f"input tokens per paper ({counter.encoding}, {exact}, budget {args.token_budget}): "
         f"excerpt median {statistics.median(excerpt_tokens):.0f}, max {max(excerpt_tokens)}; "
         f"whole prompt median {statistics.median(prompt_tokens):.0f}, max {max(prompt_tokens)}"
     )
@@ -119,7 +121,7 @@ def main() -> int:
 
 def _llm_input(paper: Paper, budget: int, counter: TokenCounter) -> tuple[int, int, str]:
     """Tokens of the selected text, of the prompt as sent, and the parts that were found."""
-    excerpt = select(paper, budget=budget, counter=counter)
+    excerpt = select(paper, token_budget=budget, counter=counter)
     system = load_prompt("extract_system").render()
     candidates = "\n".join(f"- {a}" for a in paper.affiliations)
     user = load_prompt("extract_user").render(

@@ -25,8 +25,8 @@ from seedlib import load_seed, score  # noqa: E402  (tests/seedlib.py, shared wi
 
 from digest.compose import compose_brief  # noqa: E402
 from digest.errors import InputError  # noqa: E402
-from digest.ingest import parse_pdf  # noqa: E402
 from digest.offline import institution_zh, offline_facts  # noqa: E402
+from digest.pdf import parse_pdf  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

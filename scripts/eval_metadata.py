@@ -3,7 +3,7 @@
 python scripts/eval_metadata.py DIR
 
 DIR holds the PDFs and a metadata.json in the format of ../shared/corpus/metadata.json. Each
-PDF is read with ``digest.ingest.read_header`` (pages 1-2 only, no LLM). Records whose
+PDF is read with ``digest.pdf.read_header`` (pages 1-2 only, no LLM). Records whose
 ``expected_outcome`` is not ``header`` are left out of the accuracy denominators; their
 outcome (the error raised, or "parsed") is reported against the expected one.
 
@@ -47,11 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest.errors import InputError
-from digest.ingest import read_header
-from digest.ingest.clean import Vocabulary, is_noise_line, normalize
-from digest.ingest.pdf import open_pdf, read_page
-from digest.ingest.score import (
+from score import (
     ABSTRACT_STRICT,
     abstract_ratio,
     broken_hyphens,
@@ -62,7 +58,12 @@ from digest.ingest.score import (
     names_equal,
     title_exact,
 )
+
+from digest.errors import InputError
 from digest.models import Paper
+from digest.pdf import read_header
+from digest.pdf.clean import Vocabulary, is_noise_line, normalize
+from digest.pdf.reader import open_pdf, read_page
 
 # metric -> (target, higher is better): the targets of issue 6
 TARGETS: dict[str, tuple[float, bool]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,10 @@ import httpx
 import pytest
 import respx
 
-from digest.select import get_counter
+from digest.tokens import get_counter
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))  # evaluation scoring (scripts/score.py) lives there
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,19 +21,84 @@ def test_all_is_exact_and_importable() -> None:
         assert hasattr(digest, name), name
 
 
-def test_only_extract_imports_openai() -> None:
+def _runtime_imports(path: Path) -> list[ast.ImportFrom | ast.Import]:
+    """The import statements of a module that run when it is imported (not TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in typing_only
+    ]
+
+
+MODULES = sorted((REPO / "digest").rglob("*.py"))
+
+
+def test_only_the_llm_client_imports_openai() -> None:
     importers = []
-    for path in sorted((REPO / "digest").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            if any(n == "openai" or n.startswith("openai.") for n in names):
-                importers.append(path.name)
-    assert sorted(set(importers)) == ["extract.py"]
+    for path in MODULES:
+        for node in _runtime_imports(path):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+            if any(n and (n == "openai" or n.startswith("openai.")) for n in names):
+                importers.append(path.relative_to(REPO).as_posix())
+    assert sorted(set(importers)) == ["digest/llm/client.py"]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    private = []
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or "digest" in (node.module or "")):
+                private += [
+                    f"{path.relative_to(REPO)}: {a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
+    assert private == []
+
+
+def test_every_module_reads_in_one_sitting() -> None:
+    long = {
+        path.relative_to(REPO).as_posix(): n
+        for path in MODULES
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
+
+
+def _modules_loaded(code: str) -> set[str]:
+    """Top-level packages loaded by running `code` in a fresh interpreter."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    return set(done.stdout.split())
+
+
+def test_a_parse_worker_never_loads_the_llm_client() -> None:
+    loaded = _modules_loaded("import digest.pdf")
+    assert "pypdf" in loaded
+    assert not loaded & {"openai", "tenacity", "tiktoken"}
+
+
+def test_the_version_loads_no_llm_client() -> None:
+    code = (
+        "import sys\nfrom digest.cli import main\nsys.argv = ['digest', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    loaded = _modules_loaded(code)
+    assert not loaded & {"openai", "tenacity", "tiktoken", "pypdf"}
+
+
+def test_import_digest_is_lazy_and_complete() -> None:
+    assert not _modules_loaded("import digest") & {"openai", "tenacity", "pypdf", "pydantic"}
+    assert set(digest.__all__) == {*digest._API, "__version__"}
 
 
 def test_every_prompt_loads_with_its_declared_variables() -> None:
@@ -64,12 +131,12 @@ def test_bundled_prompts_are_the_repo_prompts() -> None:
 def test_settings_from_env_and_overrides() -> None:
     env = {"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "http://localhost:11434/v1",
            "DIGEST_MODEL": "qwen2.5"}  # fmt: skip
-    settings = Settings.from_env(env, budget=1000, title=None)
+    settings = Settings.from_env(env, token_budget=1000, title=None)
     assert settings.model == "qwen2.5" and settings.base_url == "http://localhost:11434/v1"
-    assert settings.budget == 1000 and settings.title is None
+    assert settings.token_budget == 1000 and settings.title is None
     assert "sk-x" not in repr(settings) and "sk-x" not in settings.model_dump_json()
-    with pytest.raises(ConfigError, match="budget"):
-        Settings.from_env(env, budget=10)
+    with pytest.raises(ConfigError, match="--token-budget: must be at least 300 tokens"):
+        Settings.from_env(env, token_budget=10)
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         Settings.from_env({}).require_key()
 
@@ -98,3 +165,19 @@ def test_lone_surrogates_from_a_text_layer_never_reach_json() -> None:
     )
     assert paper.title == "Title" and paper.authors == ["A B"]
     paper.model_dump_json().encode("utf-8")  # would raise UnicodeEncodeError before
+
+
+def test_the_api_does_what_the_cli_does(tmp_path: Path) -> None:
+    """run, estimate, regenerate and report, with the same names the CLI's options have."""
+    store = tmp_path / "digest.db"
+    settings = Settings.from_env(engine="offline", store=store, token_budget=2000)
+    papers = REPO / "fixtures" / "papers"
+    counted = digest.estimate([papers], settings)
+    assert counted.papers == 3 and counted.calls == 4  # three papers and the report's title
+    assert [row.model for row in counted.costs(settings.model)][0] == settings.model
+    made = digest.run([papers], settings)
+    assert digest.report(store).model_dump() == made.model_dump()
+    updated, index, previous = digest.regenerate("1", settings)
+    assert updated.papers[index].brief == previous.brief  # the offline engine is deterministic
+    with pytest.raises(ConfigError, match="no store here"):
+        digest.report(tmp_path / "none.db")

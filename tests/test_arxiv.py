@@ -21,15 +21,10 @@ import respx
 from conftest import FIXTURES
 
 from digest.errors import ArxivError, InputError
-from digest.ingest.arxiv import (
-    NOT_FOUND,
-    ArxivClient,
-    content_sha256,
-    parse_arxiv_id,
-    parse_feed,
-    read_feed_file,
-)
-from digest.ingest.text import read_abstracts
+from digest.ids import content_sha256, parse_arxiv_id
+from digest.sources.abstracts import read_abstracts
+from digest.sources.arxiv import NOT_FOUND, parse_feed, read_feed_file
+from digest.sources.arxiv_client import ArxivClient
 
 ARXIV = FIXTURES / "arxiv"
 ABSTRACTS = FIXTURES / "abstracts"

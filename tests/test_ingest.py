@@ -11,28 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from digest.errors import (
-    CorruptPDFError,
-    EncryptedPDFError,
-    GarbledTextError,
-    NotAPDFError,
-    NoTextError,
-)
-from digest.ingest import parse_pdf, read_header
-from digest.ingest.clean import (
-    Vocabulary,
-    clean_paragraph,
-    garbled_reason,
-    is_noise_line,
-    join_lines,
-    normalize,
-    repeated_lines,
-    split_run_together,
-    strip_marks,
-)
-from digest.ingest.header import _marked_records, _repeat_cells, _trim_address, name_case
-from digest.ingest.score import (
+from score import (
     ABSTRACT_MIN,
     abstract_ratio,
     broken_hyphens,
@@ -44,8 +23,30 @@ from digest.ingest.score import (
     title_exact,
     title_match,
 )
-from digest.ingest.sections import section_kind
+
+from digest.errors import (
+    CorruptPDFError,
+    EncryptedPDFError,
+    GarbledTextError,
+    NotAPDFError,
+    NoTextError,
+)
 from digest.models import Paper
+from digest.pdf import parse_pdf, read_header
+from digest.pdf.affiliations import marked_records, repeat_cells, trim_address
+from digest.pdf.clean import (
+    Vocabulary,
+    clean_paragraph,
+    garbled_reason,
+    is_noise_line,
+    join_lines,
+    normalize,
+    repeated_lines,
+    split_run_together,
+    strip_marks,
+)
+from digest.pdf.names import name_case
+from digest.pdf.sections import section_kind
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -549,8 +550,8 @@ def test_name_case(raw: str, expected: str) -> None:
         ("Lab Lab", ["Lab Lab"]),  # one repeated word is not a column
     ],
 )
-def test_repeat_cells(line: str, cells: list[str]) -> None:
-    assert _repeat_cells(line) == cells
+def testrepeat_cells(line: str, cells: list[str]) -> None:
+    assert repeat_cells(line) == cells
 
 
 def test_marked_records_split_at_marks() -> None:
@@ -558,7 +559,7 @@ def test_marked_records_split_at_marks() -> None:
         "1Department of Surgery, University of Calgary, Calgary, Canada. 2Department "
         "of Surgery, University of British Columbia, Vancouver, Canada."
     )
-    assert _marked_records(text) == [
+    assert marked_records(text) == [
         "Department of Surgery, University of Calgary",
         "Department of Surgery, University of British Columbia",
     ]
@@ -575,8 +576,8 @@ def test_marked_records_split_at_marks() -> None:
         ("Yahoo! Inc., 701 First Avenue, Sunnyvale, CA 94089", "Yahoo! Inc."),
     ],
 )
-def test_trim_address(raw: str, expected: str) -> None:
-    assert _trim_address(raw) == expected
+def testtrim_address(raw: str, expected: str) -> None:
+    assert trim_address(raw) == expected
 
 
 # --- score.py -----------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_a_passing_429_with_room_left_is_retried_alone() -> None:
 
 
 def test_the_gate_refuses_what_the_budget_cannot_pay() -> None:
-    gate = Gate(max_cost=0.01, price=Price(input=1.0, output=10.0), max_output_tokens=500)
+    gate = Gate(max_cost_usd=0.01, price=Price(input=1.0, output=10.0), max_output_tokens=500)
     first = gate.reserve("a.pdf", 2000)  # at most 2000 x $1/M + 500 x $10/M = $0.007
     with pytest.raises(Exception, match=r"budget of \$0.01"):
         gate.reserve("b.pdf", 2000)  # 0.007 reserved + 0.007 > 0.01
@@ -168,11 +168,12 @@ def test_budget_stops_starting_papers_and_says_how_to_go_on(llm: respx.MockRoute
     llm.post("/chat/completions").mock(side_effect=answer)
     # gpt-4o: each paper may cost up to ~1,500 x $2.50/M + 1,200 x $10/M = ~$0.016
     result = runner.invoke(
-        app, ["run", str(PAPERS), "--model", "gpt-4o", "--budget", "0.02", "--concurrency", "1"]
+        app,
+        ["run", str(PAPERS), "--model", "gpt-4o", "--max-cost-usd", "0.02", "--concurrency", "1"],
     )
     assert result.exit_code == 1
     assert "not started: the budget of $0.02 would be exceeded" in result.stdout
-    assert "larger --budget" in result.stdout
+    assert "larger --max-cost-usd" in result.stdout
 
 
 def test_a_budget_needs_a_price(llm: respx.MockRouter) -> None:

@@ -133,7 +133,7 @@ def test_institutions_from_the_seed() -> None:
     ],
 )
 def test_reduce_affiliation(affiliation: str, names: list[str]) -> None:
-    from digest.compose import merge_institutions
+    from digest.institutions import merge_institutions
 
     assert merge_institutions(reduce_affiliation(affiliation)) == names
 

@@ -22,7 +22,8 @@ from conftest import API_KEY, BASE_URL, FIXTURES, completion_body, facts, sent_j
 from typer.testing import CliRunner
 
 from digest import Report, Settings, render_json, render_markdown, run
-from digest.cli import _umask, app
+from digest.cli import app
+from digest.cli.output import current_umask
 
 PAPERS = FIXTURES / "papers"
 BAD = FIXTURES / "bad"
@@ -184,7 +185,8 @@ def test_the_same_paper_under_two_names_is_one_paper(endpoint: respx.Route, tmp_
     shutil.copy(first, tmp_path / "renamed copy.pdf")
     report = run([tmp_path], Settings.from_env())
     assert len(report.papers) == 1
-    assert any("renamed copy.pdf" in w for w in report.papers[0].warnings)
+    duplicates = [n for n in report.papers[0].warnings if n.code == "duplicate"]
+    assert [Path(n.detail).name for n in duplicates] == ["renamed copy.pdf"]
 
 
 # --- the CLI ------------------------------------------------------------------------------
@@ -203,7 +205,7 @@ def test_cli_writes_the_report_and_exits_0(endpoint: respx.Route, tmp_path: Path
     assert f"wrote {n} papers to {out}; {n} LLM calls, {n * 900:,} input" in result.stderr
     assert re.search(r"; \d+\.\d s$", result.stderr.strip())  # the run's wall time
     assert result.stdout == ""
-    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not mkstemp's 0600
+    assert out.stat().st_mode & 0o777 == 0o666 & ~current_umask()  # not mkstemp's 0600
 
 
 def test_cli_unwritable_output_is_one_line_exit_2(endpoint: respx.Route, tmp_path: Path) -> None:
@@ -249,7 +251,9 @@ def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     [
         (["run", "no/such/folder"], {}, "no such file or folder"),
         (["run", str(PAPERS), "--engine", "llm"], {"OPENAI_API_KEY": ""}, "OPENAI_API_KEY"),
-        (["run", str(PAPERS), "--token-budget", "5"], {}, "budget"),
+        (["run", str(PAPERS), "--token-budget", "5"], {}, "--token-budget: must be at least 300"),
+        (["run", str(PAPERS), "--max-cost-usd", "-1"], {}, "--max-cost-usd: "),
+        (["run", str(PAPERS), "--concurrency", "0"], {}, "--concurrency: "),
     ],
 )
 def test_cli_config_errors_exit_2_with_one_line(
@@ -292,3 +296,11 @@ def test_discover_walks_folders_skips_hidden_entries_and_keeps_named_files(tmp_p
         "a/deep/Y.PDF",
         "a/x.pdf",
     ]
+
+
+def test_short_help_and_the_old_budget_flag_still_work(llm: respx.MockRouter) -> None:
+    assert runner.invoke(app, ["-h"]).exit_code == 0
+    assert "--token-budget" in runner.invoke(app, ["run", "-h"]).stdout
+    # --budget was the USD limit's name before it became --max-cost-usd: scripts keep working
+    result = runner.invoke(app, ["run", str(PAPERS), "--model", "local-model", "--budget", "1"])
+    assert result.exit_code == 2 and "--max-cost-usd needs the price" in result.stderr

@@ -21,7 +21,7 @@ from test_extract import make_paper, run_facts
 from test_pipeline import answer
 
 from digest import LLMRequestError, Settings, run
-from digest.extract import strip_reasoning
+from digest.llm import strip_reasoning
 
 ROUTE = "/chat/completions"
 GOOD = facts()

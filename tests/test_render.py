@@ -12,7 +12,7 @@ from datetime import datetime
 
 from conftest import FIXTURES
 
-from digest import Paper, PaperResult, Report, render_json, render_markdown
+from digest import Notice, Paper, PaperResult, Report, render_json, render_markdown
 
 SEED = (FIXTURES / "seed-report.md").read_text(encoding="utf-8")
 
@@ -66,7 +66,7 @@ def test_empty_abstract_is_never_silent() -> None:
     report = seed_as_report()
     instant4d = report.papers[12]
     assert instant4d.paper is not None and instant4d.paper.abstract == ""
-    instant4d.warnings.append("未能从PDF中提取到摘要，请核对原文")
+    instant4d.warnings.append(Notice(code="no_abstract"))
     rendered = render_markdown(report)
     assert "**摘要**:\n> 注意: 未能从PDF中提取到摘要，请核对原文\n\n### 14." in rendered
 
@@ -88,3 +88,36 @@ def test_json_carries_every_field() -> None:
     assert data["title"] == "AI推理加速技术论文分析报告"
     assert set(first) >= {"source", "status", "paper", "extraction", "brief", "warnings", "error"}
     assert first["paper"]["title"].startswith("Adaptive and Resource-efficient")
+
+
+def test_notices_are_codes_in_the_store_and_words_in_the_report() -> None:
+    report = seed_as_report()
+    paper = report.papers[0]
+    paper.warnings = [Notice(code="no_authors"), Notice(code="duplicate", detail="copy.pdf")]
+    stored = json.loads(paper.model_dump_json())  # what the store keeps
+    assert stored["warnings"] == [
+        {"code": "no_authors", "detail": ""},
+        {"code": "duplicate", "detail": "copy.pdf"},
+    ]
+    shown = json.loads(render_json(report))["papers"][0]["warnings"]  # what the reader gets
+    assert shown == ["未能从PDF中识别出作者，作者数量未知", "同一论文的另一份文件: copy.pdf"]
+    assert "> 注意: 同一论文的另一份文件: copy.pdf" in render_markdown(report)
+
+
+def test_records_stored_before_notices_had_codes_read_back_as_codes() -> None:
+    old = seed_as_report().papers[0].model_dump(mode="json")
+    old["warnings"] = [
+        "同一论文的另一份文件: a/copy.pdf",
+        "LLM未能生成本条简报，以下简报由离线引擎起草: HTTP 500",
+        "未能从PDF中提取到摘要，请核对原文",
+        "something an older version wrote",
+    ]
+    back = PaperResult.model_validate(old)
+    assert [(n.code, n.detail) for n in back.warnings] == [
+        ("duplicate", "a/copy.pdf"),
+        ("fell_back", "HTTP 500"),
+        ("no_abstract", ""),
+        ("text", "something an older version wrote"),
+    ]
+    again = Report(title="t", generated_at=datetime(2026, 1, 1), papers=[back])
+    assert json.loads(render_json(again))["papers"][0]["warnings"] == old["warnings"]

@@ -8,7 +8,7 @@ import pytest
 import tiktoken
 
 from digest import Paper, Section, get_counter, select
-from digest.select import approximate_tokens
+from digest.tokens import approximate_tokens
 
 SENTENCE = "We propose a method that reduces the decoding latency of large models by 30%. "
 
@@ -40,7 +40,7 @@ def paper(abstract_sentences: int, intro_sentences: int, conclusion_sentences: i
 
 def test_short_paper_goes_whole_and_unpadded() -> None:
     counter = get_counter("gpt-4o-mini")
-    excerpt = select(paper(3, 2, 2), budget=3000, counter=counter)
+    excerpt = select(paper(3, 2, 2), token_budget=3000, counter=counter)
     assert [p.name for p in excerpt.parts] == ["header", "abstract", "contributions", "conclusion"]
     assert not any(p.truncated for p in excerpt.parts)
     assert excerpt.tokens == sum(counter.count(p.text) for p in excerpt.parts) < 400
@@ -51,7 +51,7 @@ def test_short_paper_goes_whole_and_unpadded() -> None:
 @pytest.mark.parametrize("budget", [300, 800, 3000])
 def test_long_paper_never_exceeds_the_budget(budget: int) -> None:
     counter = get_counter("gpt-4o-mini")
-    excerpt = select(paper(200, 300, 300), budget=budget, counter=counter)
+    excerpt = select(paper(200, 300, 300), token_budget=budget, counter=counter)
     assert excerpt.tokens <= budget
     assert excerpt.tokens > budget * 0.8  # and it uses what it is given
     assert all(p.truncated for p in excerpt.parts if p.name != "header")
@@ -74,7 +74,7 @@ def test_offline_fallback_is_approximate_and_warns_once(
     get_counter.cache_clear()
     caplog.set_level(logging.WARNING)
     excerpts = [
-        select(paper(200, 300, 300), budget=1000, counter=get_counter("gpt-4o")) for _ in "ab"
+        select(paper(200, 300, 300), token_budget=1000, counter=get_counter("gpt-4o")) for _ in "ab"
     ]
     assert all(e.approximate and e.tokens <= 1000 for e in excerpts)
     warnings = [r for r in caplog.records if "approximately" in r.message]

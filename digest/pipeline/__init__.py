@@ -1,9 +1,14 @@
-"""Pipeline: the only module that knows the order of the stages.
+"""Pipeline: the only package that knows the order of the stages.
 
-    inputs.resolve -> PDFs: identify (content hash) -> ingest.parse_pdf -+-> select
-                   -> arXiv IDs, feeds, abstract files -> Paper ---------+   -> Extractor.facts
-                                  (a PDF and its entry are merged: ingest.merge)  or offline_facts
-                   -> compose -> Report
+    gather:  inputs.resolve -> entries (arXiv, feeds, abstract files) -> identify PDFs by content
+             -> pdf.parse_pdf (worker processes) -> merge a PDF with its entry      [gather.py]
+    engine:  select -> llm.Extractor (LlmEngine), or offline.offline_facts (OfflineEngine),
+             behind the store                                                      [engines.py]
+    results: compose -> PaperResult, notices as codes                              [results.py]
+
+`run` (run.py), `estimate` (estimate.py) and `regenerate` (regenerate.py) are each gather ->
+engine -> results; context.py opens what a run shares (engine, store, limits, parse pool) and
+history.py reads the last run back from the store.
 
 With a store (Settings.store), every stage first asks it: a paper already parsed is not parsed
 again, an extraction whose request key is done is not requested again, and each new result is
@@ -16,19 +21,26 @@ same content are one paper, processed once. Papers are reported in a stable orde
 case-insensitively, ignoring spaces and punctuation (the seed report's order), then by file name.
 """
 
-from .estimate import EXPECTED_OUTPUT_TOKENS, Estimate, estimate
-from .regenerate import find_paper, regenerate
+from .engines import draft_offline
+from .estimate import EXPECTED_OUTPUT_TOKENS, Estimate, ModelCost, estimate, estimate_async
+from .history import find_paper, last_report, last_settings, rerunnable
+from .regenerate import regenerate, regenerate_async
 from .run import Progress, run, run_async, sort_key
-from .stages import draft_offline
 
 __all__ = [
     "EXPECTED_OUTPUT_TOKENS",
     "Estimate",
+    "ModelCost",
     "Progress",
     "draft_offline",
     "estimate",
+    "estimate_async",
     "find_paper",
+    "last_report",
+    "last_settings",
     "regenerate",
+    "regenerate_async",
+    "rerunnable",
     "run",
     "run_async",
     "sort_key",

@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ..costs import load_prices
-from ..errors import (
-    ConfigError,
-    InputError,
-)
-from ..extract import Extractor
-from ..ingest import parser_version
-from ..ingest.merge import Claims, merge_papers
-from ..inputs import resolve
-from ..models import Paper, PaperResult
-from ..select import get_counter, select
+from ..costs import Price, load_prices
+from ..excerpt import select
+from ..llm.extractor import Extractor
+from ..models import Paper, PaperResult, Usage
 from ..settings import Settings
-from ..store import request_key
-from .sources import _entries
-from .stages import _failed, _identify, _open, _parsed
+from ..tokens import get_counter
+from .context import open_run
+from .engines import LlmEngine
+from .gather import Ready, gather, resolve_inputs
+
+__all__ = ["EXPECTED_OUTPUT_TOKENS", "Estimate", "ModelCost", "estimate"]
 
 EXPECTED_OUTPUT_TOKENS = 350  # a PaperFacts answer: ~150-400 tokens of JSON and Chinese
 
 TITLE_OUTPUT_TOKENS = 30
+
+
+class ModelCost(BaseModel):
+    """What the counted run would cost with one model of the price table."""
+
+    model: str
+    chosen: bool = Field(description="The model the run would use.")
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None = Field(description="None when the model has no known price.")
 
 
 class Estimate(BaseModel):
@@ -44,58 +49,68 @@ class Estimate(BaseModel):
     )
     output_tokens: int = 0
 
+    def costs(self, model: str, prices: dict[str, Price] | None = None) -> list[ModelCost]:
+        """The run priced with every model of the price table, `model` (the run's) first."""
+        prices = load_prices() if prices is None else prices
+        rows = []
+        for name in dict.fromkeys([model, *prices]):
+            tokens = self.prompt_tokens.get(get_counter(name).encoding, 0)
+            price = prices.get(name)
+            usage = Usage(prompt_tokens=tokens, completion_tokens=self.output_tokens)
+            rows.append(
+                ModelCost(
+                    model=name,
+                    chosen=name == model,
+                    input_tokens=tokens,
+                    output_tokens=self.output_tokens,
+                    cost_usd=price.cost(usage) if price else None,
+                )
+            )
+        return rows
+
 
 def estimate(
     inputs: Sequence[Path | str], settings: Settings, *, id_files: Sequence[Path] = ()
 ) -> Estimate:
     """Parse the inputs and count the tokens a run with these settings would send."""
-    return asyncio.run(_estimate(inputs, settings, id_files))
+    return asyncio.run(estimate_async(inputs, settings, id_files=id_files))
 
 
-async def _estimate(
-    inputs: Sequence[Path | str], settings: Settings, id_files: Sequence[Path]
+async def estimate_async(
+    inputs: Sequence[Path | str], settings: Settings, *, id_files: Sequence[Path] = ()
 ) -> Estimate:
-    resolved = resolve(inputs, id_files)
-    if not resolved:
-        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in inputs)}")
-    failed: list[PaperResult] = []
+    """See :func:`estimate`."""
+    resolved = resolve_inputs(inputs, id_files)
     offline = settings.model_copy(update={"engine": "offline"})  # no client, no call
     async with AsyncExitStack() as stack:
-        ctx = await _open(stack, offline, None, workers=max(1, len(resolved.pdfs)))
-        claims = Claims(await _entries(resolved, ctx, stack, failed.append))
-        groups, unreadable = _identify(resolved.pdfs)
-        failed += unreadable
+        ctx = await open_run(stack, offline, workers=len(resolved.pdfs))
+        batch = await gather(resolved, ctx)
+        unreadable: list[PaperResult] = []
         papers: list[Paper] = []
-        for sha256, group in groups.items():
-            try:
-                paper = await _parsed(group[0], sha256, ctx)
-            except InputError as err:
-                failed.append(_failed(str(group[0]), err, time.perf_counter()))
-                continue
-            entry = claims.take(paper)
-            papers.append(merge_papers(paper, entry, source=paper.source) if entry else paper)
-        papers += claims.unclaimed()
-        extractor = Extractor(None, settings)
-        system = extractor.system.render()
-        encodings = {get_counter(m).encoding: get_counter(m) for m in _priced_models(settings)}
-        counted = dict.fromkeys(encodings, 0)
-        stored = 0
-        for paper in papers:
-            key = request_key(
-                sha256=paper.sha256,
-                parser=parser_version(),
-                engine="llm",
-                model=settings.model,
-                prompt_sha256=extractor.prompt_sha256,
-                budget=settings.budget,
-            )
-            if ctx.store is not None and not settings.refresh and ctx.store.extraction(key):
-                stored += 1
-                continue
-            excerpt = select(paper, budget=settings.budget, counter=get_counter(settings.model))
-            user = extractor.render_user(paper, excerpt)
-            for name, counter in encodings.items():
-                counted[name] += counter.count(system) + counter.count(user)
+        async for item in batch.papers():
+            if isinstance(item, Ready):
+                papers.append(item.paper)
+            else:
+                unreadable.append(item)
+        papers.sort(key=lambda p: p.source)  # in the order of the inputs, however parsed
+        engine = LlmEngine(Extractor(None, settings), settings, ctx.gate)
+        store = None if settings.refresh else ctx.store
+        answered = [
+            store is not None and store.extraction(engine.key(p)) is not None for p in papers
+        ]
+    failed = batch.failures + sorted(unreadable, key=lambda r: r.source)
+    extractor = engine.extractor
+    system = extractor.system.render()
+    encodings = {get_counter(m).encoding: get_counter(m) for m in _priced_models(settings)}
+    counted = dict.fromkeys(encodings, 0)
+    for paper, done in zip(papers, answered, strict=True):
+        if done:
+            continue
+        excerpt = select(paper, token_budget=settings.token_budget, counter=engine.counter)
+        user = extractor.render_user(paper, excerpt)
+        for name, counter in encodings.items():
+            counted[name] += counter.count(system) + counter.count(user)
+    stored = sum(answered)
     calls = len(papers) - stored
     title_call = bool(papers) and not settings.title
     output = calls * EXPECTED_OUTPUT_TOKENS + (TITLE_OUTPUT_TOKENS if title_call else 0)

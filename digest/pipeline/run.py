@@ -1,11 +1,9 @@
-"""A run: every input through the stages, concurrently, into one Report."""
+"""A run: every input through gather -> engine -> results, concurrently, into one Report."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import time
+import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from datetime import datetime
@@ -14,27 +12,20 @@ from typing import Protocol
 
 import httpx
 
-from ..errors import (
-    ConfigError,
-    ExtractionError,
-)
-from ..ingest.merge import Claims, title_key
-from ..inputs import resolve
-from ..models import Paper, PaperResult, Report, Usage
+from ..errors import ExtractionError
+from ..language.zh import ZH
+from ..models import PaperResult, Report, Usage
 from ..settings import Settings
+from ..strings import match_key
 from ..topics import topic_offline
-from .sources import _entries
-from .stages import (
-    DEFAULT_TITLE_SUFFIX,
-    DUPLICATE,
-    FALLBACK_TITLE,
-    _digest_one,
-    _digest_paper,
-    _identify,
-    _open,
-    _Run,
-    log,
-)
+from .context import RunContext, open_run
+from .engines import LlmEngine
+from .gather import Ready, gather, resolve_inputs
+from .results import digest_paper
+
+__all__ = ["Progress", "run", "run_async", "sort_key"]
+
+log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -47,9 +38,11 @@ class Progress(Protocol):
         """One paper is finished, ok or failed."""
 
 
-def sort_key(result: PaperResult) -> tuple[str, str]:
-    title = title_key(result.title) if result.paper else "\uffff"
-    return title, Path(result.source).name.casefold()
+def sort_key(result: PaperResult) -> tuple[str, str, str]:
+    """The report's order: by title ignoring case, spaces and punctuation, then file name, then
+    path (so papers finishing in any order always print alike)."""
+    title = match_key(result.title) if result.paper else "\uffff"
+    return title, Path(result.source).name.casefold(), result.source
 
 
 def run(
@@ -78,38 +71,33 @@ async def run_async(
     digest.inputs). Raises only for problems that stop the whole run (nothing to read, an LLM run
     without a key, broken prompts, an unusable store); per-paper problems land on the paper's
     result."""
-    resolved = resolve(inputs, id_files)
-    if not resolved:
-        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in inputs)}")
+    resolved = resolve_inputs(inputs, id_files)
     async with AsyncExitStack() as stack:
-        ctx = await _open(stack, settings, http_client, workers=max(1, len(resolved.pdfs)))
+        ctx = await open_run(stack, settings, http_client, workers=len(resolved.pdfs))
         run_id = ctx.store.start_run() if ctx.store else None
-        results: list[PaperResult] = []
+        batch = await gather(resolved, ctx)
+        if progress is not None:
+            progress.started(batch.expected)
 
         def done(result: PaperResult) -> PaperResult:
             if progress is not None:
                 progress.done(result)
             return result
 
-        failures: list[PaperResult] = []
-        entries = await _entries(resolved, ctx, stack, failures.append)
-        claims = Claims(entries)
-        groups, unreadable = _identify(resolved.pdfs)
-        if progress is not None:
-            progress.started(len(failures) + len(unreadable) + len(groups) + len(entries))
-        results += [done(r) for r in failures + unreadable]
-
-        async def pdf(sha256: str, group: list[Path]) -> PaperResult:
-            result = await _digest_one(group[0], sha256, ctx, claims)
-            result.warnings += [f"{DUPLICATE}: {other}" for other in group[1:]]
+        async def digest(ready: Ready) -> PaperResult:
+            result = await digest_paper(ready.paper, ctx, ready.started)
+            result.warnings += ready.notices
             return done(result)
 
-        results += await asyncio.gather(*(pdf(h, g) for h, g in groups.items()))
-
-        async def entry(paper: Paper) -> PaperResult:
-            return done(await _digest_paper(paper, ctx, time.perf_counter()))
-
-        results += await asyncio.gather(*(entry(p) for p in claims.unclaimed()))
+        results = [done(r) for r in batch.failures]
+        tasks: list[asyncio.Task[PaperResult]] = []
+        async with asyncio.TaskGroup() as group:
+            async for item in batch.papers():
+                if isinstance(item, Ready):
+                    tasks.append(group.create_task(digest(item)))
+                else:
+                    results.append(done(item))
+        results += [task.result() for task in tasks]
         results.sort(key=sort_key)
         title, title_usage = await _name_report(ctx, results)
         report = Report(
@@ -124,25 +112,25 @@ async def run_async(
     return report
 
 
-async def _name_report(ctx: _Run, results: list[PaperResult]) -> tuple[str, Usage]:
+async def _name_report(ctx: RunContext, results: list[PaperResult]) -> tuple[str, Usage]:
     """The report's heading: as given, else the LLM's name for the batch's field (stored like
     any answer), else the offline keyword vote, else a plain heading."""
     if ctx.settings.title:
         return ctx.settings.title, Usage()
     papers = [r.paper for r in results if r.status == "ok" and r.paper is not None]
     if not papers:
-        return FALLBACK_TITLE, Usage()
+        return ZH.untitled, Usage()
     usage = Usage()
-    if ctx.extractor is not None and not ctx.gate.stopped:
-        titles = sorted(p.title for p in papers)
-        parts = [titles, ctx.extractor.topic_prompt_sha256, ctx.settings.model]
-        key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    engine = ctx.engine
+    if isinstance(engine, LlmEngine) and not ctx.gate.stopped:
+        titles = [p.title for p in papers]
+        key = engine.topic_key(titles)
         stored = ctx.store.title(key) if ctx.store and not ctx.settings.refresh else None
         if stored is not None:
             return stored[0], Usage()
         try:
-            named, usage = await ctx.extractor.topic(titles)
-            heading = f"{named}{DEFAULT_TITLE_SUFFIX}"
+            named, usage = await engine.topic(titles)
+            heading = ZH.report_title.format(topic=named)
             if ctx.store is not None:
                 ctx.store.save_title(key, heading, usage)
             return heading, usage
@@ -150,4 +138,4 @@ async def _name_report(ctx: _Run, results: list[PaperResult]) -> tuple[str, Usag
             log.warning("could not name the report with the LLM (%s); naming it offline", err)
             usage = err.usage or Usage()
     voted = topic_offline(papers)
-    return (f"{voted}{DEFAULT_TITLE_SUFFIX}" if voted else FALLBACK_TITLE), usage
+    return (ZH.report_title.format(topic=voted) if voted else ZH.untitled), usage

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from digest.ingest.clean import Vocabulary
+from digest.pdf.clean import Vocabulary
 
 TITLE_MIN = 0.9
 ABSTRACT_MIN = 0.9

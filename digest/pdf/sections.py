@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from digest.ingest.clean import Vocabulary, clean_paragraph, collapse_ws, normalize
-from digest.ingest.pdf import Line
 from digest.models import Section, SectionKind
+from digest.pdf.clean import Vocabulary, clean_paragraph, collapse_ws, normalize
+from digest.pdf.reader import Line
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,6})(?:\.\s*|\s+)(?P<title>[A-Z][^.]{2,80})$")
 _KNOWN = re.compile(

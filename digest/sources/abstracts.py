@@ -55,8 +55,9 @@ from pathlib import Path
 from typing import Any
 
 from digest.errors import InputError
-from digest.ingest.arxiv import content_sha256, parse_arxiv_id
+from digest.ids import content_sha256, parse_arxiv_id
 from digest.models import Paper
+from digest.strings import one_line
 
 __all__ = ["SUFFIXES", "read_abstracts"]
 
@@ -145,7 +146,7 @@ def _parse_block(path: Path, block: list[tuple[int, str]], *, markdown: bool) ->
     fields = _Fields(where=f"paper starting at line {start}")
     rest = block
     if markdown and re.match(r"#\s", block[0][1]):
-        fields.title = _collapse(block[0][1][1:])
+        fields.title = one_line(block[0][1][1:])
         rest = _skip_blank(block[1:])
     if rest and _header_key(rest[0][1]) is not None:
         while rest and rest[0][1].strip():
@@ -162,7 +163,7 @@ def _parse_block(path: Path, block: list[tuple[int, str]], *, markdown: bool) ->
     if markdown and body and re.fullmatch(r"##\s*abstract\s*:?", body[0].strip(), re.IGNORECASE):
         body = body[1:]
     paragraphs = "\n".join(body).split("\n\n")
-    fields.abstract = " ".join(p for p in (_collapse(par) for par in paragraphs) if p)
+    fields.abstract = " ".join(p for p in (one_line(par) for par in paragraphs) if p)
     if not fields.title:
         raise InputError(path, f"line {start}: no 'Title:' line in this paper's header")
     return fields
@@ -178,7 +179,7 @@ def _header_key(line: str) -> str | None:
 
 def _set_header(path: Path, fields: _Fields, key: str, value: str, number: int) -> None:
     if key == "title":
-        fields.title = _collapse(value)
+        fields.title = one_line(value)
     elif key == "authors":
         fields.authors = _split_authors(value)
     elif key == "affiliations":
@@ -232,7 +233,7 @@ def _from_object(path: Path, where: str, obj: Any) -> _Fields:
     title = obj.get("title")
     if not isinstance(title, str) or not title.strip():
         raise InputError(path, f'{where}: no "title" (a non-empty string is required)')
-    fields.title = _collapse(title)
+    fields.title = one_line(title)
     fields.authors = _string_list(path, where, obj, "authors", _split_authors)
     fields.affiliations = _string_list(path, where, obj, "affiliations", lambda v: v.split(";"))
     fields.categories = _string_list(
@@ -241,7 +242,7 @@ def _from_object(path: Path, where: str, obj: Any) -> _Fields:
     abstract = obj.get("abstract", "")
     if not isinstance(abstract, str):
         raise InputError(path, f'{where}: "abstract" must be a string')
-    fields.abstract = _collapse(abstract)
+    fields.abstract = one_line(abstract)
     raw_id = obj.get("arxiv_id")
     if raw_id not in (None, ""):
         fields.arxiv_id = parse_arxiv_id(raw_id) if isinstance(raw_id, str) else None
@@ -272,17 +273,13 @@ def _split_authors(value: str) -> list[str]:
 
 def _clean(values: list[str]) -> list[str]:
     """Whitespace collapsed, empty items dropped; duplicates kept (two authors may share a name)."""
-    return [v for v in (_collapse(value) for value in values) if v]
+    return [v for v in (one_line(value) for value in values) if v]
 
 
 def _distinct(values: list[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
-        value = _collapse(value)
+        value = one_line(value)
         if value and value not in seen:
             seen.append(value)
     return seen
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())

@@ -1,11 +1,13 @@
-"""Ingest: turn one PDF file into a :class:`~digest.models.Paper`.
+"""PDF: turn one PDF file into a :class:`~digest.models.Paper`.
 
-pdf.py       open with pypdf, map failures to our errors, read pages as lines with font sizes
-clean.py     text normalisation (ligatures, accents, hyphens, marks, headers/footers)
-header.py    title, authors, affiliations, abstract from pages 1-2
-sections.py  body split by headings, up to the references
-score.py     fuzzy matching helpers shared by the tests, scripts/bench_corpus.py and
-             scripts/eval_metadata.py
+reader.py        open with pypdf, map failures to our errors, read pages as lines with layout
+clean.py         text normalisation (ligatures, accents, hyphens, marks, headers/footers)
+header.py        title and abstract from pages 1-2, and the order the header is read in
+names.py         author names;  affiliations.py  affiliations;  cues.py  the words they share
+sections.py      body split by headings, up to the references
+
+This package is what a parsing worker process imports: it needs pypdf and pydantic, never the
+LLM client.
 
 :func:`parse_pdf` reads the whole paper; :func:`read_header` is the fast path that reads only
 page 1 (and page 2 when the abstract heading is not on page 1) for the header fields.
@@ -22,7 +24,9 @@ from typing import Any
 from pypdf import PdfReader
 
 from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
-from digest.ingest.clean import (
+from digest.ids import data_sha256
+from digest.models import Paper
+from digest.pdf.clean import (
     Vocabulary,
     arxiv_stamp_id,
     clean_paragraph,
@@ -32,10 +36,9 @@ from digest.ingest.clean import (
     normalize,
     repeated_lines,
 )
-from digest.ingest.header import Header, abstract_heading_on, parse_header
-from digest.ingest.pdf import Line, open_pdf, paused_gc, read_page
-from digest.ingest.sections import is_references, split_sections
-from digest.models import Paper
+from digest.pdf.header import Header, abstract_heading_on, parse_header
+from digest.pdf.reader import Line, open_pdf, paused_gc, read_page
+from digest.pdf.sections import is_references, split_sections
 
 __all__ = ["MAX_PAGES", "parse_pdf", "parser_version", "read_header"]
 
@@ -159,7 +162,7 @@ def _header_paper(
     cleaned first page (`page1`, running headers already dropped where the reader could)."""
     return Paper(
         source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=data_sha256(data),
         arxiv_id=next((i for ln in page1_raw if (i := arxiv_stamp_id(ln.text))), None),
         title=head.title,
         authors=head.authors,
@@ -182,15 +185,13 @@ def _check_text(file: Path, pages: list[list[Line]]) -> None:
         raise GarbledTextError(file, reason)
 
 
-PDF_MODULES = ("__init__.py", "clean.py", "header.py", "pdf.py", "sections.py")
-
-
 @cache
 def parser_version() -> str:
-    """Hash of the PDF parser's code: a changed parser re-parses what it had stored."""
+    """Hash of the PDF parser's code (every module of this package): a changed parser re-parses
+    what it had stored."""
     digest = hashlib.sha256()
-    for name in PDF_MODULES:
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -8,25 +8,16 @@ they share an arXiv ID, else when their titles match after case and punctuation 
 
 from __future__ import annotations
 
-import hashlib
-import re
+from .ids import data_sha256, versionless
+from .models import Paper
+from .strings import match_key
 
-from digest.models import Paper
-
-__all__ = ["Claims", "merge_papers", "title_key", "versionless"]
-
-
-def versionless(arxiv_id: str) -> str:
-    return re.sub(r"v\d+$", "", arxiv_id)
-
-
-def title_key(title: str) -> str:
-    return re.sub(r"[\W_]+", "", title.casefold())
+__all__ = ["Claims", "merge_papers"]
 
 
 def merge_papers(pdf: Paper, entry: Paper, *, source: str) -> Paper:
     """The PDF's record with the entry's exact metadata; identity from both."""
-    both = hashlib.sha256(f"{pdf.sha256}+{entry.sha256}".encode()).hexdigest()
+    both = data_sha256(f"{pdf.sha256}+{entry.sha256}".encode())
     return pdf.model_copy(
         update={
             "source": source,
@@ -60,7 +51,7 @@ class Claims:
                 and entry.arxiv_id
                 and versionless(pdf.arxiv_id) == versionless(entry.arxiv_id)
             )
-            if same_id or (entry.title and title_key(entry.title) == title_key(pdf.title)):
+            if same_id or (entry.title and match_key(entry.title) == match_key(pdf.title)):
                 self._taken.add(i)
                 return entry
         return None

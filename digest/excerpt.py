@@ -1,4 +1,4 @@
-"""Select: assemble the text the LLM reads for one paper, under a token budget.
+"""Excerpt: select the text the LLM reads for one paper, under a token budget.
 
 The parts that carry the facts a brief needs, in this order: the header of the first page
 (institutions), the abstract (problem, method, result), the contribution paragraph(s) of the
@@ -6,29 +6,18 @@ introduction, and the conclusion. When they fit, they go whole; when they do not
 shared max-min fairly (a short part keeps all of itself, the long ones split the rest) and each
 part is cut at a sentence boundary. Nothing pads a short paper.
 
-Tokens are counted with tiktoken (the model's encoding, else o200k_base). When the encoding cannot
-be loaded (tiktoken downloads it on first use, which fails offline), counts fall back to an
-approximation, announced once: one token per CJK character plus one per 4 other characters,
-rounded up, which overestimates English text by roughly 10-25% and so stays inside the budget.
+Tokens are counted with the model's tiktoken encoding (digest.tokens).
 """
 
 from __future__ import annotations
 
-import logging
-import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 
 from .models import Excerpt, ExcerptPart, Paper
+from .tokens import TokenCounter
 
-__all__ = ["TokenCounter", "get_counter", "select"]
+__all__ = ["select"]
 
-log = logging.getLogger(__name__)
-
-DEFAULT_ENCODING = "o200k_base"
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _CONTRIBUTION = re.compile(
     r"\b(contributions?|we propose|we present|we introduce|in this (?:paper|work)|"
@@ -38,55 +27,11 @@ _CONTRIBUTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class TokenCounter:
-    """Counts tokens of one encoding; `approximate` when tiktoken was unavailable."""
-
-    encoding: str
-    count: Callable[[str], int]
-    approximate: bool = False
-
-
-def approximate_tokens(text: str) -> int:
-    cjk = len(_CJK.findall(text))
-    return cjk + math.ceil((len(text) - cjk) / 4)
-
-
-@cache
-def get_counter(model: str, encoding: str | None = None) -> TokenCounter:
-    """The counter for a model: its own tiktoken encoding if known, else o200k_base.
-
-    Cached, so a failing load is tried, and warned about, once per process.
-    """
-    import tiktoken
-
-    name = encoding
-    if name is None:
-        try:
-            name = tiktoken.encoding_name_for_model(model)
-        except KeyError:
-            name = DEFAULT_ENCODING
-    try:
-        enc = tiktoken.get_encoding(name)
-    except Exception as err:  # network, cache dir, unknown name: never fatal
-        log.warning(
-            "tiktoken encoding %s unavailable (%s); counting tokens approximately "
-            "(1 per CJK character + 1 per 4 other characters). Set TIKTOKEN_CACHE_DIR to a "
-            "folder holding the encoding to count exactly.",
-            name,
-            type(err).__name__,
-        )
-        return TokenCounter(encoding=name, count=approximate_tokens, approximate=True)
-    return TokenCounter(
-        encoding=name, count=lambda text: len(enc.encode(text, disallowed_special=()))
-    )
-
-
-def select(paper: Paper, *, budget: int, counter: TokenCounter) -> Excerpt:
+def select(paper: Paper, *, token_budget: int, counter: TokenCounter) -> Excerpt:
     """The paper's fact-bearing parts, whole when they fit, fairly cut when they do not."""
     candidates = [(name, text) for name, text in _parts(paper) if text.strip()]
     sizes = [counter.count(text) for _, text in candidates]
-    allowed = _fair_share(sizes, budget)
+    allowed = _fair_share(sizes, token_budget)
     parts = []
     for (name, text), size, limit in zip(candidates, sizes, allowed, strict=True):
         if size <= limit:
@@ -99,7 +44,7 @@ def select(paper: Paper, *, budget: int, counter: TokenCounter) -> Excerpt:
             )
     return Excerpt(
         parts=parts,
-        budget=budget,
+        budget=token_budget,
         tokens=sum(p.tokens for p in parts),
         encoding=counter.encoding,
         approximate=counter.approximate,

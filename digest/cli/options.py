@@ -1,0 +1,108 @@
+"""The command line's options, defined once and shared by the commands that take them.
+
+Each option's name is its settings field's name (`--token-budget` sets `token_budget`), so an
+error about a setting names the flag that sets it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = [
+    "EngineOpt",
+    "FallbackOpt",
+    "Format",
+    "FormatOpt",
+    "IdsOpt",
+    "InputsArg",
+    "MaxCostOpt",
+    "ModelOpt",
+    "OutputOpt",
+    "StoreOpt",
+    "StructuredOpt",
+    "TokenBudgetOpt",
+    "VerboseOpt",
+]
+
+
+class Format(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+class EngineOption(StrEnum):
+    llm = "llm"
+    offline = "offline"
+    auto = "auto"
+
+
+class StructuredOption(StrEnum):
+    auto = "auto"
+    json_schema = "json_schema"
+    json_object = "json_object"
+    tools = "tools"
+
+
+class FallbackOption(StrEnum):
+    none = "none"
+    offline = "offline"
+
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write the report here (default: stdout).")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Report format.")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="DIGEST_STORE",
+        help="SQLite store (default: .digest/digest.db beside the report, else here).",
+    ),
+]
+EngineOpt = Annotated[
+    EngineOption | None,
+    typer.Option(help="llm, offline (no LLM), or auto: the LLM when OPENAI_API_KEY is set."),
+]
+FallbackOpt = Annotated[
+    FallbackOption | None,
+    typer.Option(help="offline: a paper whose LLM call fails still gets an offline brief."),
+]
+StructuredOpt = Annotated[
+    StructuredOption | None,
+    typer.Option(
+        help="How to ask for the JSON: auto (json_schema, stepping down to json_object or "
+        "tools when the endpoint refuses, remembered), or one of them."
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option(help="Model name (default: $DIGEST_MODEL or gpt-4o-mini).")
+]
+VerboseOpt = Annotated[bool, typer.Option("-v", "--verbose", help="Debug logs, tracebacks.")]
+InputsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="PDFs or folders of PDFs, arXiv IDs or URLs, saved arXiv API responses "
+        "(.xml), abstract files (.txt .md .json .jsonl).",
+        show_default=False,
+    ),
+]
+IdsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--ids", help="A file of arXiv IDs, one per line (# comments)."),
+]
+TokenBudgetOpt = Annotated[
+    int | None,
+    typer.Option("--token-budget", help="Max tokens of paper text sent per paper (3000)."),
+]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-cost-usd",
+        "--budget",  # its name before 0.2; kept so scripts keep working
+        help="USD: stop starting new papers once the run's cost would pass this.",
+    ),
+]

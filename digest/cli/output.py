@@ -1,0 +1,162 @@
+"""What the command line writes: the report (stdout or a file, atomically), the progress of a
+run on stderr, and its summary line."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..models import PaperResult, Report, Usage
+from .options import Format
+
+__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PARTIAL", "calls", "emit", "finish", "papers", "progress"]
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def papers(n: int) -> str:
+    return f"{n} paper" + ("" if n == 1 else "s")
+
+
+def calls(n: int) -> str:
+    return f"{n} LLM call" + ("" if n == 1 else "s")
+
+
+def emit(report: Report, output: Path | None, fmt: Format) -> None:
+    """The report in the chosen format, to `output` (atomically) or stdout."""
+    from ..render import render_json, render_markdown
+
+    text = render_json(report) if fmt is Format.json else render_markdown(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write(output, text)
+
+
+def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> None:
+    """Write the report, say what the run did in one line, and exit with its code."""
+    emit(report, output, fmt)
+    failed = len(report.failed)
+    usage = report.usage
+    retries = max(report.http_requests - usage.attempts, 0)
+    spent = (
+        f"{calls(usage.attempts)}"
+        + (f" (+{retries} retried)" if retries else "")
+        + f", {usage.prompt_tokens:,} input + {usage.completion_tokens:,} output tokens"
+        if usage.attempts
+        else "no LLM calls"
+    )
+    if usage.cost_usd is not None:
+        spent += f", ${usage.cost_usd:.4f}"
+    reused = sum(1 for r in report.papers if r.cached)
+    typer.echo(
+        f"wrote {papers(len(report.succeeded))}{f' to {output}' if output else ''}"
+        + (f"; {failed} failed (listed in the report)" if failed else "")
+        + f"; {spent}"
+        + (f"; {reused} answers reused from the store" if reused else "")
+        + f"; {seconds:.1f} s",
+        err=True,
+    )
+    raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def write(path: Path, text: str) -> None:
+    try:
+        _write_atomic(path, text)
+    except OSError as err:
+        typer.echo(f"error: {path}: cannot write the report ({err.strerror})", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        # mkstemp makes the file 0600; a report is an ordinary file: keep its mode, or the umask's
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def current_umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+class Progress:
+    """On a terminal, a live bar (done / failed / remaining, tokens, cost, ETA); otherwise one
+    line per paper, which logs and CI keep readably."""
+
+    def __init__(self) -> None:
+        self.count = self.failed = 0
+        self.spent = Usage()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def started(self, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        self.bar = Bar(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("papers", total=total, status="")
+
+    def done(self, result: PaperResult) -> None:
+        self.count += 1
+        self.failed += result.status == "failed"
+        self.spent += result.usage
+        if self.bar is not None:
+            cost = f", ${self.spent.cost_usd:.4f}" if self.spent.cost_usd else ""
+            status = f"{self.failed} failed, {self.spent.total_tokens:,} tokens{cost}"
+            self.bar.update(self.task, advance=1, status=status)
+            if result.status == "failed":  # failures stay visible above the bar
+                self.bar.console.print(f"failed {result.source}: {result.error}")
+            return
+        if result.status == "ok":
+            marked = " (offline fallback)" if result.fallback_error else ""
+            marked += " (from the store)" if result.cached else ""
+            typer.echo(f"[{self.count}] ok     {result.source}{marked}", err=True)
+        else:
+            typer.echo(f"[{self.count}] failed {result.source}: {result.error}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextmanager
+def progress() -> Iterator[Progress]:
+    shown = Progress()
+    try:
+        yield shown
+    finally:
+        shown.close()

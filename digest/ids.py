@@ -1,0 +1,94 @@
+"""Identities: arXiv IDs as users type them, and the content hashes that name a paper.
+
+parse_arxiv_id   text the user typed (ID, ``arXiv:`` ID, abs/pdf URL) -> normalised ID or None
+split_version    ``2510.01234v2`` -> (``2510.01234``, 2)
+versionless      ``2510.01234v2`` -> ``2510.01234``
+data_sha256      a file's identity: the hash of its bytes, whatever its name (file_sha256)
+content_sha256   a record's identity: the hash of its fields' canonical JSON
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+__all__ = [
+    "content_sha256",
+    "data_sha256",
+    "file_sha256",
+    "parse_arxiv_id",
+    "split_version",
+    "versionless",
+]
+
+# New style (April 2007 on): YYMM.NNNN until 2014, YYMM.NNNNN from 2015.
+# Old style (until March 2007): archive[.SC]/YYMMNNN.
+_NEW_ID = r"(?P<yymm>\d{2}(?:0[1-9]|1[0-2]))\.(?P<num>\d{4,5})"
+_OLD_ID = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{2}(?:0[1-9]|1[0-2])\d{3}"
+_ID = rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?P<version>v[1-9]\d*)?"
+_BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE)
+_URL = re.compile(
+    rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ID}(?:\.pdf)?/?", re.IGNORECASE
+)
+_VERSION = re.compile(r"v([1-9]\d*)$")
+
+
+def parse_arxiv_id(text: str) -> str | None:
+    """The normalised arXiv ID in `text`, or None when it is not an arXiv reference.
+
+    Accepts ``2510.01234``, ``2510.01234v2``, ``0704.0001``, ``cs/0112017``, ``math.GT/0309136``,
+    ``astro-ph/0601001v1``, an ``arXiv:`` prefix, and abs/pdf URLs on arxiv.org, www.arxiv.org
+    or export.arxiv.org (``.pdf`` suffix and trailing slash allowed). Anything else (other hosts
+    or paths, query strings, fragments) is rejected, so an input never becomes an arbitrary URL.
+    """
+    text = text.strip()
+    match = _BARE.fullmatch(text) or _URL.fullmatch(text)
+    if not match:
+        return None
+    ident = match["id"]
+    if match["yymm"] is not None:
+        # 4-digit serials run from 0704 to 1412, 5-digit ones from 1501 on.
+        if int(match["yymm"][:2]) > 90 or match["yymm"] < "0704":
+            return None
+        if len(match["num"]) != (4 if match["yymm"] < "1501" else 5):
+            return None
+    elif not _is_old_style_case(ident):
+        return None
+    return ident + (match["version"] or "").lower()
+
+
+def _is_old_style_case(ident: str) -> bool:
+    """Old-style archives are lowercase, subject classes uppercase (``math.GT``), as on arXiv."""
+    archive = ident.split("/", 1)[0]
+    name, _, subject = archive.partition(".")
+    return name == name.lower() and subject == subject.upper()
+
+
+def split_version(arxiv_id: str) -> tuple[str, int | None]:
+    """``2510.01234v2`` -> (``2510.01234``, 2); ``cs/0112017`` -> (``cs/0112017``, None)."""
+    match = _VERSION.search(arxiv_id)
+    if not match:
+        return arxiv_id, None
+    return arxiv_id[: match.start()], int(match[1])
+
+
+def versionless(arxiv_id: str) -> str:
+    return split_version(arxiv_id)[0]
+
+
+def data_sha256(data: bytes) -> str:
+    """The identity of a file's content: sha256 hex of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The identity of a file: the hash of its bytes. Raises OSError when it cannot be read."""
+    return data_sha256(path.read_bytes())
+
+
+def content_sha256(*fields: object) -> str:
+    """Identity of a record: sha256 hex of the canonical JSON array of `fields`."""
+    canonical = json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,84 @@
+"""The report's language: every string a reader of the report sees, in one place per language.
+
+Code builds the report's frame (headings, labels, the brief's sentence, notes) from a
+:class:`Language`; the LLM and the offline engine only fill its slots. Notices are stored as
+codes with their data (:class:`~digest.models.Notice`) and worded here, when the report is
+rendered, so stored runs never depend on the wording.
+
+To add a language: a module beside ``zh.py`` that builds a ``Language``, and an entry in
+``LANGUAGES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["LANGUAGES", "Language", "get_language"]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Every reader-facing string of a report, and the brief's frame."""
+
+    code: str
+    # -- the brief: "{who}...{title}...{method}...{problem}...{result}..."
+    brief: str
+    no_institution: str  # `who` when no institution is known
+    name_joiner: str  # between institution names in `who`
+    more_institutions: str  # `who` when more than `max_named` are known: "{names}..."
+    max_named: int
+    title_quotes: tuple[str, str]  # around the title in the brief
+    title_quotes_inside: tuple[str, str]  # what the same marks become inside a title
+    frame_prefixes: tuple[str, ...]  # words the frame adds before a phrase: stripped from it
+    result_suffix: str  # words the frame adds after the result: stripped from it
+    # -- the report
+    report_title: str  # "{topic}..." when the batch's topic is known
+    untitled: str  # the heading when it is not
+    topic_suffixes: tuple[str, ...]  # a topic must not end with these (report_title adds them)
+    generated_at: str  # "...{time}"
+    paper_count: str  # "...{count}..."
+    briefs_heading: str
+    details_heading: str
+    failed_heading: str
+    institutions_line: str  # "...{names}"
+    institutions_separator: str
+    authors_line: str  # "...{count}"
+    author_count: str  # "{count}..."
+    unknown_count: str
+    abstract_label: str
+    note_line: str  # "...{text}": a notice under a paper's details
+    notices: Mapping[str, str]  # Notice.code -> "...{detail}..."
+
+    def notice(self, code: str, detail: str = "") -> str:
+        """A notice in words. Codes without a template (free text kept from an older store)
+        print their detail as it is."""
+        template = self.notices.get(code)
+        return detail if template is None else template.format(detail=detail)
+
+    def read_notice(self, text: str) -> tuple[str, str]:
+        """(code, detail) of a notice worded by this language: only for records stored before
+        notices were kept as codes. Text no template words is kept as free text ("text")."""
+        for code, template in self.notices.items():
+            head, placeholder, _ = template.partition("{detail}")
+            if placeholder and text.startswith(head):
+                return code, text[len(head) :]
+            if not placeholder and text == template:
+                return code, ""
+        return "text", text
+
+
+def get_language(code: str) -> Language:
+    try:
+        return LANGUAGES[code]
+    except KeyError:
+        raise ValueError(f"unknown report language {code!r}; known: {sorted(LANGUAGES)}") from None
+
+
+def _languages() -> dict[str, Language]:
+    from .zh import ZH
+
+    return {ZH.code: ZH}
+
+
+LANGUAGES: Mapping[str, Language] = _languages()

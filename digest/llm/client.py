@@ -1,0 +1,200 @@
+"""The LLM client and its transport: the only module that imports ``openai``.
+
+build_client  the one AsyncOpenAI client of a run (key, endpoint, SDK retries, httpx hooks)
+Transport     one chat-completion request in the current structured-output mode:
+
+  - the request for each mode: ``json_schema`` (strict schema, ``chat.completions.parse``),
+    ``json_object`` (the schema in the system prompt) or ``tools`` (one forced function call);
+  - the step-down: with ``--structured auto``, an endpoint that answers 400/422 naming the feature
+    gets the next mode, remembered through ``on_mode``;
+  - transport errors after the SDK's own retries (network, 429, 5xx) become LLMRequestError;
+    a 200 whose body is not a chat completion (an HTML page, a cut stream) is retried like one.
+
+The body comes back as a dict, so usage is read from what was sent even when the answer is then
+rejected. The API key never appears in a message: every error text is scrubbed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import openai
+from openai import AsyncOpenAI
+from pydantic import BaseModel
+
+from ..errors import LLMRequestError
+from ..prompts import Prompt
+from ..settings import Settings
+from ..strings import one_line
+
+__all__ = ["MODES", "Transport", "build_client"]
+
+log = logging.getLogger(__name__)
+
+MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
+DEFAULT_ENDPOINT = "https://api.openai.com/v1"
+_UNSUPPORTED = re.compile(
+    r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
+    r"unavailable|invalid.parameter",
+    re.IGNORECASE,
+)
+
+
+def build_client(
+    settings: Settings,
+    http_client: httpx.AsyncClient | None = None,
+    hooks: dict[str, list[Any]] | None = None,
+) -> AsyncOpenAI:
+    """The one client of a run. Pass `http_client` to control transport (tests, proxies);
+    `hooks` (httpx event hooks, see digest.limits) see every request, retries included."""
+    key = settings.require_key()
+    if hooks:
+        http_client = http_client or openai.DefaultAsyncHttpxClient()
+        http_client.event_hooks = hooks
+    return AsyncOpenAI(
+        api_key=key.get_secret_value(),
+        base_url=settings.base_url,
+        max_retries=settings.sdk_retries,
+        timeout=settings.timeout,
+        http_client=http_client,
+    )
+
+
+class _MalformedBody(Exception):
+    """A 200 whose body is not a chat completion: retried like a transport error."""
+
+
+class Transport:
+    """Sends one structured-output request, in the mode the endpoint takes."""
+
+    def __init__(self, client: AsyncOpenAI, settings: Settings, json_mode: Prompt) -> None:
+        self.client = client
+        self.settings = settings
+        self.json_mode = json_mode
+        self.mode = settings.structured if settings.structured != "auto" else MODES[0]
+        self.on_mode: Callable[[str], None] | None = None  # told when auto steps down
+
+    async def send(
+        self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
+    ) -> dict[str, Any]:
+        """The body of one answer. A 200 that is not a chat completion is retried with the
+        SDK's retry count and a short backoff, then LLMRequestError."""
+        retries = self.settings.sdk_retries
+        for attempt in range(retries + 1):
+            try:
+                return await self._send(messages, schema, label)
+            except _MalformedBody as err:
+                if attempt == retries:
+                    raise LLMRequestError(
+                        f"{label}: the endpoint answered 200 with a body that is not a chat "
+                        f"completion ({attempt + 1} tries): {err}"
+                    ) from err
+                log.info("%s: malformed answer body, retrying", label)
+                await asyncio.sleep(min(0.5 * 2**attempt, 8.0))
+        raise AssertionError("unreachable")
+
+    async def _send(
+        self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
+    ) -> dict[str, Any]:
+        """Send in the current mode; with --structured auto, step down to the next mode when
+        the endpoint says it does not support this one, and remember it."""
+        while True:
+            mode = self.mode
+            try:
+                raw = await self._send_as(mode, messages, schema)
+            except openai.APIStatusError as err:
+                following = MODES[MODES.index(mode) + 1 :]
+                if self.settings.structured == "auto" and following and _unsupported(err):
+                    if self.mode == mode:  # another paper may have stepped down already
+                        log.warning(
+                            "%s does not take %s structured output (%s); using %s",
+                            self.settings.model, mode,
+                            self.scrub(one_line(_api_message(err)))[:120],
+                            following[0],
+                        )  # fmt: skip
+                        self.mode = following[0]
+                        if self.on_mode is not None:
+                            self.on_mode(self.mode)
+                    continue
+                raise LLMRequestError(
+                    f"{label}: LLM request failed with HTTP {err.status_code}: "
+                    f"{self.scrub(_api_message(err))}"
+                ) from err
+            except openai.APIError as err:  # connection errors and timeouts, after SDK retries
+                raise LLMRequestError(
+                    f"{label}: LLM request failed: {self.scrub(str(err))} "
+                    f"(endpoint {self.settings.base_url or DEFAULT_ENDPOINT})"
+                ) from err
+            body = _json_body(raw.http_response)
+            if not body.get("choices"):  # an HTML error page, a cut stream: not a completion
+                raise _MalformedBody(f"the body starts with {raw.http_response.text[:60]!r}")
+            return body
+
+    async def _send_as(
+        self, mode: str, messages: list[dict[str, str]], schema: type[BaseModel]
+    ) -> Any:
+        completions = self.client.chat.completions.with_raw_response
+        sent: Any = messages
+        model, limit = self.settings.model, self.settings.max_output_tokens
+        if mode == "json_schema":
+            return await completions.parse(
+                model=model, messages=sent, response_format=schema, max_completion_tokens=limit
+            )
+        if mode == "json_object":
+            schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
+            instruction = self.json_mode.render(schema=schema_text)
+            first = {"role": "system", "content": f"{messages[0]['content']}\n\n{instruction}"}
+            with_schema: Any = [first, *messages[1:]]
+            return await completions.create(
+                model=model,
+                messages=with_schema,
+                response_format={"type": "json_object"},
+                max_completion_tokens=limit,
+            )
+        tool = openai.pydantic_function_tool(schema)
+        return await completions.create(
+            model=model,
+            messages=sent,
+            tools=[tool],
+            tool_choice={"type": "function", "function": {"name": tool["function"]["name"]}},
+            max_completion_tokens=limit,
+        )
+
+    def scrub(self, text: str) -> str:
+        """The text with the API key masked."""
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        return text.replace(key, "***") if key else text
+
+
+def endpoint_of(settings: Settings) -> str:
+    """The endpoint's address without credentials a URL might carry (user:pass@)."""
+    url = httpx.URL(settings.base_url or DEFAULT_ENDPOINT)
+    return str(url.copy_with(username=None, password=None))
+
+
+def _unsupported(err: openai.APIStatusError) -> bool:
+    """A 400/422 that names the structured-output feature: try the next mode."""
+    return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(_api_message(err)))
+
+
+def _json_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _api_message(err: openai.APIStatusError) -> str:
+    body = err.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return err.message

@@ -1,0 +1,217 @@
+"""Extract: one structured-output call per paper, re-asked while the answer fails validation.
+
+Two retry layers that never overlap:
+
+- transport (network, 429 with Retry-After, 5xx, timeouts) is retried by the SDK itself
+  (``max_retries``, see client.Transport); when it gives up, :class:`LLMRequestError`.
+- an answer that parses but fails our validation (e.g. a phrase that is not Chinese) is re-asked
+  by a tenacity loop, a bounded number of times, with the model's last answer and the validation
+  errors appended to a fresh copy of the messages; an answer that validates but fails the checks
+  against the paper (digest.checks) is re-asked once with the complaints.
+
+Every attempt's tokens are counted, including the attempts whose answer was rejected: the body
+is read for ``usage`` before the answer is validated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+
+from ..checks import check_facts
+from ..costs import price_for
+from ..errors import ExtractionError, InvalidOutputError
+from ..institutions import compare
+from ..models import Excerpt, Extraction, Paper, PaperFacts, ReportTopic, Usage
+from ..prompts import load_prompt
+from ..settings import Settings
+from ..strings import one_line
+from ..tokens import get_counter
+from .answer import InvalidAnswer, answer_text, read_answer, usage_of
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+    from .client import Transport
+
+__all__ = ["Extractor"]
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+NO_CANDIDATES = "（无）"  # the prompt's list of institution candidates when the parser found none
+
+
+class Extractor:
+    """Asks the LLM for structured facts. Holds the transport and prompts of one run."""
+
+    def __init__(self, client: AsyncOpenAI | None, settings: Settings) -> None:
+        """`client` None: prompts, hashes and counts only (digest estimate): no call, and the
+        openai package is not even imported."""
+        self.settings = settings
+        directory = settings.prompts_dir
+        self.system = load_prompt("extract_system", directory)
+        self.user = load_prompt("extract_user", directory)
+        self.reask = load_prompt("reask", directory)
+        self.topic_system = load_prompt("topic_system", directory)
+        self.topic_user = load_prompt("topic_user", directory)
+        json_mode = load_prompt("json_mode", directory)
+        self.price = price_for(settings.model)
+        self.transport: Transport | None = None
+        if client is not None:
+            from .client import Transport
+
+            self.transport = Transport(client, settings, json_mode)
+
+    def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
+        """The user message: title, the parser's institution candidates, the excerpt. Paper text
+        is data: it travels inside <paper> delimiters it cannot close (see _as_data)."""
+        candidates = "\n".join(f"- {_as_data(a)}" for a in paper.affiliations) or NO_CANDIDATES
+        return self.user.render(
+            title=_as_data(paper.title), institutions=candidates, excerpt=_as_data(excerpt.text)
+        )
+
+    @property
+    def overhead_tokens(self) -> int:
+        """Tokens a request adds to the paper's excerpt: the system prompt and the template."""
+        counter = get_counter(self.settings.model, self.settings.encoding)
+        return counter.count(self.system.text) + counter.count(self.user.text)
+
+    @property
+    def prompt_sha256(self) -> str:
+        """Hash of everything that shapes the answer: prompts and the response schema."""
+        schema = json.dumps(PaperFacts.model_json_schema(), sort_keys=True)
+        joined = "\n".join((self.system.text, self.user.text, self.reask.text, schema))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    @property
+    def topic_prompt_sha256(self) -> str:
+        joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    async def facts(self, paper: Paper, excerpt: Excerpt) -> Extraction:
+        """The facts of one paper. Raises an ExtractionError subclass naming the paper."""
+        messages = [
+            {"role": "system", "content": self.system.render()},
+            {"role": "user", "content": self.render_user(paper, excerpt)},
+        ]
+        source = f"{paper.title}\n{excerpt.text}"
+        context = {"source_text": source, "require_chinese": True}
+        facts, usage, raw = await self._structured(messages, PaperFacts, context, paper.source)
+        complaints = check_facts(facts, source, paper.affiliations)
+        if complaints:  # re-asked once with the complaints; what still fails is shown, not hidden
+            log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
+            again = [
+                *messages,
+                {"role": "assistant", "content": raw},
+                {"role": "user", "content": self.reask.render(errors=_listed(complaints))},
+            ]
+            try:
+                second, spent, raw2 = await self._structured(
+                    again, PaperFacts, context, paper.source
+                )
+            except InvalidOutputError as err:
+                usage += err.usage or Usage()
+            else:
+                usage += spent
+                left = check_facts(second, source, paper.affiliations)
+                if len(left) <= len(complaints):
+                    facts, raw, complaints = second, raw2, left
+        return Extraction(
+            facts=_without_invented_institutions(facts, paper.affiliations),
+            model=self.settings.model,
+            prompt_sha256=self.prompt_sha256,
+            usage=usage,
+            input_tokens=excerpt.tokens,
+            raw_response=raw,
+            warnings=complaints,
+        )
+
+    async def topic(self, titles: list[str]) -> tuple[str, Usage]:
+        """A short Chinese name for the field the batch belongs to."""
+        listing = "\n".join(f"- {t}" for t in titles)
+        messages = [
+            {"role": "system", "content": self.topic_system.render()},
+            {"role": "user", "content": self.topic_user.render(titles=listing)},
+        ]
+        answer, usage, _raw = await self._structured(messages, ReportTopic, {}, "report title")
+        return answer.topic, usage
+
+    async def _structured(
+        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
+    ) -> tuple[M, Usage, str]:
+        """The validated answer, the usage of every attempt, and the accepted raw answer."""
+        usage = Usage()
+        last: InvalidAnswer | None = None
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.attempts),
+            retry=retry_if_exception_type(InvalidAnswer),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    sent = list(messages)
+                    if last is not None:
+                        sent += [
+                            {"role": "assistant", "content": last.answer},
+                            {"role": "user", "content": self.reask.render(errors=last.errors)},
+                        ]
+                    try:
+                        result, spent, raw = await self._ask(sent, schema, context, label)
+                    except InvalidAnswer as invalid:
+                        usage += invalid.usage
+                        last = invalid
+                        log.info("%s: answer rejected, re-asking:\n%s", label, invalid.errors)
+                        raise
+                    usage += spent
+                    return result, usage, raw
+        except InvalidAnswer as invalid:
+            raise InvalidOutputError(
+                f"{label}: the model's answer failed validation after "
+                f"{self.settings.attempts} attempts: {one_line(invalid.errors)}",
+                usage=usage,
+            ) from invalid
+        except ExtractionError as err:
+            err.usage = usage + (err.usage or Usage())
+            raise
+        raise AssertionError("unreachable: tenacity either returns or reraises")
+
+    async def _ask(
+        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
+    ) -> tuple[M, Usage, str]:
+        """One answer: validated, with its usage and raw text; errors carry the usage."""
+        assert self.transport is not None, "an Extractor without a client cannot call"
+        body = await self.transport.send(messages, schema, label)
+        spent = usage_of(body, self.price)
+        limit = self.settings.max_output_tokens
+        try:
+            return read_answer(body, schema, context, label, limit), spent, answer_text(body)
+        except (InvalidAnswer, ExtractionError) as err:
+            err.usage = spent
+            raise
+
+
+_DELIMITER = re.compile(r"<\s*/?\s*paper\s*>", re.IGNORECASE)
+
+
+def _as_data(text: str) -> str:
+    """Text from a paper, unable to close or reopen the <paper> block it is sent in."""
+    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+
+
+def _listed(complaints: list[str]) -> str:
+    return "\n".join(f"- {c}" for c in complaints)
+
+
+def _without_invented_institutions(facts: PaperFacts, candidates: list[str]) -> PaperFacts:
+    """The facts with any institution the paper does not list removed (when it lists any)."""
+    kept = [i for i in facts.institutions if not compare([i.name], candidates).added]
+    return facts.model_copy(update={"institutions": kept})

@@ -1,0 +1,92 @@
+"""The store's schema: named migrations, applied in order and recorded in `migrations`.
+
+Never edit one that has shipped; append a new one (digest.store applies what a file lacks).
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE papers (
+            sha256      TEXT NOT NULL,
+            parser      TEXT NOT NULL,
+            paper_json  TEXT NOT NULL,
+            parsed_at   TEXT NOT NULL,
+            PRIMARY KEY (sha256, parser)
+        );
+        CREATE TABLE sources (
+            path        TEXT PRIMARY KEY,
+            sha256      TEXT NOT NULL,
+            seen_at     TEXT NOT NULL
+        );
+        CREATE TABLE extractions (
+            key             TEXT PRIMARY KEY,
+            sha256          TEXT NOT NULL,
+            engine          TEXT NOT NULL,
+            model           TEXT,
+            prompt_sha256   TEXT,
+            schema_version  INTEGER NOT NULL,
+            budget          INTEGER,
+            status          TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+            raw_response    TEXT,
+            facts_json      TEXT,
+            extraction_json TEXT,
+            prompt_tokens   INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            cost_usd        REAL,
+            error           TEXT,
+            seconds         REAL,
+            updated_at      TEXT NOT NULL
+        );
+        CREATE INDEX extractions_by_paper ON extractions (sha256, updated_at);
+        CREATE TABLE titles (
+            key         TEXT PRIMARY KEY,
+            title       TEXT NOT NULL,
+            usage_json  TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at    TEXT NOT NULL,
+            finished_at   TEXT,
+            title         TEXT,
+            generated_at  TEXT,
+            title_usage   TEXT,
+            settings_json TEXT
+        );
+        CREATE TABLE run_papers (
+            run_id       INTEGER NOT NULL REFERENCES runs (id),
+            position     INTEGER NOT NULL,
+            result_json  TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+        );
+        """,
+    ),
+    (
+        "0002_arxiv_entries",
+        """
+        CREATE TABLE arxiv_entries (
+            arxiv_id    TEXT PRIMARY KEY,
+            paper_json  TEXT NOT NULL,
+            fetched_at  TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "0003_structured_modes",
+        """
+        CREATE TABLE structured_modes (
+            endpoint    TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            mode        TEXT NOT NULL,
+            learned_at  TEXT NOT NULL,
+            PRIMARY KEY (endpoint, model)
+        );
+        """,
+    ),
+]

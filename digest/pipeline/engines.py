@@ -1,0 +1,221 @@
+"""Engines: what turns a Paper into an Extraction, behind one small interface.
+
+    Engine.key(paper)       the request key: the same key asks the same question
+    Engine.extract(paper)   the answer, or an ExtractionError naming the paper
+
+OfflineEngine drafts the facts by rules (digest.offline); LlmEngine asks the LLM (digest.llm)
+under the run's limits: calls in flight, the cost gate, the rate limiter at its HTTP boundary.
+:func:`cached` puts any engine behind the store: a stored answer for the key serves, a new one is
+committed the moment it exists, and a failure is recorded with what it cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import httpx
+from pydantic import ValidationError
+
+from ..errors import ExtractionError
+from ..excerpt import select
+from ..limits import Gate, RateLimiter, hooks
+from ..models import Extraction, Paper, Usage
+from ..offline import offline_facts, offline_version
+from ..pdf import parser_version
+from ..settings import Settings
+from ..store import Store, request_key
+from ..tokens import get_counter
+
+if TYPE_CHECKING:  # the LLM client is imported when an LLM run opens, not before
+    from ..llm import Extractor
+
+__all__ = ["Engine", "LlmEngine", "OfflineEngine", "cached", "draft_offline"]
+
+
+class Engine(Protocol):
+    """Makes the facts of one paper."""
+
+    @property
+    def name(self) -> Literal["llm", "offline"]: ...
+
+    @property
+    def model(self) -> str | None:
+        """Recorded with each answer; None for the offline engine."""
+        ...
+
+    @property
+    def token_budget(self) -> int | None:
+        """Of paper text per request; None when nothing is sent."""
+        ...
+
+    def key(self, paper: Paper) -> str:
+        """The request key of this paper's question."""
+        ...
+
+    async def extract(self, paper: Paper) -> Extraction:
+        """The answer; raises an ExtractionError subclass naming the paper."""
+        ...
+
+
+class OfflineEngine:
+    """Facts drafted by rules from the paper's own words: no network, no model, no cost."""
+
+    name: Literal["offline"] = "offline"
+    model = None
+    token_budget = None
+
+    def key(self, paper: Paper) -> str:
+        return request_key(
+            sha256=paper.sha256,
+            parser=parser_version(),
+            engine="offline",
+            model=None,
+            prompt_sha256=offline_version(),
+            budget=None,
+        )
+
+    async def extract(self, paper: Paper) -> Extraction:
+        return draft_offline(paper)
+
+
+def draft_offline(paper: Paper) -> Extraction:
+    """The offline engine's facts as an Extraction record (no model, no tokens)."""
+    try:
+        facts = offline_facts(paper)
+    except ValidationError as err:
+        raise ExtractionError(
+            f"{paper.source}: the offline engine found no usable facts ({err.error_count()} "
+            "problems); configure an LLM to summarise this paper"
+        ) from err
+    return Extraction(engine="offline", facts=facts, prompt_sha256=offline_version())
+
+
+class LlmEngine:
+    """Facts from the LLM: the paper's excerpt under the token budget, at most `concurrency`
+    calls in flight, each admitted by the cost gate and settled with what it spent."""
+
+    name: Literal["llm"] = "llm"
+
+    def __init__(self, extractor: Extractor, settings: Settings, gate: Gate) -> None:
+        self.extractor = extractor
+        self.settings = settings
+        self.model: str | None = settings.model
+        self.token_budget: int | None = settings.token_budget
+        self.gate = gate
+        self.counter = get_counter(settings.model, settings.encoding)
+        self._limit = asyncio.Semaphore(settings.concurrency)
+
+    @classmethod
+    async def open(
+        cls,
+        stack: AsyncExitStack,
+        settings: Settings,
+        http_client: httpx.AsyncClient | None,
+        limiter: RateLimiter,
+        gate: Gate,
+        store: Store | None,
+    ) -> LlmEngine:
+        """The engine with its client open (closed with `stack`); with a store and
+        --structured auto, the mode learned for this endpoint and model is used and kept."""
+        from ..llm import MODES, Extractor, build_client, endpoint_of
+
+        counter = get_counter(settings.model, settings.encoding)
+        client = build_client(
+            settings, http_client=http_client, hooks=hooks(limiter, gate, counter.count)
+        )
+        await stack.enter_async_context(client)
+        extractor = Extractor(client, settings)
+        transport = extractor.transport
+        assert transport is not None
+        if store is not None and settings.structured == "auto":
+            endpoint = endpoint_of(settings)
+            learned = store.structured_mode(endpoint, settings.model)
+            if learned in MODES:
+                transport.mode = learned
+            transport.on_mode = lambda mode: store.save_structured_mode(
+                endpoint, settings.model, mode
+            )
+        return cls(extractor, settings, gate)
+
+    def key(self, paper: Paper) -> str:
+        return request_key(
+            sha256=paper.sha256,
+            parser=parser_version(),
+            engine="llm",
+            model=self.settings.model,
+            prompt_sha256=self.extractor.prompt_sha256,
+            budget=self.settings.token_budget,
+        )
+
+    async def extract(self, paper: Paper) -> Extraction:
+        excerpt = select(paper, token_budget=self.settings.token_budget, counter=self.counter)
+        async with self._limit:
+            tokens = excerpt.tokens + self.extractor.overhead_tokens
+            ticket = self.gate.reserve(paper.source, tokens)
+            try:
+                extraction = await self.extractor.facts(paper, excerpt)
+            except ExtractionError as err:
+                self.gate.settle(ticket, err.usage)
+                raise
+        self.gate.settle(ticket, extraction.usage)
+        return extraction
+
+    def topic_key(self, titles: list[str]) -> str:
+        """The key of the call that names a batch of these titles."""
+        parts = [sorted(titles), self.extractor.topic_prompt_sha256, self.settings.model]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    async def topic(self, titles: list[str]) -> tuple[str, Usage]:
+        return await self.extractor.topic(sorted(titles))
+
+
+async def cached(
+    engine: Engine, store: Store | None, paper: Paper, *, refresh: bool = False
+) -> tuple[Extraction, bool]:
+    """The engine's answer for this paper: the stored one for its key unless `refresh`, else a
+    new one, stored at once (a failure too, with its cost). Returns it and whether it was
+    stored before."""
+    key = engine.key(paper)
+    if store is not None and not refresh:
+        stored = store.extraction(key)
+        if stored is not None:
+            return stored, True
+    started = time.perf_counter()
+    try:
+        extraction = await engine.extract(paper)
+    except ExtractionError as err:
+        _save(engine, store, key, paper, None, err.usage or Usage(), str(err), started)
+        raise
+    _save(engine, store, key, paper, extraction, extraction.usage, None, started)
+    return extraction, False
+
+
+def _save(
+    engine: Engine,
+    store: Store | None,
+    key: str,
+    paper: Paper,
+    extraction: Extraction | None,
+    usage: Usage,
+    error: str | None,
+    started: float,
+) -> None:
+    if store is None:
+        return
+    store.save_extraction(
+        key,
+        sha256=paper.sha256,
+        budget=engine.token_budget,
+        extraction=extraction,
+        engine=engine.name,
+        model=extraction.model if extraction else engine.model,
+        prompt_sha256=extraction.prompt_sha256 if extraction else None,
+        usage=usage,
+        error=error,
+        seconds=round(time.perf_counter() - started, 3),
+    )

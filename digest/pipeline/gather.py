@@ -1,0 +1,238 @@
+"""Gather: the named inputs become papers, each once, in the one order every command uses.
+
+    resolve -> entries (saved feeds, abstract files, arXiv IDs: paced API, --with-pdf)
+            -> identify PDFs by content (one paper per content; unreadable files fail here)
+            -> parse each PDF (the store first; worker processes)
+            -> merge a PDF with the entry of the same paper
+
+`run`, `estimate` and `regenerate` all start here. A paper comes out as :class:`Ready` as soon as
+it is parsed, so its extraction can start while other PDFs are still being parsed; a file that
+cannot be read comes out as a failed PaperResult. Entries no PDF claimed come out last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ArxivError, ConfigError, InputError, NotAPDFError
+from ..ids import file_sha256, versionless
+from ..inputs import Inputs, resolve
+from ..merge import Claims, merge_papers
+from ..models import Notice, Paper, PaperResult
+from ..pdf import parse_pdf, parser_version
+from ..sources.abstracts import read_abstracts
+from ..sources.arxiv import read_feed_file
+from .context import RunContext
+from .results import cause, failed
+
+if TYPE_CHECKING:
+    from ..sources.arxiv_client import ArxivClient
+
+__all__ = ["Batch", "Ready", "gather", "parse_cached", "resolve_inputs"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ready:
+    """A paper ready for its engine."""
+
+    paper: Paper
+    started: float
+    notices: list[Notice] = field(default_factory=list)  # e.g. other files of the same content
+
+
+def resolve_inputs(inputs: Sequence[Path | str], id_files: Sequence[Path] = ()) -> Inputs:
+    """The inputs sorted by kind; ConfigError when there is nothing to read."""
+    resolved = resolve(inputs, id_files)
+    if not resolved:
+        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in inputs)}")
+    return resolved
+
+
+@dataclass
+class Batch:
+    """The papers of one run, before their PDFs are parsed."""
+
+    ctx: RunContext
+    entries: list[Paper]
+    groups: dict[str, list[Path]]  # content hash -> files with that content
+    failures: list[PaperResult]  # inputs that failed before parsing
+
+    @property
+    def expected(self) -> int:
+        """How many results to expect (an upper bound: a PDF may absorb its arXiv entry)."""
+        return len(self.failures) + len(self.groups) + len(self.entries)
+
+    async def papers(self) -> AsyncIterator[Ready | PaperResult]:
+        """Every PDF as soon as it is parsed (merged with its entry), or its failure; then the
+        entries no PDF claimed."""
+        claims = Claims(self.entries)
+        pending = [
+            asyncio.ensure_future(self._pdf(sha256, files, claims))
+            for sha256, files in self.groups.items()
+        ]
+        try:
+            for next_done in asyncio.as_completed(pending):
+                yield await next_done
+        finally:
+            for task in pending:
+                task.cancel()
+        for entry in claims.unclaimed():
+            yield Ready(entry, time.perf_counter())
+
+    async def _pdf(self, sha256: str, files: list[Path], claims: Claims) -> Ready | PaperResult:
+        started = time.perf_counter()
+        path = files[0]
+        result: Ready | PaperResult
+        try:
+            paper = await parse_cached(path, sha256, self.ctx)
+        except InputError as err:
+            result = failed(str(path), err, started)
+        else:
+            entry = claims.take(paper)
+            if entry is not None:
+                paper = merge_papers(paper, entry, source=str(path))
+            result = Ready(paper, started)
+        duplicates = [Notice(code="duplicate", detail=str(other)) for other in files[1:]]
+        if isinstance(result, Ready):
+            result.notices += duplicates
+        else:
+            result.warnings += duplicates
+        return result
+
+
+async def gather(resolved: Inputs, ctx: RunContext) -> Batch:
+    """Read the entries (fetching arXiv IDs) and identify the PDFs; nothing is parsed yet."""
+    failures: list[PaperResult] = []
+    entries = await read_entries(resolved, ctx, failures.append)
+    groups, unreadable = identify(resolved.pdfs)
+    return Batch(ctx, entries, groups, failures + unreadable)
+
+
+def identify(files: list[Path]) -> tuple[dict[str, list[Path]], list[PaperResult]]:
+    """Group files by content hash (one paper per content); unreadable files fail here."""
+    groups: dict[str, list[Path]] = {}
+    unreadable = []
+    for path in files:
+        try:
+            sha256 = file_sha256(path)
+        except OSError as err:
+            error = NotAPDFError(path, f"cannot read file: {err.strerror or err}")
+            unreadable.append(failed(str(path), error, time.perf_counter()))
+            continue
+        groups.setdefault(sha256, []).append(path)
+    return groups, unreadable
+
+
+async def parse_cached(path: Path, sha256: str, ctx: RunContext) -> Paper:
+    """The parsed paper: from the store when this content was parsed by this parser before,
+    else parsed in the pool and stored at once. Raises InputError."""
+    if ctx.store is not None:
+        stored = ctx.store.paper(sha256, parser_version())
+        if stored is not None:
+            return stored.model_copy(update={"source": str(path)})  # renamed files keep it
+    paper = await asyncio.get_running_loop().run_in_executor(ctx.pool, parse_pdf, path)
+    if ctx.store is not None:
+        ctx.store.save_paper(paper, parser_version())
+    return paper
+
+
+# --- entries: papers that need no PDF parsing ------------------------------------------------
+
+
+async def read_entries(
+    resolved: Inputs, ctx: RunContext, fail: Callable[[PaperResult], None]
+) -> list[Paper]:
+    """Saved feeds, abstract files and arXiv IDs as papers, each paper once."""
+    entries: list[Paper] = []
+    readers = [(p, read_feed_file) for p in resolved.feeds]
+    readers += [(p, read_abstracts) for p in resolved.texts]
+    for path, read in readers:
+        try:
+            entries += read(path)
+        except InputError as err:
+            fail(failed(str(path), err, time.perf_counter()))
+    if resolved.arxiv_ids:
+        fetched, errors = await _fetch_arxiv(resolved.arxiv_ids, ctx)
+        if ctx.settings.with_pdf:
+            fetched = [await _with_pdf(paper, ctx) for paper in fetched]
+        entries += fetched
+        for arxiv_id, error in errors.items():
+            fail(failed(arxiv_id, ArxivError(f"{arxiv_id}: {error}"), time.perf_counter()))
+    unique: dict[str, Paper] = {}
+    for paper in entries:  # the same arXiv paper named twice (ID and feed) is one paper
+        key = versionless(paper.arxiv_id) if paper.arxiv_id else paper.sha256
+        unique.setdefault(key, paper)
+    return list(unique.values())
+
+
+async def _fetch_arxiv(ids: list[str], ctx: RunContext) -> tuple[list[Paper], dict[str, str]]:
+    """arXiv metadata for the IDs: from the store when fetched before, else from the API (paced,
+    batched), each new entry stored; an API that cannot answer fails its IDs, not the run."""
+    found: list[Paper] = []
+    missing = []
+    for arxiv_id in ids:
+        stored = ctx.store.arxiv_entry(arxiv_id) if ctx.store else None
+        if stored is not None:
+            found.append(stored)
+        else:
+            missing.append(arxiv_id)
+    if not missing:
+        return found, {}
+    client = await _arxiv_client(ctx)
+    try:
+        papers, errors = await client.fetch(missing)
+    except ArxivError as err:
+        return found, dict.fromkeys(missing, cause(err, ""))
+    for arxiv_id in missing:
+        paper = papers.get(arxiv_id)
+        if paper is None:
+            errors.setdefault(arxiv_id, "arXiv has no paper with this ID")
+            continue
+        paper = paper.model_copy(update={"source": arxiv_id})
+        if ctx.store is not None:
+            ctx.store.save_arxiv_entry(arxiv_id, paper)
+        found.append(paper)
+    return found, {k: v for k, v in errors.items() if k in missing}
+
+
+async def _arxiv_client(ctx: RunContext) -> ArxivClient:
+    """The run's one arXiv client (one connection, paced), opened on first use."""
+    if ctx.arxiv is None:
+        from ..sources.arxiv_client import ArxivClient  # its HTTP client only when needed
+
+        ctx.arxiv = await ctx.stack.enter_async_context(ArxivClient())
+    client: ArxivClient = ctx.arxiv
+    return client
+
+
+async def _with_pdf(entry: Paper, ctx: RunContext) -> Paper:
+    """The entry merged with its PDF when the feed names no institution (--with-pdf).
+
+    The PDF is kept beside the store (or in a temporary folder), so it is downloaded once; when
+    it cannot be had or read, the entry stays as it is, with a warning.
+    """
+    if entry.affiliations or not entry.arxiv_id:
+        return entry
+    folder = ctx.settings.store.parent / "pdf" if ctx.settings.store else None
+    if folder is None:
+        folder = Path(ctx.stack.enter_context(tempfile.TemporaryDirectory(prefix="digest-pdf-")))
+    path = folder / (entry.arxiv_id.replace("/", "_") + ".pdf")
+    try:
+        if not path.is_file():
+            data = await (await _arxiv_client(ctx)).pdf(entry.arxiv_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        pdf = await parse_cached(path, file_sha256(path), ctx)
+    except (ArxivError, InputError, OSError) as err:
+        log.warning("%s: PDF not read (%s); using the feed's metadata only", entry.source, err)
+        return entry.model_copy(update={"warnings": [*entry.warnings, f"PDF not read: {err}"]})
+    return merge_papers(pdf, entry, source=entry.source)

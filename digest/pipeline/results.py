@@ -1,0 +1,107 @@
+"""From a paper and its engine to a PaperResult: the facts, the brief, and what the reader
+must know (notices, kept as codes; the report's language words them)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from ..compose import compose_brief
+from ..errors import DigestError, ExtractionError
+from ..institutions import compare, merge_institutions
+from ..models import Extraction, Notice, Paper, PaperResult, Usage
+from .context import RunContext
+from .engines import OfflineEngine, cached
+
+__all__ = ["digest_paper", "failed", "reader_notices", "succeeded"]
+
+log = logging.getLogger(__name__)
+
+
+async def digest_paper(
+    paper: Paper,
+    ctx: RunContext,
+    started: float,
+) -> PaperResult:
+    """One paper, whatever its origin, through its engine (the store first) and the composer.
+    With --fallback offline a paper whose LLM call fails gets an offline brief, noted."""
+    notices = reader_notices(paper)
+    refresh = ctx.settings.refresh
+    spent, fallback_error = Usage(), None
+    try:
+        try:
+            extraction, was_cached = await cached(ctx.engine, ctx.store, paper, refresh=refresh)
+            spent = Usage() if was_cached else extraction.usage
+        except ExtractionError as err:
+            spent = err.usage or Usage()
+            if ctx.engine.name == "offline" or ctx.settings.fallback != "offline":
+                raise
+            extraction, _ = await cached(OfflineEngine(), ctx.store, paper)
+            was_cached = False
+            fallback_error = cause(err, paper.source)
+            notices.append(Notice(code="fell_back", detail=fallback_error))
+    except ExtractionError as err:
+        return failed(paper.source, err, started, paper=paper, usage=spent)
+    return succeeded(paper, extraction, notices, spent, started, was_cached, fallback_error)
+
+
+def reader_notices(paper: Paper) -> list[Notice]:
+    """What the reader of the report must know; the parser's diagnostics stay in paper.warnings."""
+    notices = [Notice(code="no_abstract")] if not paper.abstract else []
+    if not paper.authors:
+        notices.append(Notice(code="no_authors"))
+    return notices
+
+
+def succeeded(
+    paper: Paper,
+    extraction: Extraction,
+    notices: list[Notice],
+    spent: Usage,
+    started: float,
+    cached: bool = False,
+    fallback_error: str | None = None,
+) -> PaperResult:
+    notices = notices + [Notice(code="unchecked", detail=w) for w in extraction.warnings]
+    institutions = merge_institutions(i.name for i in extraction.facts.institutions)
+    flags = compare(institutions, paper.affiliations).flags() if extraction.engine == "llm" else []
+    return PaperResult(
+        source=paper.source,
+        status="ok",
+        paper=paper,
+        extraction=extraction,
+        brief=compose_brief(paper.title, extraction.facts),
+        institutions=institutions or merge_institutions(paper.affiliations),
+        warnings=notices,
+        fallback_error=fallback_error,
+        institution_flags=flags,
+        usage=spent,
+        seconds=round(time.perf_counter() - started, 3),
+        cached=cached,
+    )
+
+
+def failed(
+    source: str,
+    err: DigestError,
+    started: float,
+    *,
+    paper: Paper | None = None,
+    usage: Usage | None = None,
+) -> PaperResult:
+    log.debug("%s failed", source, exc_info=True)
+    return PaperResult(
+        source=source,
+        status="failed",
+        error=cause(err, source),
+        paper=paper,
+        usage=usage or Usage(),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def cause(err: DigestError, source: str) -> str:
+    """The error's message without the leading file name (the report line already has it)."""
+    message = str(err)
+    prefix = f"{source}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message

@@ -1,0 +1,197 @@
+"""A polite async client for arXiv: batched metadata lookups and PDF downloads.
+
+Only two URLs are ever requested, both built from an ID that
+:func:`digest.ids.parse_arxiv_id` accepted::
+
+    https://export.arxiv.org/api/query?id_list=...&max_results=N&start=0
+    https://arxiv.org/pdf/<id>
+
+arXiv's Terms of Use for the legacy API: at most one request every three seconds, one connection at
+a time, back off when throttled (HTTP 429) or overloaded (503). The client enforces all three for
+every request it makes, PDFs included, across concurrent callers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from types import TracebackType
+
+import httpx
+
+from digest.errors import ArxivError
+from digest.ids import parse_arxiv_id
+from digest.models import Paper
+from digest.net import retry_after, user_agent
+from digest.sources.arxiv import match_requested, read_feed
+
+__all__ = ["API_URL", "PDF_URL", "ArxivClient"]
+
+log = logging.getLogger(__name__)
+
+API_URL = "https://export.arxiv.org/api/query"
+PDF_URL = "https://arxiv.org/pdf/{id}"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+MAX_WAIT = 300.0  # never honour a Retry-After longer than this (seconds)
+
+
+class ArxivClient:
+    """Async arXiv client: batched metadata lookups and PDF downloads, paced and retried.
+
+    ``delay`` seconds at least between request starts, one request at a time (also across
+    concurrent tasks sharing this client). On 429/5xx, timeouts and connection errors it retries up
+    to ``retries`` more times, waiting ``delay * 2**n`` (3, 6, 12, 24 s) or a longer numeric
+    Retry-After (capped at 300 s). ``clock`` and ``sleep`` are injectable so tests never wait.
+    """
+
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient | None = None,
+        delay: float = 3.0,
+        retries: int = 4,
+        batch_size: int = 100,
+        timeout: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._owns_http = http is None
+        self._headers = {"User-Agent": user_agent()}
+        self._http = http or httpx.AsyncClient(
+            headers=self._headers,
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=1),
+        )
+        self.delay = delay
+        self.retries = retries
+        self.batch_size = batch_size
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = asyncio.Lock()
+        self._last_start: float | None = None
+        self._not_before = 0.0
+
+    async def __aenter__(self) -> ArxivClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def fetch(self, ids: Sequence[str]) -> tuple[dict[str, Paper], dict[str, str]]:
+        """Look up `ids`: (papers, errors), both keyed by the requested normalised ID.
+
+        Every ID is validated before any request; invalid ones raise ArxivError listing them.
+        Duplicates are asked once; batches hold at most ``batch_size`` IDs. An ID arXiv does not
+        know gets an error entry, not an exception; ArxivError means a whole batch failed. An
+        error feed that names none of a batch's IDs is kept under the key ``""`` (see parse_feed).
+        """
+        normalised = {raw: parse_arxiv_id(raw) for raw in ids}
+        invalid = [raw for raw, norm in normalised.items() if norm is None]
+        if invalid:
+            shown = ", ".join(repr(raw) for raw in invalid)
+            raise ArxivError(
+                f"not arXiv IDs: {shown}; use e.g. 2510.01234, 2510.01234v2, astro-ph/0601001 "
+                "or https://arxiv.org/abs/2510.01234"
+            )
+        unique = list(dict.fromkeys(n for n in normalised.values() if n))
+        papers: dict[str, Paper] = {}
+        errors: dict[str, str] = {}
+        for start in range(0, len(unique), self.batch_size):
+            batch = unique[start : start + self.batch_size]
+            found, failed = await self._query(batch)
+            papers.update(found)
+            errors.update(failed)
+        return papers, errors
+
+    async def pdf(self, arxiv_id: str) -> bytes:
+        """The PDF of `arxiv_id` (validated first); ArxivError if arXiv sends anything else."""
+        ident = parse_arxiv_id(arxiv_id)
+        if ident is None:
+            raise ArxivError(f"{arxiv_id!r} is not an arXiv ID; use e.g. 2510.01234v2")
+        response = await self._request(PDF_URL.format(id=ident), None, ident)
+        if response.status_code != 200:
+            moved = response.headers.get("location")
+            detail = f", redirected to {moved}" if moved else ""
+            raise ArxivError(f"arXiv sent no PDF for {ident}: HTTP {response.status_code}{detail}")
+        if not response.content.startswith(b"%PDF"):
+            kind = response.headers.get("content-type", "unknown type")
+            raise ArxivError(
+                f"arXiv sent no PDF for {ident} ({kind}, starts with {response.content[:20]!r}); "
+                f"check {PDF_URL.format(id=ident)} in a browser"
+            )
+        return response.content
+
+    async def _query(self, batch: list[str]) -> tuple[dict[str, Paper], dict[str, str]]:
+        params = {"id_list": ",".join(batch), "max_results": str(self.batch_size), "start": "0"}
+        what = _describe(batch)
+        response = await self._request(API_URL, params, what)
+        if response.status_code not in (200, 400):
+            raise ArxivError(f"arXiv API failed for {what}: HTTP {response.status_code}")
+        try:
+            feed = read_feed(response.content)
+        except ArxivError as err:
+            raise ArxivError(f"arXiv API answer for {what} unusable: {err}") from err
+        if response.status_code == 400 and not feed.errors:
+            raise ArxivError(f"arXiv API refused the request for {what}: HTTP 400")
+        return match_requested(feed, batch)
+
+    async def _request(self, url: str, params: dict[str, str] | None, what: str) -> httpx.Response:
+        """GET once the pacing allows, retrying throttling, 5xx and transport errors."""
+        last = ""
+        for attempt in range(self.retries + 1):
+            async with self._lock:
+                await self._pace()
+                try:
+                    response = await self._http.get(
+                        url, params=params, headers=self._headers, follow_redirects=False
+                    )
+                except _TRANSIENT as err:
+                    last = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+                    asked = 0.0
+                else:
+                    if response.status_code not in RETRY_STATUSES:
+                        return response
+                    last = f"HTTP {response.status_code}"
+                    asked = retry_after(response.headers) or 0.0
+                if attempt == self.retries:
+                    break
+                wait = min(max(self.delay * 2**attempt, asked), MAX_WAIT)
+                log.warning(
+                    "arXiv request for %s failed (%s); retry %d/%d in %.0f s",
+                    what, last, attempt + 1, self.retries, wait,
+                )  # fmt: skip
+                self._not_before = self._clock() + wait
+        raise ArxivError(
+            f"arXiv did not answer for {what} after {self.retries + 1} attempts (last: {last}); "
+            "arXiv may be overloaded or throttling this address, try again later"
+        )
+
+    async def _pace(self) -> None:
+        """Wait `delay` after the previous request's start and past any backoff. Call locked."""
+        ready = self._not_before
+        if self._last_start is not None:
+            ready = max(ready, self._last_start + self.delay)
+        wait = ready - self._clock()
+        if wait > 0:
+            await self._sleep(wait)
+        self._last_start = self._clock()
+
+
+def _describe(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:5])
+    return shown + (f" (+{len(ids) - 5} more)" if len(ids) > 5 else "")
