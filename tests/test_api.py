@@ -174,7 +174,7 @@ def test_the_api_does_what_the_cli_does(tmp_path: Path) -> None:
     papers = REPO / "fixtures" / "papers"
     counted = digest.estimate([papers], settings)
     assert counted.papers == 3 and counted.calls == 4  # three papers and the report's title
-    assert [row.model for row in counted.costs(settings.model)][0] == settings.model
+    assert counted.costs(settings.model)[0].model == settings.model
     made = digest.run([papers], settings)
     assert digest.report(store).model_dump() == made.model_dump()
     updated, index, previous = digest.regenerate("1", settings)
