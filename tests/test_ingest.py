@@ -550,7 +550,7 @@ def test_name_case(raw: str, expected: str) -> None:
         ("Lab Lab", ["Lab Lab"]),  # one repeated word is not a column
     ],
 )
-def testrepeat_cells(line: str, cells: list[str]) -> None:
+def test_repeat_cells(line: str, cells: list[str]) -> None:
     assert repeat_cells(line) == cells
 
 
@@ -576,7 +576,7 @@ def test_marked_records_split_at_marks() -> None:
         ("Yahoo! Inc., 701 First Avenue, Sunnyvale, CA 94089", "Yahoo! Inc."),
     ],
 )
-def testtrim_address(raw: str, expected: str) -> None:
+def test_trim_address(raw: str, expected: str) -> None:
     assert trim_address(raw) == expected
 
 

@@ -37,6 +37,7 @@ from digest.pdf.clean import (
     repeated_lines,
 )
 from digest.pdf.header import Header, abstract_heading_on, parse_header
+from digest.pdf.layout import read_layout
 from digest.pdf.reader import Line, open_pdf, paused_gc, read_page
 from digest.pdf.sections import is_references, split_sections
 
@@ -98,14 +99,14 @@ def _parse_pdf(file: Path, source: str) -> Paper:
     ]  # fmt: skip
     vocab = Vocabulary(normalize(ln.text) for ln in body)
     page1 = [ln for ln in pages[0] if not is_repeated(ln.text, repeated)]
-    page2 = pages[1] if len(pages) > 1 and read[1] == 2 else []
-    head = parse_header(page1, page2, vocab)
+    head, header_warnings, stamp = _header(file, reader, total, vocab, frozenset(repeated))
     sections = split_sections(body, vocab)
     if not sections:
         warnings.append("no section headings found")
     return _header_paper(
-        source, data, pages[0], page1, head, vocab,
-        sections=sections, pages_total=total, pages_read=read, warnings=head.warnings + warnings,
+        source, data, [ln.text for ln in pages[0]] + [stamp], page1, head, vocab,
+        sections=sections, pages_total=total, pages_read=read,
+        warnings=head.warnings + header_warnings + warnings,
     )  # fmt: skip
 
 
@@ -122,37 +123,64 @@ def read_header(path: Path | str) -> Paper:
 
 def _read_header(file: Path, source: str) -> Paper:
     reader, data, total = _opened(file)
-    try:
-        pages = [read_page(reader, 0)]
-    except Exception as err:  # pypdf may fail on one broken content stream
-        raise CorruptPDFError(file, f"cannot read page 1: {err}"[:200]) from err
-    warnings: list[str] = []
-    if total > 1 and (_letters(pages) < _MIN_LETTERS or not abstract_heading_on(pages[0])):
-        try:
-            pages.append(read_page(reader, 1))
-        except Exception as err:
-            log.warning("%s: page 2 unreadable: %s", file, err)
-            warnings.append("page 2 could not be read")
+    head, warnings, stamp, pages = _header_pages(file, reader, total, None, frozenset())
     _check_text(file, pages)
-    vocab = Vocabulary(normalize(ln.text) for p in pages for ln in p if not is_noise_line(ln.text))
-    head = parse_header(pages[0], pages[1] if len(pages) > 1 else [], vocab)
-    if head.affiliations_elsewhere and len(pages) == 1 and total > 1:
-        try:  # affiliations away from the names: an "Author details" section on page 2?
-            pages.append(read_page(reader, 1))
-            head = parse_header(pages[0], pages[1], vocab)
-        except Exception as err:
-            log.warning("%s: page 2 unreadable: %s", file, err)
     return _header_paper(
-        source, data, pages[0], pages[0], head, vocab,
+        source, data, [ln.text for ln in pages[0]] + [stamp], pages[0], head, Vocabulary(
+            normalize(ln.text) for p in pages for ln in p if not is_noise_line(ln.text)
+        ),
         pages_total=total, pages_read=list(range(1, len(pages) + 1)),
         warnings=head.warnings + warnings,
     )  # fmt: skip
 
 
+def _header(
+    file: Path, reader: PdfReader, total: int, vocab: Vocabulary, running: frozenset[str]
+) -> tuple[Header, list[str], str]:
+    head, warnings, stamp, _ = _header_pages(file, reader, total, vocab, running)
+    return head, warnings, stamp
+
+
+def _header_pages(
+    file: Path,
+    reader: PdfReader,
+    total: int,
+    vocab: Vocabulary | None,
+    running: frozenset[str],
+) -> tuple[Header, list[str], str, list[list[Line]]]:
+    """The header from the laid-out first page, and page 2 when page 1 has no abstract
+    heading, almost no text, or no affiliations under the names."""
+    try:
+        first, stamp = read_layout(reader, 0)
+    except Exception as err:  # pypdf may fail on one broken content stream
+        raise CorruptPDFError(file, f"cannot read page 1: {err}"[:200]) from err
+    pages = [first]
+    warnings: list[str] = []
+
+    def second() -> None:
+        try:
+            pages.append(read_layout(reader, 1)[0])
+        except Exception as err:
+            log.warning("%s: page 2 unreadable: %s", file, err)
+            warnings.append("page 2 could not be read")
+
+    if total > 1 and (_letters(pages) < _MIN_LETTERS or not abstract_heading_on(first)):
+        second()
+    words = vocab or Vocabulary(
+        normalize(ln.text) for p in pages for ln in p if not is_noise_line(ln.text)
+    )
+    head = parse_header(first, pages[1] if len(pages) > 1 else [], words, running=running)
+    if head.affiliations_elsewhere and len(pages) == 1 and total > 1:
+        second()  # an "Author details" section on page 2?
+        if len(pages) > 1:
+            head = parse_header(first, pages[1], words, running=running)
+    return head, warnings, stamp, pages
+
+
 def _header_paper(
     source: str,
     data: bytes,
-    page1_raw: list[Line],
+    page1_raw: list[str],
     page1: list[Line],
     head: Header,
     vocab: Vocabulary,
@@ -163,7 +191,7 @@ def _header_paper(
     return Paper(
         source=source,
         sha256=data_sha256(data),
-        arxiv_id=next((i for ln in page1_raw if (i := arxiv_stamp_id(ln.text))), None),
+        arxiv_id=next((i for text in page1_raw if (i := arxiv_stamp_id(text))), None),
         title=head.title,
         authors=head.authors,
         affiliations=head.affiliations,

@@ -1,14 +1,18 @@
-"""Affiliations: the author block's lines after the names, or where else a paper prints them.
+"""Affiliations: the records of the author block, or where else a paper prints them.
 
-Records start at superscript marks or affiliation words and run on over wrapped lines; side-by-
-side author columns (interleaved by the text layer) are cut back into columns; addresses,
-postcodes, countries and e-mails are trimmed. When the block has none, an "Author details"
-section (pages 1-2) or footnotes at the bottom of page 1 are read instead.
+In the author block, the lines that are neither names nor e-mails are grouped into columns (the
+cells under each author of a side-by-side block, or one full-width column); in a column, a line
+continues the record above unless a mark (¹, *, a) or a number opens a new one, so "Department
+of X" over "University of Y" is one record and "¹Dept. A" over "²Dept. B" are two. Addresses,
+postcodes, countries and e-mails are trimmed. When the block holds none, they are read from an
+"Author details" section, from footnotes at the foot of page 1 that open with a mark, from
+"X is with the ..." notes (IEEE), or from a correspondence address.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from digest.pdf.clean import MARK_CHARS, collapse_ws, normalize, strip_marks
 from digest.pdf.cues import ABSTRACT_HEAD, AFFIL_WORDS, EMAIL, URL, find_line
@@ -16,56 +20,154 @@ from digest.pdf.reader import MARK_SEP, Line
 
 __all__ = [
     "affiliations_elsewhere",
+    "column_records",
+    "dedupe",
     "marked_records",
-    "read_affiliations",
     "repeat_cells",
     "trim_address",
 ]
 
 _COUNTRY_OR_STATE = re.compile(
-    r"^(?:usa|u\.s\.a\.|united states|united kingdom|uk|china|france|germany|italy|canada|japan"
-    r"|korea|india|israel|switzerland|netherlands|spain|ireland|australia|singapore|[A-Z]{2})$",
+    r"^(?:usa|u\.s\.a\.?|united states(?: of america)?|united kingdom|uk|china|p\.?\s?r\.?\s?china"
+    r"|france|germany|italy|canada|japan|korea|south korea|india|israel|switzerland|netherlands"
+    r"|the netherlands|spain|ireland|australia|singapore|belgium|austria|sweden|norway|denmark"
+    r"|finland|portugal|brazil|mexico|russia|poland|greece|turkey|iran|pakistan|egypt|nigeria"
+    r"|south africa|new zealand|czech republic|hungary|taiwan|hong kong|[A-Z]{2})$",
+    re.IGNORECASE,
+)
+_STREET = re.compile(
+    r"\b(?:way|street|st\.|avenue|ave\.?|road|rd\.|box|blvd|drive|suite|campus|building"
+    r"|floor)\b",
+    re.I,
+)
+# a number that opens a record in running text: "..., 2 Lassa Fever Program, ..."
+_OF_PLACE = re.compile(
+    r"\b(?:university|universit[éàäy]|universidad|universidade|universit[aà]) (?:of|de|di|do|da)\s"
+    r"[A-Z][\w-]+$",
+    re.IGNORECASE,
+)
+_NUMBER_MARK = re.compile(r"(?:^|(?<=[,;.]\s)|(?<=[,;.]))\s*\d{1,2}\s*(?=[A-Z])")
+_IS_WITH = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:now\s+|also\s+|currently\s+)?(?:with|at)\s+(.+?)"
+    r"(?:\s*\((?:e-?mail|email)[^)]*\)|;|\.\s|\.$|$)",
+    re.IGNORECASE,
+)
+_CORRESPONDENCE = re.compile(
+    r"^(?:correspondence(?:\s+to)?|address for correspondence|corresponding author)\s*:?\s*",
+    re.IGNORECASE,
+)
+_NOT_AFFILIATION = re.compile(
+    r"^(?:received|accepted|revised|published|academic editor|edited by|copyright|citation"
+    r"|keywords?|this is an open|funding|competing|equal contribution|these authors|\*?\s*these"
+    r"|work (?:done|performed)|present address|current address)\b",
     re.IGNORECASE,
 )
 
 
-_STREET = re.compile(r"\b(?:way|street|st\.|avenue|ave\.?|road|rd\.|box|blvd|drive|suite)\b", re.I)
+def column_records(kinds: Sequence[tuple[Line, str]]) -> list[str]:
+    """Affiliation records of the author block, in reading order. `kinds` gives each line of
+    the block, top down, as "name", "email" or "other": lines are grouped into columns (cells
+    that overlap horizontally); in a column a name or an e-mail breaks a record, and the line
+    right under a name is an affiliation even without an affiliation word ("ID-IMAG")."""
+    columns: list[list[tuple[Line, str]]] = []
+    for line, kind in kinds:
+        home = next((c for c in reversed(columns) if _same_column(c[-1][0], line)), None)
+        if home is None:
+            columns.append([(line, kind)])
+        else:
+            home.append((line, kind))
+    found: list[tuple[float, float, str]] = []
+    for column in columns:
+        entries: list[tuple[Line, bool, bool]] = []
+        previous = "email"
+        last_y: float | None = None
+        for line, kind in column:
+            if kind == "other":
+                far = last_y is not None and line.y < last_y - 2.2 * line.size
+                entries.append((line, previous != "other" or far, previous == "name"))
+            previous = kind
+            last_y = line.y
+        for first, record in _records(entries):
+            found.append((-round(first.y), first.x, record))
+    return dedupe([record for _, _, record in sorted(found)])
 
 
-def read_affiliations(block: list[Line]) -> list[str]:
-    records: list[str] = []
+def _same_column(a: Line, b: Line) -> bool:
+    """Two cells are in one column when their horizontal extents mostly overlap."""
+    a1, b1 = a.x1 or a.x + 6 * len(a.text), b.x1 or b.x + 6 * len(b.text)
+    overlap = min(a1, b1) - max(a.x, b.x)
+    return overlap > 0.5 * min(a1 - a.x, b1 - b.x)
+
+
+def _records(column: list[tuple[Line, bool, bool]]) -> list[tuple[Line, str]]:
+    """Records of one column, top down: marks and numbers open records, keyword lines carry
+    on the record above until something breaks the run, and a line that ends open ("..., of
+    the", "...,") or one that opens in lower case carries on the line above."""
+    if _paragraph(column):
+        first = column[0][0]
+        text = " ".join(normalize(line.marked) for line, _, _ in column)
+        return [(first, c) for c in _chunks(URL.sub(" ", EMAIL.sub(" ", text)))]
+    out: list[tuple[Line, str]] = []
     continued = False
-    columns = _side_by_side(block)
-    for i, ln in enumerate(block):
-        if i in columns:
-            records.extend(columns[i])
-            continued = False
+    open_end = False
+    prev_raw = ""
+    for line, broken, under in column:
+        raw = line.text.strip()
+        text = URL.sub(" ", EMAIL.sub(" ", normalize(line.marked)))
+        if ABSTRACT_HEAD.match(raw) or _NOT_AFFILIATION.match(raw):
+            continued = open_end = False
             continue
-        text = normalize(ln.marked)
-        if ABSTRACT_HEAD.match(ln.text.strip()):
-            break
-        text = URL.sub(" ", EMAIL.sub(" ", text))
-        starts_marked = text.lstrip()[:1] in MARK_CHARS or bool(
-            re.match(r"^\s*\d{1,2}\s*[A-Z]", text)
-        )
-        chunks = [c for c in re.split(rf"{MARK_SEP}|(?<=[a-z.])\d{{1,2}}(?=,|\s|$)", text)]
-        chunks = [re.sub(r"^\s*\d{1,2}\s+(?=[A-Z])", "", c) for c in chunks]
-        chunks = [collapse_ws(strip_marks(c)) for c in chunks if c.strip(" ,")]
+        opening = text.lstrip()[:1] in MARK_CHARS
+        starts_marked = opening or bool(re.match(r"^\s*\d{1,2}\s*[A-Z]", text))
+        chunks = _chunks(text)
         if not chunks:
             continue
-        keyword = any(AFFIL_WORDS.search(c) for c in chunks)
-        if records and records[-1].endswith(",") and not starts_marked:
-            records[-1] = f"{records[-1]} {chunks[0]}"
-            records.extend(chunks[1:])
-        elif records and continued and keyword and not starts_marked and len(chunks) == 1:
-            records[-1] = f"{records[-1]}, {chunks[0]}"  # one institution over several lines
+        keyword = under or any(AFFIL_WORDS.search(c) for c in chunks)
+        carries = open_end or re.match(r"^(?:and\b|&|[a-z])", raw) is not None
+        if out and not broken and carries and not starts_marked:
+            joiner = ", " if prev_raw.endswith(",") else " "
+            out[-1] = (out[-1][0], f"{out[-1][1].rstrip(',')}{joiner}{chunks[0]}".strip())
+            out.extend((line, c) for c in chunks[1:])
+            prev_raw = raw
+            open_end = (
+                re.search(r"(?:,|\b(?:of|the|and|for|at|in|de|du|des|der))\s*$", raw) is not None
+            )
+            continue
+        elif (
+            out and not broken and continued and keyword and not starts_marked and len(chunks) == 1
+        ):
+            out[-1] = (out[-1][0], f"{out[-1][1]}, {chunks[0]}")  # one record over several lines
         elif keyword or starts_marked:
-            records.extend(chunks)
-        continued = (keyword or starts_marked) and not starts_marked
-    return _dedupe(records)
+            out.extend((line, c) for c in chunks)
+        continued = keyword or starts_marked
+        prev_raw = raw
+        open_end = (
+            re.search(r"(?:,|\b(?:of|the|and|for|at|in|de|di|du|des|der|und))\s*$", raw) is not None
+        )
+    return out
 
 
-def _dedupe(records: list[str]) -> list[str]:
+def _paragraph(column: list[tuple[Line, bool, bool]]) -> bool:
+    """A column set as running text: records numbered or marked inside its lines."""
+    if len(column) < 2 or any(broken for _, broken, _ in column[1:]):
+        return False
+    inline = sum(
+        1
+        for line, _, _ in column
+        if re.search(rf"\S\s*(?:{MARK_SEP}|,\s*\d{{1,2}}\s+[A-Z])", line.marked[2:])
+    )
+    return inline >= 1
+
+
+def _chunks(text: str) -> list[str]:
+    parts = re.split(rf"{MARK_SEP}|(?<=[a-z.])\d{{1,2}}(?=,|\s|$)", text)
+    chunks: list[str] = []
+    for part in parts:
+        chunks += [p for p in _NUMBER_MARK.split(part) if p.strip(" ,;")]
+    return [collapse_ws(strip_marks(c)).strip(" ,;") for c in chunks if c.strip(" ,;.")]
+
+
+def dedupe(records: Sequence[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for rec in records:
@@ -73,28 +175,6 @@ def _dedupe(records: list[str]) -> list[str]:
         if clean and clean.lower() not in seen:
             seen.add(clean.lower())
             out.append(clean)
-    return out
-
-
-def _side_by_side(block: list[Line]) -> dict[int, list[str]]:
-    """Affiliations of author columns set side by side, which the text layer interleaves line by
-    line ("Stanford University Stanford University Yahoo! Inc."). A line that repeats a phrase
-    of two or more words back to back is cut into cells there; consecutive lines cut into the
-    same number of cells are rows of one table, and each column (its cells joined) is one
-    affiliation. Returns {index of the first row: affiliations}, later rows map to []."""
-    cells = [repeat_cells(normalize(ln.text)) for ln in block]
-    out: dict[int, list[str]] = {}
-    i = 0
-    while i < len(block):
-        n = len(cells[i])
-        j = i
-        while j + 1 < len(block) and n >= 2 and len(cells[j + 1]) == n:
-            j += 1
-        if j > i and any(AFFIL_WORDS.search(c) for c in cells[i]):
-            columns = [", ".join(row[k] for row in cells[i : j + 1]) for k in range(n)]
-            out[i] = [URL.sub(" ", EMAIL.sub(" ", c)) for c in columns]
-            out.update({k: [] for k in range(i + 1, j + 1)})
-        i = j + 1
     return out
 
 
@@ -117,38 +197,57 @@ _LEADING_MARK = re.compile(rf"(?:^|(?<=[.;,]\s)|(?<=[.;]))\s*(?:\d{{1,2}}|{MARK_
 
 
 def affiliations_elsewhere(page1: list[Line], page2: list[Line]) -> list[str]:
-    """Affiliations printed away from the names: an "Author details" section (pages 1-2), or
-    footnotes at the bottom of page 1 that start with a mark ("¹Department of ..., University
-    of ...")."""
+    """Affiliations printed away from the names: an "Author details" section (pages 1-2),
+    footnotes at the foot of page 1 that open with a mark, "X is with the ..." notes, or a
+    correspondence address."""
     for page in (page1, page2):
         at = find_line(page, _DETAILS_HEAD)
         if at is not None:
-            texts: list[str] = []
-            prev = page[at]
-            for ln in page[at + 1 : at + 12]:
-                gap = prev.y - ln.y
-                heading = len(ln.text.split()) <= 4 and ln.text.rstrip()[-1:] not in ".,;"
-                if texts and (
-                    abs(ln.x - page[at].x) > 5
-                    or not 0 < gap < 1.9 * page[at].size
-                    or (heading and texts[-1].endswith("."))
-                ):
-                    break
-                texts.append(normalize(ln.marked))
-                prev = ln
-            found = marked_records(" ".join(texts))
+            found = marked_records(" ".join(normalize(ln.marked) for ln in _run_below(page, at)))
             if found:
                 return found
     if not page1:
         return []
     body = sorted(ln.size for ln in page1)[len(page1) // 2]
     low, high = min(ln.y for ln in page1), max(ln.y for ln in page1)
-    bottom = low + 0.25 * (high - low)
-    notes = [
-        normalize(ln.marked) for ln in page1
-        if ln.size < 0.9 * body and ln.y <= bottom and ln.marked.startswith(MARK_SEP)
-    ]  # fmt: skip
-    return marked_records(" ".join(notes))
+    foot = [ln for ln in page1 if ln.size < 0.95 * body and ln.y <= low + 0.35 * (high - low)]
+    marked = [normalize(ln.marked) for ln in foot if ln.marked.startswith(MARK_SEP)]
+    found = marked_records(" ".join(marked))
+    if found:
+        return found
+    notes = " ".join(normalize(ln.text) for ln in foot)
+    found = dedupe(
+        [re.sub(r"^the\s+", "", m.group(1), flags=re.I) for m in _IS_WITH.finditer(notes)]
+    )
+    if found:
+        return found
+    for i, ln in enumerate(page1):
+        if _CORRESPONDENCE.match(ln.text):
+            text = " ".join(normalize(x.text) for x in page1[i : i + 3])
+            text = EMAIL.sub(" ", _CORRESPONDENCE.sub("", text))
+            parts = [p.strip() for p in text.split(",")]
+            start = next((k for k, p in enumerate(parts) if AFFIL_WORDS.search(p)), None)
+            if start is not None:
+                return dedupe([", ".join(parts[start:])])
+    return []
+
+
+def _run_below(page: list[Line], at: int) -> list[Line]:
+    """The lines of the block under a heading: same left edge, no paragraph gap."""
+    taken: list[Line] = []
+    prev = page[at]
+    for ln in page[at + 1 : at + 12]:
+        gap = prev.y - ln.y
+        heading = len(ln.text.split()) <= 4 and ln.text.rstrip()[-1:] not in ".,;"
+        if taken and (
+            abs(ln.x - page[at].x) > 5
+            or not 0 < gap < 1.9 * page[at].size
+            or (heading and taken[-1].text.endswith("."))
+        ):
+            break
+        taken.append(ln)
+        prev = ln
+    return taken
 
 
 def marked_records(text: str) -> list[str]:
@@ -158,7 +257,7 @@ def marked_records(text: str) -> list[str]:
         strip_marks(r) for r in records
         if AFFIL_WORDS.search(r) and "@" not in r and not r.lower().startswith("correspond")
     ]  # fmt: skip
-    return _dedupe(records)
+    return dedupe(records)
 
 
 def trim_address(text: str) -> str:
@@ -174,6 +273,8 @@ def trim_address(text: str) -> str:
         if re.match(r"(?:at|of|in|de|di|du)\s", parts[k]):
             parts[k - 1 : k + 1] = [f"{parts[k - 1]}, {parts[k]}"]
     while len(parts) > 1 and not AFFIL_WORDS.search(parts[-1]) and len(parts[-1].split()) <= 2:
+        if _OF_PLACE.search(parts[-2]) and len(parts) == 2:
+            break  # "University of California, Berkeley": the campus is part of the name
         parts.pop()
     text = ", ".join(parts).strip(" ,")
     if text.endswith(".") and text.split()[-1] not in {"Inc.", "Ltd.", "Corp.", "Co."}:

@@ -1,10 +1,8 @@
 """The words and marks a paper's header is read by, shared by the header's readers.
 
-ABSTRACT_HEAD  an abstract heading, also letter-spaced or run in ("Abstract—We ...")
-INTRO_HEAD     the introduction's heading
-ABSTRACT_STOP  what ends an abstract (keywords, index terms, CCS concepts, ...)
-AFFIL_WORDS    words that mark a line as an affiliation rather than a name
-EMAIL, URL     e-mail and web addresses, dropped from names and affiliations
+Each pattern names a convention of scholarly typesetting, not of one paper: the ways an abstract
+is headed, what ends it, what a journal banner or an article-type label says, the labels of a
+structured abstract, the boilerplate publishers print between the names and the abstract.
 """
 
 from __future__ import annotations
@@ -17,31 +15,79 @@ __all__ = [
     "ABSTRACT_HEAD",
     "ABSTRACT_STOP",
     "AFFIL_WORDS",
+    "ARTICLE_LABEL",
+    "BANNER",
+    "BOILERPLATE",
     "EMAIL",
     "INTRO_HEAD",
+    "SECTION_HEAD",
+    "STRUCTURED_LABEL",
     "URL",
     "find_line",
 ]
 
 ABSTRACT_HEAD = re.compile(
-    r"^(?:abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\s*(?:[.:—–-]\s*|\s+(?=[A-Z])|$)(.*)$",
+    r"^(?:abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary|r[ée]sum[ée]|zusammenfassung|resumen)"
+    r"\s*(?:[.:—–-]\s*|\s+(?=[A-Z])|$)(.*)$",
     re.IGNORECASE,
 )
-INTRO_HEAD = re.compile(r"^(?:(?:\d{1,2}|[IVX]{1,4})\.?\s*)?introduction\b\s*\S{0,20}$", re.I)
+INTRO_HEAD = re.compile(
+    r"^(?:(?:\d{1,2}|[IVX]{1,4})\.?\s*)?(?:introduction|background|motivation)\b\s*\S{0,20}$",
+    re.I,
+)
+# a numbered top-level section heading: "1 Introduction", "2. Related Work", "II. METHODS"
+SECTION_HEAD = re.compile(r"^(?:\d{1,2}|[IVX]{1,5})\.?\s+[A-Z][A-Za-z][^.]{0,60}$")
 ABSTRACT_STOP = re.compile(
-    r"^(?:keywords?|key\s?words|index terms|ccs concepts|general terms|subjects|acm reference"
-    r"|mathematics subject|jel classification)\b",
+    r"^(?:keywords?|key\s?words|index terms|ccs concepts|general terms|subjects?|acm reference"
+    r"|mathematics subject|jel classification|categories and subject descriptors"
+    r"|additional key words|mots[- ]cl[ée]s|schl[üu]sselw[öo]rter|palabras clave|\d+\.?\s*$)\b",
     re.IGNORECASE,
 )
 AFFIL_WORDS = re.compile(
-    r"\b(?:universit\w*|institut\w*|college|school|department|dept|laborator\w*|labs?|cent(?:er|re)"
-    r"|inc|corp\w*|research|ai|academy|faculty|group|hospital|technolog\w*|company|ltd|gmbh"
-    r"|cnrs|foundation|google|microsoft|facebook|meta|nvidia|amazon|ibm|bytedance|deepmind"
-    r"|openai|alibaba|tencent|baidu|huawei|ecole|école|polytechnic\w*|sciences?|assistant)\b",
+    r"\b(?:universit\w*|univ|institut\w*|college|school|department|dept|laborato\w*|labs?"
+    r"|cent(?:er|re)|inc|corp\w*|research|ai|academy|faculty|group|hospital|clinic|technolog\w*"
+    r"|company|ltd|llc|gmbh|cnrs|inria|foundation|google|microsoft|facebook|meta|nvidia|amazon"
+    r"|ibm|bytedance|deepmind|openai|alibaba|tencent|baidu|huawei|ecole|école|polytechnic\w*"
+    r"|politecnico|sciences?|assistant|ministry|agency|council|division|unit|programme|program"
+    r"|consortium|universidade|universidad|università|universität|universite|université"
+    r"|hochschule|instituto|istituto)\b",
     re.IGNORECASE,
 )
-EMAIL = re.compile(r"\S+@\S+|\{[^}]*\}\s*\S*|\([^)]*\|[^)]*\)\S*")
+EMAIL = re.compile(r"\S+@\S+|\{[^}]*\}\s*\S*|\([^)]*\|[^)]*\)\S*|\be-?mail\s*:?\s*\S*", re.I)
 URL = re.compile(r"https?://\S+|www\.\S+")
+# a journal's or a venue's banner, a running head, publication data: never the title
+BANNER = re.compile(
+    r"\b(?:journal|proceedings|transactions|letters|magazine|symposium|workshop|conference"
+    r"|vol\.?|volume|issue|no\.\s*\d|issn|e-issn|isbn|doi|copyright|©|arxiv|preprint|published"
+    r"|accepted|received|available online|downloaded|www\.|https?:|pp\.\s*\d|page \d+"
+    r"|article id|manuscript|in press|to appear)\b|\d{4}\s*[;,)]|©",
+    re.IGNORECASE,
+)
+# an article-type label set above a title ("Research Article", "EDITORIAL", "Original Paper")
+ARTICLE_LABEL = re.compile(
+    r"^(?:(?:original|research|review|short|brief|case|technical|special|invited|regular|full"
+    r"|position|clinical|systematic|mini)\s+)*(?:article|paper|report|communication|note|review"
+    r"|editorial|commentary|perspective|opinion|letter|research|study|contribution|survey"
+    r"|tutorial|correspondence|viewpoint|essay)s?(?:\s+(?:article|paper|report))?\s*$",
+    re.IGNORECASE,
+)
+# the label that opens a part of a structured abstract: "Background:", "Methods.", "Results —"
+STRUCTURED_LABEL = re.compile(
+    r"^(?:background|objectives?|aims?(?: and objectives?)?|purpose|introduction|context"
+    r"|methods?|methodology(?:/principal findings)?|materials and methods|design|setting"
+    r"|participants|patients|interventions?|measurements?|main outcome measures?|results?"
+    r"|findings|conclusions?(?:/significance)?|interpretation|significance|discussion"
+    r"|limitations|implications|importance|rationale|study design)\s*(?::|\.|—|–)\s*",
+    re.IGNORECASE,
+)
+# what publishers print between the names and the abstract; never the abstract itself
+BOILERPLATE = re.compile(
+    r"^(?:correspondence|address for correspondence|received|accepted|revised|published"
+    r"|academic editor|edited by|citation|copyright|©|this is an open access|open access"
+    r"|licensed under|funding|competing interests|data availability|doi|\*\s*corresponding"
+    r"|corresponding author|to cite|how to cite|article history|keywords?)\b",
+    re.IGNORECASE,
+)
 
 
 def find_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:

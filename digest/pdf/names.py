@@ -1,8 +1,11 @@
-"""Author names from the name lines of a header block.
+"""Person names in a header's text: how a line of the author block splits into names.
 
-Names are split at commas, "and", marks and wide gaps; lines printed in capitals are put in
-normal case; a name is two to five capitalised words with no digits, no affiliation or
-publication words.
+A name line is split at commas, semicolons, "and"/"&", superscript marks and the gaps between
+side-by-side cells; what is printed in capitals is put in normal case; honorifics, degrees and
+society grades ("Dr.", "PhD", "Member, IEEE") are dropped; a bibliographic "Surname, I.;" list is
+turned round. A piece is a name when it is two to six words that read as one: capitalised
+given names, initials, particles ("van der", "de la"), a capitalised surname, no digits, no word
+of an affiliation or of a publication.
 """
 
 from __future__ import annotations
@@ -10,53 +13,34 @@ from __future__ import annotations
 import re
 
 from digest.pdf.clean import normalize, strip_marks
-from digest.pdf.cues import AFFIL_WORDS, EMAIL
-from digest.pdf.reader import MARK_SEP, Line
+from digest.pdf.cues import AFFIL_WORDS, EMAIL, URL
+from digest.pdf.reader import MARK_SEP
 
-__all__ = ["name_case", "read_authors"]
+__all__ = ["group_author", "is_name", "name_case", "names_in", "split_names"]
 
 _NOT_NAME = re.compile(
     r"\b(?:preprint|draft|abstract|proceedings|conference|journal|review|access|copyright|"
-    r"email|e-mail|demo|code|paper|vol|volume|page|pages)\b",
+    r"email|e-mail|demo|code|paper|vol|volume|page|pages|received|accepted|published|editor|"
+    r"article|press|keywords?|correspondence|available|online|issue|chapter|section|figure|"
+    r"table|appendix|introduction|contents|supplementary|author|authors|presenting|co-authors?|"
+    r"words|abstract|summary|references)\b",
     re.IGNORECASE,
 )
-_FUNCTION_WORD = re.compile(r"\b(?:the|of|for|with|via|on|in|a|an|is|are|to|from|by)\b")
-_PARTICLES = {"de", "van", "von", "der", "den", "di", "da", "del", "la", "le", "du", "dos", "bin"}
-
-
-def read_authors(block: list[Line]) -> tuple[list[str], int]:
-    """The names on the name lines at the top of ``block``, and where those lines end."""
-    pieces: list[str] = []
-    end = 0
-    for i, ln in enumerate(block):
-        text = normalize(ln.marked)
-        bare = text.replace(MARK_SEP, "").strip(" ,*∗†‡")
-        if not bare:
-            end = i + 1
-            continue
-        if _all_caps(bare):  # "DOUGLAS R. SMITH AND MARY JONES" -> "Douglas R. Smith and ..."
-            text = name_case(text)
-        names = _split_names(text)
-        # a lone given name whose surname wrapped to the next line ("Andrew" / "D. White")
-        single = bool(pieces) and re.fullmatch(r"[A-Z][a-z]+", bare) is not None
-        if names and (all(_is_name(n) for n in names) or single):
-            joiner = " " if pieces and len(pieces[-1].split()) == 1 else ","
-            pieces.append(text) if not pieces else pieces.append(joiner + text)
-            end = i + 1
-            continue
-        if pieces or i > 3:
-            break
-    if not pieces:
-        return [], end
-    names = _split_names("".join(pieces))
-    return [n for n in names if _is_name(n)], end
-
-
-def _all_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 6 and all(c.isupper() for c in letters) and " " in text.strip()
-
-
+_PARTICLES = {
+    "de", "van", "von", "der", "den", "di", "da", "del", "della", "la", "le", "du", "dos", "das",
+    "do", "bin", "ibn", "al", "el", "ter", "ten", "zu", "af", "y", "e", "st", "op", "het", "vom",
+}  # fmt: skip
+_HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss|sir|engr|eng|ing|dipl)\.?\s+", re.I)
+# degrees, grades and roles printed after a name: "John Smith, MD, PhD", "Member, IEEE"
+_SUFFIX = re.compile(
+    r"^(?:(?:student|senior|life|associate)\s+)?(?:member|fellow)(?:,?\s+(?:ieee|acm|siam|aaai))?$"
+    r"|^(?:ieee|acm|siam)$|^(?:ph\.?\s?d|m\.?\s?d|m\.?\s?sc|b\.?\s?sc|m\.?\s?a|b\.?\s?a|m\.?\s?s"
+    r"|b\.?\s?s|mph|mba|rn|dphil|d\.?\s?sc|frcp|facs|mbbs|bpharm|pharmd|jr|sr|ii|iii|iv"
+    r"|esq)\.?$",
+    re.IGNORECASE,
+)
+_INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-?[A-Z]\.?)*|[A-Z][a-z]?\.)$")
+_WORD = re.compile(r"^[^\W\d_][\w.’'\-]*$")
 _LOWER_WORDS = _PARTICLES | {"and", "of", "the", "for", "at", "in", "on", "with", "to", "a", "an"}
 
 
@@ -73,22 +57,62 @@ def name_case(text: str) -> str:
     return re.sub(r"[^\s,;]+", word, text)
 
 
-def _split_names(text: str) -> list[str]:
-    text = EMAIL.sub(" ", text)
-    text = re.sub(rf"[\s,{MARK_SEP}]+(?:and|&)\s+|[\s,{MARK_SEP}]+and$|^and\s+", ",", text)
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _upper_surnames(text: str) -> str:
+    """ "Chris QUIRK, Chris BROCKETT" -> "Chris Quirk, Chris Brockett" (surnames in capitals)."""
+    return re.sub(r"\b([A-Z])([A-Z’'\-]{2,})\b", lambda m: m.group(1) + m.group(2).lower(), text)
+
+
+def _prepare(text: str) -> str:
+    text = normalize(text)
+    text = EMAIL.sub(" ", URL.sub(" ", text))
+    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
+    bare = text.replace(MARK_SEP, "")
+    if _capitals(bare):
+        text = name_case(text)
+    elif re.search(r"\b[A-Z][a-z]+\s+[A-Z]{3,}\b", bare):
+        text = _upper_surnames(text)
+    return re.sub(r"^\s*(?:by|and)\s+", "", text, flags=re.I)
+
+
+def split_names(text: str) -> list[str]:
+    """The pieces of a name line: split at separators, marks, "and"; long runs of words paired
+    into names ("Jake Poznanski Luca Soldaini" -> two names)."""
+    text = _prepare(text)
+    if ";" in text and re.search(r"[A-Z][\w’'\-]+,\s*(?:[A-Z]\.\s?)+", text):
+        return _surname_first(text)
+    text = re.sub(rf"[\s,{MARK_SEP}]+(?:and|&|und|et|e|y)\s+|[\s,{MARK_SEP}]+and$", ",", text)
     segments = re.split(rf"[,;{MARK_SEP}]|\s{{2,}}|(?<=[^\W\d])\d+(?:\s|$)", text)
     names: list[str] = []
     for seg in segments:
-        seg = strip_marks(seg, names=True).strip(" .")
+        seg = _HONORIFIC.sub("", strip_marks(seg, names=True).strip(" .*"))
+        if re.search(r"\d{3}|\b\d+[A-Z]|[A-Z]+\d", seg):
+            names.append(seg)  # a postcode, a street number: an address, kept whole
+            continue
         seg = re.sub(r"(?:^|\s)\d+(?=\s|$)", " ", seg).strip()
-        if not seg:
+        if not seg or _SUFFIX.match(seg):
             continue
         tokens = seg.split()
-        if len(tokens) >= 4 and not any(t.lower() in _PARTICLES for t in tokens):
+        pairable = all(t[0].isupper() for t in tokens) and not AFFIL_WORDS.search(seg)
+        if len(tokens) >= 4 and pairable and not any(t.lower() in _PARTICLES for t in tokens):
             names.extend(_pair_names(tokens))
         else:
             names.append(" ".join(tokens))
     return names
+
+
+def _surname_first(text: str) -> list[str]:
+    """ "Salden, A.H.; Goedvolk, E.-J.; Ter Doest, H." -> ["A.H. Salden", "E.-J. Goedvolk", ...]"""
+    names = []
+    for part in text.split(";"):
+        part = strip_marks(part, names=True).strip(" .")
+        surname, _, given = part.partition(",")
+        names.append(f"{given.strip()} {surname.strip()}".strip() if given else surname.strip())
+    return [n for n in names if n]
 
 
 def _pair_names(tokens: list[str]) -> list[str]:
@@ -96,8 +120,7 @@ def _pair_names(tokens: list[str]) -> list[str]:
     names, current = [], []
     for tok in tokens:
         current.append(tok)
-        is_initial = re.fullmatch(r"[A-Z]\.?(?:-[A-Z]\.?)?", tok) is not None
-        if len(current) >= 2 and not is_initial:
+        if len(current) >= 2 and not _INITIAL.match(tok):
             names.append(" ".join(current))
             current = []
     if current:
@@ -108,19 +131,56 @@ def _pair_names(tokens: list[str]) -> list[str]:
     return names
 
 
-def _is_name(name: str) -> bool:
+def is_name(name: str) -> bool:
+    """Whether a piece of a name line reads as one person's name."""
     tokens = name.split()
-    if not 2 <= len(tokens) <= 5 or len(name) > 50:
+    if not 1 <= len(tokens) <= 6 or len(name) > 60:
         return False
-    if any(p.search(name) for p in (_NOT_NAME, _FUNCTION_WORD, AFFIL_WORDS)):
+    if len(tokens) == 1 and not re.fullmatch(r"(?:[A-Z][a-z]?\.-?){1,3}[A-Z][\w’'\-]+", name):
+        return False  # a lone word is not a name, unless "Yu.A.Pusep"-style initials + surname
+    if any(p.search(name) for p in (_NOT_NAME, AFFIL_WORDS)):
         return False
     if any(c.isdigit() for c in name):
         return False
-    if name.isupper() and len(name.replace(" ", "")) > 6:
+    if name.isupper() and len(name.replace(" ", "").replace(".", "")) > 6:
         return False
+    capitals = 0
     for tok in tokens:
         if tok.lower() in _PARTICLES:
             continue
-        if not (tok[0].isupper() or tok[0] in "’'") or not re.fullmatch(r"[^\W\d_][\w.’'\-]*", tok):
+        if not (tok[0].isupper() or tok[0] in "’'") or not _WORD.match(tok):
             return False
-    return True
+        capitals += 1
+    return capitals >= 1 and not all(
+        _INITIAL.match(t) for t in tokens if t.lower() not in _PARTICLES
+    )
+
+
+_GROUP = re.compile(
+    r"^(?:the\s+)?((?:[A-Z][\w&’'\-]*\s+){1,6}(?:Consortium|Collaboration|Collaborative"
+    r"|Investigators|Study Group|Working Group|Research Group|Group|Network|Team|Initiative"
+    r"|Society))$"
+)
+
+
+def group_author(piece: str) -> str | None:
+    """A group that signs as an author ("the Viral Hemorrhagic Fever Consortium"), or None."""
+    m = _GROUP.match(piece.strip())
+    return m.group(1).strip() if m else None
+
+
+def names_in(text: str) -> tuple[list[str], list[str]]:
+    """(the names on a line, the pieces that are not names). A line that opens with something
+    other than a name ("Center for ..., Oregon Health & ...") holds no names: names come first
+    on a name line, an affiliation may follow them ("Tom Hammel, Teledyne Energy Systems")."""
+    pieces = split_names(text)
+    if not pieces or not is_name(pieces[0]):
+        return [], pieces
+    names, rest = [], []
+    for piece in pieces:
+        group = group_author(piece) if len(pieces) > 2 else None
+        if is_name(piece) or group:
+            names.append(group or piece)
+        else:
+            rest.append(piece)
+    return names, rest

@@ -41,9 +41,12 @@ class Line:
     marked: str  # superscript marks replaced by MARK_SEP
     size: float  # dominant font size (character-weighted)
     max_size: float
-    x: float
-    y: float
+    x: float  # left edge
+    y: float  # baseline
     page: int  # 1-based
+    x1: float = 0.0  # right edge (0: not known, plain extraction)
+    bold: float = 0.0  # share of the line's letters set in a bold font
+    italic: float = 0.0  # share of them set in an italic font
 
 
 def open_pdf(path: Path) -> tuple[PdfReader, bytes]:

@@ -1,0 +1,178 @@
+"""The author block: from under the title down to the abstract, its name lines, e-mail
+lines and affiliation lines.
+
+A name line holds names (names.py), and at most an affiliation after them; a list that wraps
+("..., F." / "Jon Geske, ...") or a name cut off at the end of a line ("and Andrew" / "D.
+White") is read as one. A name printed twice in one list is an affiliation ("Name, Company"
+lines). The other lines go to affiliations.py, which reads them in columns. Names printed after
+labels ("Authors:", "Presenting Author:") are read too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from digest.pdf.affiliations import column_records, dedupe
+from digest.pdf.clean import strip_marks
+from digest.pdf.cues import (
+    ABSTRACT_HEAD,
+    ABSTRACT_STOP,
+    AFFIL_WORDS,
+    BANNER,
+    BOILERPLATE,
+    EMAIL,
+    INTRO_HEAD,
+    SECTION_HEAD,
+    STRUCTURED_LABEL,
+)
+from digest.pdf.names import is_name, names_in
+from digest.pdf.reader import MARK_SEP, Line
+
+__all__ = ["author_region", "labelled_authors", "name_line", "read_region"]
+
+_LABELLED = re.compile(r"^(?:(?:presenting\s+|co-?)?authors?(?:\(s\))?|by|written by)\s*:\s*", re.I)
+
+
+def name_line(line: Line) -> list[str]:
+    """The names on a line when it is a name line (names, and at most an affiliation)."""
+    text = line.text.strip()
+    if len(text.split()) > 40 or (BANNER.search(text) and "," not in text):
+        return []
+    if ABSTRACT_HEAD.match(text) or BOILERPLATE.match(text) or _LABELLED.match(text):
+        return []
+    names, rest = names_in(line.marked)
+    if not names:
+        return []
+    junk = [r for r in rest if not AFFIL_WORDS.search(r) and not _capitalised(r)]
+    return names if len(junk) <= len(names) // 3 else []
+
+
+def _capitalised(piece: str) -> bool:
+    words = [w for w in piece.split() if w.isalpha()]
+    return bool(words) and all(w[0].isupper() or w in ("of", "and", "for", "de") for w in words)
+
+
+def author_region(lines: list[Line], top: float, anchor: int | None, body: float) -> list[Line]:
+    """The lines between the title and the abstract (or the first prose or notice)."""
+    region: list[Line] = []
+    stop_y = lines[anchor].y if anchor is not None else None
+    seen_names = False
+    for ln in lines:
+        if ln.y >= top - 0.1:
+            continue
+        if stop_y is not None and ln.y <= stop_y + 0.1:
+            break
+        text = ln.text.strip()
+        if stop_y is None:
+            if INTRO_HEAD.match(text) or SECTION_HEAD.match(text) or ABSTRACT_STOP.match(text):
+                break
+            if BOILERPLATE.match(text) or STRUCTURED_LABEL.match(text):
+                break
+            if _prose(ln, body) and not AFFIL_WORDS.search(text) and not name_line(ln):
+                break
+            if region and seen_names and region[-1].y - ln.y > 5 * body:
+                break
+        seen_names = seen_names or bool(name_line(ln))
+        region.append(ln)
+    return region
+
+
+def _prose(line: Line, body: float) -> bool:
+    text = line.text
+    return len(text) >= 55 and len(text.split()) >= 8 and line.size <= 1.15 * body
+
+
+def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
+    """Names and affiliation records of the author block."""
+    segments: list[tuple[Line, str]] = []
+    kinds: list[tuple[Line, str]] = []  # each line of the block: "name", "email" or "other"
+    extra: list[str] = []
+    for row in _rows(region):
+        for ln in row:
+            text = ln.text.strip()
+            names = [] if ABSTRACT_STOP.match(text) else name_line(ln)
+            if not names and _continues(segments, ln):
+                segments[-1] = (ln, f"{segments[-1][1]} {ln.marked}")
+                kinds.append((ln, "name"))
+            elif names:
+                _add_segment(segments, ln, row)
+                _, rest = names_in(ln.marked)
+                extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
+                kinds.append((ln, "name"))
+            elif EMAIL.search(text) and len(EMAIL.sub("", text).split()) <= 2:
+                kinds.append((ln, "email"))
+            else:
+                kinds.append((ln, "other"))
+    pieces = [names_in(text)[0] for _, text in segments]
+    counts = Counter(name for names in pieces for name in names)
+    authors = [n for names in pieces for n in names if counts[n] == 1 or _person_like(n)]
+    repeated = [n for n in counts if counts[n] > 1 and not _person_like(n)]
+    records = column_records(kinds)
+    if not records and (extra or repeated):
+        records = dedupe(repeated + extra)
+    return authors, records
+
+
+def _person_like(name: str) -> bool:
+    """A name printed twice in one author list is an affiliation ("Tom Hammel, Teledyne
+    Energy Systems" over "Bill Otting, Teledyne Energy Systems"), unless it has initials."""
+    return re.search(r"\b[A-Z]\.", name) is not None
+
+
+def _continues(segments: list[tuple[Line, str]], line: Line) -> bool:
+    """A fragment of a name ("Andrew" cut off at the end of a line) after an open list."""
+    if not segments:
+        return False
+    last, text = segments[-1]
+    fragment = re.fullmatch(r"(?:[A-Z][\w’'\-]+|(?:[A-Z]\.\s?)+)", line.text.strip())
+    ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
+    return fragment is not None and ends_open and 0 <= last.y - line.y <= 2.5 * line.size
+
+
+def _add_segment(segments: list[tuple[Line, str]], line: Line, row: list[Line]) -> None:
+    """A name line starts a segment, or carries on the one above when the list wraps there
+    ("..., Kelly R. Pitts, F." / "Jon Geske, ...")."""
+    if segments and len(row) == 1:
+        last, text = segments[-1]
+        ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
+        pieces = [p for p in re.split(rf"[,;{MARK_SEP}]", text) if p.strip()]
+        incomplete = bool(pieces) and not is_name(strip_marks(pieces[-1], names=True).strip())
+        starts_open = re.match(r"^\s*(?:,|and\b|&)", line.marked) is not None
+        close = 0 < last.y - line.y <= 2.2 * line.size
+        if close and (ends_open or incomplete or starts_open):
+            segments[-1] = (line, f"{text} {line.marked}")
+            return
+    if segments and line.y == segments[-1][0].y and re.match(r"^\s*(?:,|and\b)", line.marked):
+        last, text = segments[-1]  # a cell cut off by a gap (an ORCID icon) on the same line
+        segments[-1] = (line, f"{text} {line.marked}")
+        return
+    segments.append((line, line.marked))
+
+
+def _rows(lines: list[Line]) -> list[list[Line]]:
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda x: (-x.y, x.x)):
+        if rows and abs(rows[-1][0].y - ln.y) < 0.3 * ln.size:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return rows
+
+
+def labelled_authors(lines: list[Line]) -> tuple[list[str], list[str]]:
+    """Names given after labels ("Authors:", "Presenting Author:"), on the label's line or in
+    the cells beside and under it."""
+    authors: list[str] = []
+    records: list[str] = []
+    for i, ln in enumerate(lines):
+        m = _LABELLED.match(ln.text.strip())
+        if not m:
+            continue
+        value = ln.text.strip()[m.end() :]
+        beside = [x for x in lines[i + 1 : i + 12] if x.x > ln.x1 - 1 and ln.y - x.y < 8 * ln.size]
+        for text in ([value] if value else []) + [x.text for x in beside]:
+            names, rest = names_in(text)
+            authors += names
+            records += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
+    return list(dict.fromkeys(authors)), dedupe(records)

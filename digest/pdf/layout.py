@@ -1,0 +1,246 @@
+"""From positioned runs to the lines a reader sees: baselines, cells, marks, style.
+
+    runs (glyphs.py) -> baselines: runs whose baselines agree, small raised runs (superscript
+                        marks) and lowered ones (subscripts) joined to the line they sit on
+                     -> cells: a baseline cut where the horizontal gap is wider than a column
+                        gutter, so side-by-side author columns and the two text columns of a
+                        page come apart; spaces put back where the gap between runs is a word
+                        space
+                     -> Line: text, marks (MARK_SEP where a superscript mark was), dominant
+                        and largest size, left and right edge, baseline, bold and italic share
+
+Lines are returned top to bottom, left to right. Nothing here knows what a title or an author
+is: that is header.py's business.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pypdf import PdfReader
+
+from digest.pdf.glyphs import Run, page_runs
+from digest.pdf.reader import MARK_SEP, Line
+
+__all__ = ["CELL_GAP", "page_lines", "read_layout"]
+
+CELL_GAP = 0.8  # ems: a wider horizontal gap ends a cell (a column gutter, not a word space)
+WORD_GAP = 0.12  # ems: a wider gap between two runs is a word space
+_SAME_BASELINE = 0.2  # ems: baselines closer than this are one line
+_RAISE = 0.15  # ems above the baseline: a small run this high is a superscript
+_REACH = 0.75  # ems: how far above (or 0.45 below) a line a small run may sit to belong to it
+_SMALL = 0.8  # a run below this share of its line's size may be a mark
+_MARK_TEXT = re.compile(r"^[\s\d,;*∗†‡§¶⋄□♠♢♡♣♦⋆★☆#|&–\-()]+$|^\s*[a-z](?:\s*,\s*[a-z])*\s*$")
+
+
+class _Baseline:
+    """Runs on one baseline while they are gathered."""
+
+    __slots__ = ("runs", "size", "y")
+
+    def __init__(self, run: Run) -> None:
+        self.runs = [run]
+        self.y = run.y
+        self.size = run.size
+
+    def takes(self, run: Run) -> bool:
+        return abs(run.y - self.y) <= _SAME_BASELINE * min(run.size, self.size) + 0.01
+
+    def add(self, run: Run) -> None:
+        self.runs.append(run)
+        self.size = max(self.size, run.size)
+
+    @property
+    def main_size(self) -> float:
+        return _dominant(self.runs)
+
+    @property
+    def x0(self) -> float:
+        return min(r.x0 for r in self.runs)
+
+    @property
+    def x1(self) -> float:
+        return max(r.x1 for r in self.runs)
+
+
+def read_layout(reader: PdfReader, index: int) -> tuple[list[Line], str]:
+    """Page ``index`` (0-based) as laid-out lines, and the text set sideways in its margins
+    (an arXiv stamp). Raises pypdf's errors unchanged."""
+    runs = page_runs(reader.pages[index])
+    sideways = " ".join(r.text for r in runs if not r.upright)
+    return page_lines(runs, index + 1), sideways
+
+
+def page_lines(runs: Sequence[Run], page: int) -> list[Line]:
+    """The page's lines (cells), top to bottom, left to right."""
+    visible = [r for r in runs if r.upright and r.text.strip() and r.size > 0.5]
+    baselines = _baselines(visible)
+    _attach_small(baselines)
+    lines = [line for b in baselines for line in _cells(b, page)]
+    lines.sort(key=lambda ln: (-round(ln.y, 1), ln.x))
+    return lines
+
+
+def _baselines(runs: list[Run]) -> list[_Baseline]:
+    ordered = sorted(runs, key=lambda r: -r.y)
+    out: list[_Baseline] = []
+    open_: list[_Baseline] = []  # baselines still within reach of the next run's y
+    for run in ordered:
+        open_ = [b for b in open_ if b.y - run.y <= _SAME_BASELINE * b.size + 0.01]
+        home = next((b for b in open_ if b.takes(run)), None)
+        if home is None:
+            home = _Baseline(run)
+            out.append(home)
+            open_.append(home)
+        else:
+            home.add(run)
+    return out
+
+
+def _attach_small(baselines: list[_Baseline]) -> None:
+    """Join baselines of small runs that sit just above (superscripts) or below (subscripts) a
+    line of larger text, next to it, to that line."""
+    sizes = {id(b): b.main_size for b in baselines}
+    spans = {id(b): (b.x0, b.x1) for b in baselines}
+    ordered = sorted(baselines, key=lambda b: b.y)
+    ys = [b.y for b in ordered]
+    for small in list(baselines):
+        size = sizes[id(small)]
+        best: _Baseline | None = None
+        lo = bisect.bisect_left(ys, small.y - _REACH * 3 * size)
+        hi = bisect.bisect_right(ys, small.y + 0.45 * 3 * size)
+        for line in ordered[lo:hi]:
+            em = sizes[id(line)]
+            if line is small or not line.runs or size >= _SMALL * em:
+                continue
+            rise = small.y - line.y
+            if not -0.45 * em <= rise <= _REACH * em:
+                continue
+            x0, x1 = spans[id(line)]
+            sx0, sx1 = spans[id(small)]
+            if sx1 < x0 - em or sx0 > x1 + em:
+                continue
+            if best is None or abs(rise) < abs(small.y - best.y):
+                best = line
+        if best is not None:
+            best.runs.extend(small.runs)
+            small.runs = []
+    baselines[:] = [b for b in baselines if b.runs]
+
+
+def _dominant(runs: Sequence[Run]) -> float:
+    sizes: Counter[float] = Counter()
+    for run in runs:
+        sizes[round(run.size, 1)] += sum(not c.isspace() for c in run.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _cells(baseline: _Baseline, page: int) -> list[Line]:
+    runs = sorted(baseline.runs, key=lambda r: (r.x0, -r.size))
+    size = baseline.main_size or baseline.size
+    base_y = _main_y(runs, size)
+    kept: list[Run] = []
+    for run in runs:  # text drawn twice a hair apart (fake bold) counts once
+        if kept and run.text == kept[-1].text:
+            last = kept[-1]
+            if abs(run.x0 - last.x0) < min(0.1 * size, 0.5 * (last.x1 - last.x0)):
+                continue
+        kept.append(run)
+    kept = _accents_in_place(kept)
+    cells: list[list[Run]] = []
+    for run in kept:
+        if cells and run.x0 - max(r.x1 for r in cells[-1]) <= CELL_GAP * max(size, run.size):
+            cells[-1].append(run)
+        else:
+            cells.append([run])
+    return [_line(cell, size, base_y, page) for cell in cells]
+
+
+_SPACING_ACCENTS = "´`¨˘ˆ˜ˇ˚˙˝¯¸"
+
+
+def _accents_in_place(runs: list[Run]) -> list[Run]:
+    """A spacing accent drawn over the letter before it ("Andre" then "´" over the "e") goes
+    before that letter, where the text cleaner recomposes it ("Andr´e" -> "André")."""
+    out: list[Run] = []
+    for run in runs:
+        accent = run.text.strip()
+        if out and len(accent) == 1 and accent in _SPACING_ACCENTS and run.x0 < out[-1].x1 - 0.05:
+            prev = out[-1]
+            if prev.text.strip():
+                # the letter under the accent's centre, glyph widths taken as even
+                share = ((run.x0 + run.x1) / 2 - prev.x0) / max(prev.x1 - prev.x0, 0.01)
+                at = min(max(int(share * len(prev.text)), 0), len(prev.text) - 1)
+                if prev.text[at].isalpha():
+                    fixed = prev.text[:at] + accent + prev.text[at:]
+                    out[-1] = replace(prev, text=fixed, x1=max(prev.x1, run.x1))
+                    continue
+        out.append(run)
+    return out
+
+
+def _main_y(runs: list[Run], size: float) -> float:
+    """The baseline of the line's own text (not of its marks)."""
+    main = [r for r in runs if r.size >= _SMALL * size] or runs
+    ys: Counter[float] = Counter()
+    for run in main:
+        ys[round(run.y, 1)] += len(run.text)
+    return ys.most_common(1)[0][0]
+
+
+def _soft_hyphens(text: str) -> str:
+    """A soft hyphen drawn on a page stands for a space (fonts that map the space glyph to it);
+    next to a printed hyphen it is nothing."""
+    if "\u00ad" not in text:
+        return text
+    text = re.sub(r"(?<=[-‐–])\u00ad+|\u00ad+(?=[-‐–])", "", text)
+    return re.sub(r"\s*\u00ad+\s*", " ", text).strip()
+
+
+def _is_mark(run: Run, size: float, base_y: float) -> bool:
+    if run.size >= _SMALL * size:
+        return False
+    raised = run.y - base_y > _RAISE * size
+    return raised or _MARK_TEXT.match(run.text) is not None
+
+
+def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
+    text: list[str] = []
+    marked: list[str] = []
+    previous: Run | None = None
+    for run in runs:
+        mark = _is_mark(run, size, base_y)
+        if previous is not None:
+            gap = run.x0 - previous.x1
+            spaced = run.text[:1].isspace() or (text and text[-1][-1:].isspace())
+            if not spaced and gap > WORD_GAP * max(size, run.size) and not mark:
+                text.append(" ")
+                marked.append(" ")
+        if mark:
+            marked.append(MARK_SEP)
+            if run.text[-1:].isspace():
+                text.append(" ")
+        else:
+            text.append(run.text)
+            marked.append(run.text)
+        previous = run
+    main = [r for r in runs if not _is_mark(r, size, base_y)] or runs
+    letters = sum(len(r.text.strip()) for r in main) or 1
+    bold = sum(len(r.text.strip()) for r in main if r.bold) / letters
+    italic = sum(len(r.text.strip()) for r in main if r.italic) / letters
+    return Line(
+        text=_soft_hyphens(" ".join("".join(text).split())),
+        marked=_soft_hyphens(" ".join("".join(marked).split())),
+        size=_dominant(main),
+        max_size=max(r.size for r in main),
+        x=min(r.x0 for r in runs),
+        y=base_y,
+        page=page,
+        x1=max(r.x1 for r in runs),
+        bold=bold,
+        italic=italic,
+    )
