@@ -14,6 +14,7 @@ is none of these, and is left alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -34,7 +35,7 @@ from digest.pdf.reader import Line
 __all__ = ["Block", "labelled_abstract", "read_block", "unlabelled_abstract"]
 
 MIN_UNLABELLED = 200  # characters: a shorter first paragraph is not taken for an abstract
-_FOOTNOTE = re.compile(r"^(?:[*∗†‡§¶]+|\d{1,2})(?:\s|$)")
+_FOOTNOTE = re.compile(r"^(?:([*∗†‡§¶]+)|\d{1,2})(?:\s|$)")
 _BULLET = re.compile(r"^[•◦▪‣●○■□–-]\s")
 _MAX_LINES = 80
 
@@ -44,7 +45,8 @@ class Block:
     """Lines read down one column, and why the reading stopped."""
 
     lines: list[Line]
-    stop: str  # "heading" (a section or keywords follow), "gap", "style", "end"
+    stop: str  # "heading" (a section or keywords follow), "layout" (columns begin), "gap",
+    # "style", "end"
 
     @property
     def text_lines(self) -> list[str]:
@@ -104,6 +106,14 @@ def _distinct(block: Block, lines: Sequence[Line], body_size: float) -> bool:
     return (bold > 0.6 and rest_bold < 0.3) or (italic > 0.6 and rest_italic < 0.3)
 
 
+def _footnote(text: str, line: Line, ref: Line | None) -> bool:
+    """A footnote opens: a symbol mark, or a number set smaller than the block."""
+    m = _FOOTNOTE.match(text)
+    if m is None:
+        return False
+    return m.group(1) is not None or (ref is not None and line.size < 0.95 * ref.size)
+
+
 def _is_heading(line: Line) -> bool:
     return len(line.text.split()) <= 6
 
@@ -134,6 +144,8 @@ def read_block(
         cells = _in_column(row, x0, x1, widen=False)
         if not cells:
             continue
+        if taken and any(not _joined(a, b) for a, b in itertools.pairwise(cells)):
+            return Block(taken, "layout")  # the page turns to columns under the block
         line = _join(cells)
         text = line.text.strip()
         if is_noise_line(text):
@@ -142,7 +154,7 @@ def read_block(
         step = statistics.median(steps) if steps else 1.5 * (ref.size if ref else line.size)
         if ABSTRACT_STOP.match(text) or INTRO_HEAD.match(text) or SECTION_HEAD.match(text):
             return Block(taken, "heading")
-        if taken and _FOOTNOTE.match(text):
+        if taken and _footnote(text, line, ref):
             return Block(taken, "gap")  # the column's footnotes begin
         if (
             notice

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from digest.pdf.clean import MARK_CHARS, collapse_ws, normalize, strip_marks
 from digest.pdf.cues import ABSTRACT_HEAD, AFFIL_WORDS, EMAIL, URL, find_line
@@ -84,12 +85,30 @@ def column_records(kinds: Sequence[tuple[Line, str]]) -> list[str]:
         for line, kind in column:
             if kind == "other":
                 far = last_y is not None and line.y < last_y - 2.2 * line.size
-                entries.append((line, previous != "other" or far, previous == "name"))
+                under = previous == "name" and not _name_like(line)
+                for cell in _split_repeats(line):
+                    entries.append((cell, previous != "other" or far, under))
             previous = kind
             last_y = line.y
         for first, record in _records(entries):
             found.append((-round(first.y), first.x, record))
     return dedupe([record for _, _, record in sorted(found)])
+
+
+def _name_like(line: Line) -> bool:
+    """Two or more capitalised pieces and no affiliation word: names, not an affiliation."""
+    pieces = [p.strip() for p in re.split(rf"[,;{MARK_SEP}]|\band\b", line.text) if p.strip()]
+    capitalised = [p for p in pieces if re.fullmatch(r"(?:[A-Z][\w.’'\-]*\s?){1,4}", p)]
+    return len(capitalised) >= 2 and not AFFIL_WORDS.search(line.text)
+
+
+def _split_repeats(line: Line) -> list[Line]:
+    """A cell holding side-by-side affiliations the layout could not cut apart ("Dept. of X
+    Dept. of X"), cut where a phrase repeats."""
+    cells = repeat_cells(line.text)
+    if len(cells) < 2:
+        return [line]
+    return [replace(line, text=c, marked=c) for c in cells]
 
 
 def _same_column(a: Line, b: Line) -> bool:
@@ -193,7 +212,9 @@ def repeat_cells(text: str) -> list[str]:
 _DETAILS_HEAD = re.compile(
     r"^(?:author\s+details|author\s+information|affiliations?)\s*:?\s*$", re.IGNORECASE
 )
-_LEADING_MARK = re.compile(rf"(?:^|(?<=[.;,]\s)|(?<=[.;]))\s*(?:\d{{1,2}}|{MARK_SEP})(?=[A-Z])")
+_LEADING_MARK = re.compile(
+    rf"\s*{MARK_SEP}+\s*(?=[A-Z])|(?:^|(?<=[.;,]\s)|(?<=[.;]))\s*\d{{1,2}}(?=[A-Z])"
+)
 
 
 def affiliations_elsewhere(page1: list[Line], page2: list[Line]) -> list[str]:

@@ -88,14 +88,18 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     segments: list[tuple[Line, str]] = []
     kinds: list[tuple[Line, str]] = []  # each line of the block: "name", "email" or "other"
     extra: list[str] = []
+    style: Line | None = None  # the first name line: the others are set alike
     for row in _rows(region):
         for ln in row:
             text = ln.text.strip()
             names = [] if ABSTRACT_STOP.match(text) else name_line(ln)
+            if names and style is not None and not _alike(style, ln, row, segments):
+                names = []  # set unlike the names above: an address, a department
             if not names and _continues(segments, ln):
                 segments[-1] = (ln, f"{segments[-1][1]} {ln.marked}")
                 kinds.append((ln, "name"))
             elif names:
+                style = style or ln
                 _add_segment(segments, ln, row)
                 _, rest = names_in(ln.marked)
                 extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
@@ -114,6 +118,15 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     return authors, records
 
 
+def _alike(first: Line, line: Line, row: list[Line], segments: list[tuple[Line, str]]) -> bool:
+    """Whether a name line is set like the first one (size and weight): authors are."""
+    if any(seg_line.y == line.y for seg_line, _ in segments):
+        return True  # on a row with names already: a side-by-side cell
+    same_size = abs(first.size - line.size) <= 0.06 * first.size
+    same_weight = (first.bold > 0.5) == (line.bold > 0.5)
+    return same_size and same_weight
+
+
 def _person_like(name: str) -> bool:
     """A name printed twice in one author list is an affiliation ("Tom Hammel, Teledyne
     Energy Systems" over "Bill Otting, Teledyne Energy Systems"), unless it has initials."""
@@ -121,13 +134,20 @@ def _person_like(name: str) -> bool:
 
 
 def _continues(segments: list[tuple[Line, str]], line: Line) -> bool:
-    """A fragment of a name ("Andrew" cut off at the end of a line) after an open list."""
+    """A line that carries on an open or unfinished name list: a name cut at a line end
+    ("and Andrew" / "D. White", "Priya" / "Raghunathan, Samuel Okonkwo")."""
     if not segments:
         return False
     last, text = segments[-1]
+    if not 0 <= last.y - line.y <= 2.5 * max(line.size, last.size):
+        return False
     fragment = re.fullmatch(r"(?:[A-Z][\w’'\-]+|(?:[A-Z]\.\s?)+)", line.text.strip())
     ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
-    return fragment is not None and ends_open and 0 <= last.y - line.y <= 2.5 * line.size
+    if fragment is not None and ends_open:
+        return True
+    before, rest_before = names_in(text)
+    after, rest_after = names_in(f"{text} {line.marked}")
+    return len(after) > len(before) and len(rest_after) <= len(rest_before)
 
 
 def _add_segment(segments: list[tuple[Line, str]], line: Line, row: list[Line]) -> None:

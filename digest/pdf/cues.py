@@ -50,7 +50,12 @@ AFFIL_WORDS = re.compile(
     r"|ibm|bytedance|deepmind|openai|alibaba|tencent|baidu|huawei|ecole|école|polytechnic\w*"
     r"|politecnico|sciences?|assistant|ministry|agency|council|division|unit|programme|program"
     r"|consortium|universidade|universidad|università|universität|universite|université"
-    r"|hochschule|instituto|istituto)\b",
+    r"|hochschule|instituto|istituto|escuela|escola|facultad|faculdade|facoltà|fakultät"
+    r"|centro|laboratorio|departamento|dipartimento|département|departement|hôpital|klinik\w*"
+    r"|systems|solutions|services|industries|enterprises|pharmaceuticals?|therapeutics"
+    r"|biosciences|observatory|museum|library|agency|authority|bureau|office|council"
+    r"|commission|ministry|government|national|federal|eth|epfl|inria|csic|cnr|csiro"
+    r"|a\*star|kaist|postech|riken|max planck|fraunhofer|helmholtz|nasa|noaa|nih|cdc|who)\b",
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"\S+@\S+|\{[^}]*\}\s*\S*|\([^)]*\|[^)]*\)\S*|\be-?mail\s*:?\s*\S*", re.I)

@@ -5,12 +5,12 @@ starts, so side-by-side author columns arrive as one string and a bold word cann
 its neighbours. The header reader needs the layout: for every string a Tj/TJ/'/" operator shows,
 its text, left and right edge, baseline, effective font size, and the font's weight and slant.
 
-pypdf computes exactly this for its "layout" extraction mode (glyph widths from the font's
-/Widths, /W or the core font metrics; the text state Tc/Tw/Tz/Ts; the cm/Tm matrices). That
-machinery is not public API, so this module is the one place that touches it; pyproject pins
-pypdf below the next major version and the corpus tests fail loudly if it moves. Unlike pypdf's
-layout mode, text inside Form XObjects (``Do``) is followed too: some publishers wrap the whole
-page in one.
+The text state is followed here as the PDF reference describes it (CTM with q/Q and cm, the text
+and line matrices with Tm/Td/TD/T*, Tc/Tw/Tz/TL/Ts), into Form XObjects (``Do``: some publishers
+wrap the whole page in one). Decoding a string and measuring its glyphs is pypdf's: its layout
+mode's ``Font`` (encoding, ToUnicode map, /Widths, /W, core metrics). That class is not public
+API, so this module is the one place that touches it; pyproject pins pypdf below the next major
+version and the corpus tests fail loudly if it moves.
 """
 
 from __future__ import annotations
@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PageObject
-
-# pypdf's layout-mode text state (see the module docstring): private, pinned, isolated here.
-from pypdf._text_extraction._layout_mode._text_state_manager import TextStateManager
-from pypdf._text_extraction._layout_mode._text_state_params import TextStateParams
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, StreamObject
+
+# pypdf's layout-mode font (see the module docstring): private, pinned, isolated here.
 from pypdf.generic._font import Font
 
 __all__ = ["Run", "page_runs"]
@@ -42,6 +40,9 @@ _BOLD_NAME = re.compile(
 _ITALIC_NAME = re.compile(r"italic|oblique|ital\b|-it$|-it\b|cmti|cmmi|cmsl|slant|-i$", re.I)
 _FORCE_BOLD = 1 << 18
 _ITALIC_FLAG = 1 << 6
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+Matrix = tuple[float, float, float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +60,48 @@ class Run:
     upright: bool = True  # False: rotated (a margin stamp); not part of the page's lines
 
 
+def _mult(m: Matrix, n: Matrix) -> Matrix:
+    return (
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    )
+
+
+class _State:
+    """The graphics and text state a content stream changes (PDF 1.7 sections 8.4, 9.3, 9.4)."""
+
+    def __init__(self) -> None:
+        self.ctm: Matrix = _IDENTITY
+        self.font: Font | None = None
+        self.size = 0.0
+        self.tc = self.tw = self.tl = self.ts = 0.0
+        self.tz = 100.0
+        self.tm: Matrix = _IDENTITY
+        self.tlm: Matrix = _IDENTITY
+        self.stack: list[tuple[Matrix, Font | None, float, tuple[float, ...]]] = []
+
+    def save(self) -> None:
+        params = (self.tc, self.tw, self.tz, self.tl, self.ts)
+        self.stack.append((self.ctm, self.font, self.size, params))
+
+    def restore(self) -> None:
+        if self.stack:
+            self.ctm, self.font, self.size, params = self.stack.pop()
+            self.tc, self.tw, self.tz, self.tl, self.ts = params
+
+    def move(self, tx: float, ty: float) -> None:
+        self.tlm = _mult((1.0, 0.0, 0.0, 1.0, tx, ty), self.tlm)
+        self.tm = self.tlm
+
+
 def page_runs(page: PageObject) -> list[Run]:
     """Every string drawn on the page, in content order; rotated text (an arXiv stamp up the
     margin) is marked as not upright. Text with no usable font is skipped."""
     runs: list[Run] = []
-    styles: dict[int, tuple[str, bool, bool]] = {}
     contents = page.get("/Contents")
     if contents is None:
         return runs
@@ -72,8 +110,8 @@ def page_runs(page: PageObject) -> list[Run]:
         return runs
     fonts = page._layout_mode_fonts()
     operations = ContentStream(contents, page.pdf, "bytes").operations
-    resources = _resources(page)
-    _walk(operations, TextStateManager(), fonts, resources, page, runs, styles, 0)
+    styles: dict[int, tuple[str, bool, bool]] = {}
+    _walk(operations, _State(), fonts, _resources(page), page, runs, styles, 0)
     return runs
 
 
@@ -85,7 +123,7 @@ def _resources(node: Any) -> DictionaryObject:
 
 def _walk(
     operations: list[tuple[list[Any], bytes]],
-    state: TextStateManager,
+    state: _State,
     fonts: dict[str, Font],
     resources: DictionaryObject,
     page: PageObject,
@@ -93,100 +131,117 @@ def _walk(
     styles: dict[int, tuple[str, bool, bool]],
     depth: int,
 ) -> None:
-    """Follow the operators that move text and draw it (as pypdf's layout mode does), plus
-    Form XObjects."""
     saved = 0  # q levels opened here, so an unbalanced Q never pops a caller's state
     for operands, op in operations:
         if op == b"q":
-            state.add_q()
+            state.save()
             saved += 1
         elif op == b"Q":
             if saved:
-                state.remove_q()
+                state.restore()
                 saved -= 1
         elif op == b"cm" and len(operands) >= 6:
-            state.add_cm(*operands)
-        elif op in (b"BT", b"ET"):
-            state.reset_tm()
+            numbers = tuple(_number(o, 0.0) for o in operands[-6:])
+            state.ctm = _mult(numbers, state.ctm)  # type: ignore[arg-type]
+        elif op == b"BT":
+            state.tm = state.tlm = _IDENTITY
         elif op == b"Tf" and operands:
             font = fonts.get(operands[0]) if isinstance(operands[0], str) else None
-            size = _number(operands[1] if len(operands) > 1 else None, state.font_size)
-            state.set_font(font or Font("Unknown", encoding={}, interpretable=False), size)
-        elif op in (b"Td", b"TD", b"Tm", b"T*"):
-            _move(state, op, operands)
+            state.font = font
+            state.size = _number(operands[1] if len(operands) > 1 else None, state.size)
+        elif op == b"Td" and len(operands) >= 2:
+            state.move(_number(operands[0], 0.0), _number(operands[1], 0.0))
+        elif op == b"TD" and len(operands) >= 2:
+            state.tl = -_number(operands[1], 0.0)
+            state.move(_number(operands[0], 0.0), _number(operands[1], 0.0))
+        elif op == b"Tm" and len(operands) >= 6:
+            state.tm = state.tlm = tuple(_number(o, 0.0) for o in operands[-6:])  # type: ignore[assignment]
+        elif op == b"T*":
+            state.move(0.0, -state.tl)
         elif op == b"Tj" and operands:
             _show(state, operands[0], runs, styles)
         elif op == b"TJ" and operands and isinstance(operands[0], ArrayObject):
-            _show_array(state, operands[0], runs, styles)
+            for item in operands[0]:
+                if isinstance(item, str | bytes):
+                    _show(state, item, runs, styles)
+                elif isinstance(item, int | float):
+                    shift = -float(item) / 1000.0 * state.size * state.tz / 100.0
+                    state.tm = _mult((1.0, 0.0, 0.0, 1.0, shift, 0.0), state.tm)
         elif op in (b"'", b'"'):
             if op == b'"' and len(operands) >= 3:
-                state.set_state_param(b"Tw", operands[0])
-                state.set_state_param(b"Tc", operands[1])
-            state.reset_trm()
-            state.add_tm([0, -state.TL])
+                state.tw = _number(operands[0], state.tw)
+                state.tc = _number(operands[1], state.tc)
+            state.move(0.0, -state.tl)
             if operands:
                 _show(state, operands[-1], runs, styles)
         elif op == b"Do" and operands and depth < MAX_FORM_DEPTH:
             _form(operands[0], state, fonts, resources, page, runs, styles, depth)
-        elif op in (b"Tc", b"Tw", b"Tz", b"TL", b"Ts"):
-            state.set_state_param(op, operands)
+        elif op in (b"Tc", b"Tw", b"Tz", b"TL", b"Ts") and operands:
+            value = _number(operands[0], 0.0)
+            if op == b"Tc":
+                state.tc = value
+            elif op == b"Tw":
+                state.tw = value
+            elif op == b"Tz":
+                state.tz = value
+            elif op == b"TL":
+                state.tl = value
+            else:
+                state.ts = value
     while saved:
-        state.remove_q()
+        state.restore()
         saved -= 1
 
 
-def _move(state: TextStateManager, op: bytes, operands: list[Any]) -> None:
-    state.reset_trm()
-    if op == b"Tm":
-        state.reset_tm()
-    elif op == b"TD" and len(operands) >= 2:
-        state.set_state_param(b"TL", -_number(operands[1], 0.0))
-    elif op == b"T*":
-        operands = [0, -state.TL]
-    numbers = [_number(o, 0.0) for o in operands]
-    if len(numbers) in (2, 6):
-        state.add_tm(numbers)
+def _decode(font: Font, value: str | bytes) -> tuple[str, str]:
+    """(the text a string shows, the characters its widths are looked up by), as pypdf's
+    layout mode decodes them."""
+    if not isinstance(value, bytes):
+        return value, value
+    if isinstance(font.encoding, str):
+        try:
+            raw = value.decode(font.encoding, "surrogatepass")
+        except UnicodeDecodeError:
+            raw = value.decode(font.encoding, "replace")
+        decoded = raw
+    else:
+        raw = "".join(chr(byte) for byte in value)
+        decoded = "".join(font.encoding.get(byte, chr(byte)) for byte in value)
+    mapping = font.character_map
+    return "".join(mapping.get(c, c) for c in decoded), raw
 
 
 def _show(
-    state: TextStateManager, value: Any, runs: list[Run], styles: dict[int, tuple[str, bool, bool]]
-) -> TextStateParams | None:
-    if not isinstance(value, str | bytes) or state.font is None:
-        return None
-    params = state.text_state_params(value)
-    _record(params, runs, styles)
-    return params
-
-
-def _show_array(
-    state: TextStateManager,
-    items: ArrayObject,
-    runs: list[Run],
-    styles: dict[int, tuple[str, bool, bool]],
+    state: _State, value: Any, runs: list[Run], styles: dict[int, tuple[str, bool, bool]]
 ) -> None:
-    if state.font is None:
+    """Record one shown string and move the pen past it."""
+    font = state.font
+    if font is None or not isinstance(value, str | bytes):
         return
-    last = state.text_state_params()
-    for item in items:
-        if isinstance(item, str | bytes):
-            last = state.text_state_params(item)
-            _record(last, runs, styles)
-        elif isinstance(item, int | float):
-            state.add_trm(last.displacement_matrix(td_offset=float(item)))
-
-
-def _record(
-    params: TextStateParams, runs: list[Run], styles: dict[int, tuple[str, bool, bool]]
-) -> None:
-    """Keep one shown string as a Run, and move the pen past it (as the text state does)."""
-    text = params.text
-    if text and params.font.interpretable:
-        name, bold, italic = _style(params.font, styles)
-        x0, x1 = sorted((params.tx, params.displaced_tx))
-        upright = not params.rotated
-        runs.append(
-            Run(text, x0, x1, params.ty, abs(params.font_height), name, bold, italic, upright)
-        )
+    text, raw = _decode(font, value)
+    widths = font.character_widths
+    default = widths.get("default", 500.0)
+    width = 0.0
+    spaces = 0
+    for char in raw:
+        if char == font.space_char:
+            width += font.space_width
+            spaces += 1
+        else:
+            width += widths.get(char, default)
+    advance = (
+        (state.size * width / 1000.0 + len(raw) * state.tc + spaces * state.tw) * state.tz / 100.0
+    )
+    m = _mult(state.tm, state.ctm)
+    end = _mult((1.0, 0.0, 0.0, 1.0, advance, 0.0), m)
+    if text and font.interpretable:
+        name, bold, italic = _style(font, styles)
+        height = state.size * math.hypot(m[1], m[3])
+        upright = abs(m[1]) <= 0.02 * abs(m[0]) and m[0] > 0
+        y = m[5] + state.ts * m[3]
+        x0, x1 = sorted((m[4], end[4]))
+        runs.append(Run(text, x0, x1, y, abs(height), name, bold, italic, upright))
+    state.tm = _mult((1.0, 0.0, 0.0, 1.0, advance, 0.0), state.tm)
 
 
 def _style(font: Font, styles: dict[int, tuple[str, bool, bool]]) -> tuple[str, bool, bool]:
@@ -210,7 +265,7 @@ def _style(font: Font, styles: dict[int, tuple[str, bool, bool]]) -> tuple[str, 
 
 def _form(
     name: Any,
-    state: TextStateManager,
+    state: _State,
     fonts: dict[str, Font],
     resources: DictionaryObject,
     page: PageObject,
@@ -243,14 +298,15 @@ def _form(
     except Exception as err:
         log.debug("form %s not readable: %s", name, err)
         return
-    state.add_q()
+    state.save()
     matrix = form.get("/Matrix")
     if isinstance(matrix, ArrayObject) and len(matrix) == 6:
-        state.add_cm(*[_number(v, 0.0) for v in matrix])
-    _walk(
-        operations, state, form_fonts, inner if inner else resources, page, runs, styles, depth + 1
-    )
-    state.remove_q()
+        numbers = tuple(_number(v, 0.0) for v in matrix)
+        state.ctm = _mult(numbers, state.ctm)  # type: ignore[arg-type]
+    tm, tlm = state.tm, state.tlm
+    _walk(operations, state, form_fonts, inner or resources, page, runs, styles, depth + 1)
+    state.restore()
+    state.tm, state.tlm = tm, tlm
 
 
 def _number(value: Any, default: float) -> float:

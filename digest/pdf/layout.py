@@ -16,6 +16,7 @@ is: that is header.py's business.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -80,7 +81,8 @@ def page_lines(runs: Sequence[Run], page: int) -> list[Line]:
     visible = [r for r in runs if r.upright and r.text.strip() and r.size > 0.5]
     baselines = _baselines(visible)
     _attach_small(baselines)
-    lines = [line for b in baselines for line in _cells(b, page)]
+    gutter = _gutter(baselines)
+    lines = [line for b in baselines for line in _cells(b, page, gutter)]
     lines.sort(key=lambda ln: (-round(ln.y, 1), ln.x))
     return lines
 
@@ -133,13 +135,58 @@ def _attach_small(baselines: list[_Baseline]) -> None:
 
 
 def _dominant(runs: Sequence[Run]) -> float:
+    """The size most of the letters are set in (digits and marks do not count, so a name with
+    a long superscript ORCID keeps the name's size), else most of the glyphs."""
     sizes: Counter[float] = Counter()
     for run in runs:
-        sizes[round(run.size, 1)] += sum(not c.isspace() for c in run.text)
+        sizes[round(run.size, 1)] += sum(c.isalpha() for c in run.text)
+    if not sizes or not any(sizes.values()):
+        for run in runs:
+            sizes[round(run.size, 1)] += sum(not c.isspace() for c in run.text)
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def _cells(baseline: _Baseline, page: int) -> list[Line]:
+def _gutter(baselines: list[_Baseline]) -> tuple[float, float] | None:
+    """The band between two text columns, when the page has them: the middle stretch of the
+    page that the lines of body text leave empty while text stands on both sides of it."""
+    if len(baselines) < 12:
+        return None
+    sizes = Counter(round(b.main_size) for b in baselines)
+    body = sizes.most_common(1)[0][0]
+    rows = [b for b in baselines if abs(b.main_size - body) <= 0.15 * body]
+    left = min(b.x0 for b in rows)
+    right = max(b.x1 for b in rows)
+    width = right - left
+    if len(rows) < 10 or width <= 0:
+        return None
+    step = 2.0
+    bins = [0] * (int(width / step) + 1)
+    for row in rows:
+        for run in row.runs:
+            for k in range(int((run.x0 - left) / step), int((run.x1 - left) / step) + 1):
+                if 0 <= k < len(bins):
+                    bins[k] += 1
+    lo, hi = int(0.3 * len(bins)), int(0.7 * len(bins))
+    if hi <= lo:
+        return None
+    k_min = min(range(lo, hi), key=lambda k: bins[k])
+    if bins[k_min] > 0.1 * len(rows):
+        return None
+    a = k_min
+    while a > 0 and bins[a - 1] <= 0.1 * len(rows):
+        a -= 1
+    b = k_min
+    while b + 1 < len(bins) and bins[b + 1] <= 0.1 * len(rows):
+        b += 1
+    sides = sum(
+        1 for row in rows if row.x0 < left + a * step and row.x1 > left + (b + 1) * step
+    )  # rows with text on both sides
+    if sides < 0.3 * len(rows):
+        return None
+    return left + a * step, left + (b + 1) * step
+
+
+def _cells(baseline: _Baseline, page: int, gutter: tuple[float, float] | None) -> list[Line]:
     runs = sorted(baseline.runs, key=lambda r: (r.x0, -r.size))
     size = baseline.main_size or baseline.size
     base_y = _main_y(runs, size)
@@ -151,12 +198,23 @@ def _cells(baseline: _Baseline, page: int) -> list[Line]:
                 continue
         kept.append(run)
     kept = _accents_in_place(kept)
-    cells: list[list[Run]] = []
-    for run in kept:
-        if cells and run.x0 - max(r.x1 for r in cells[-1]) <= CELL_GAP * max(size, run.size):
-            cells[-1].append(run)
-        else:
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(kept)]
+    words = sorted(g for g in gaps if g > WORD_GAP * size)
+    typical = words[len(words) // 2] if len(words) >= 3 else 0.0
+    cells: list[list[Run]] = [[kept[0]]] if kept else []
+    for gap, run in zip(gaps, kept[1:], strict=True):
+        # a gutter is wider than a column's word spaces; a line justified to the last pixel
+        # ("New    Delhi,    India.") has wide spaces throughout and stays one cell
+        crosses = (
+            gutter is not None
+            and gap > 0.6 * size
+            and run.x0 >= gutter[1] - 1
+            and run.x0 - gap <= gutter[0] + 1
+        )
+        if crosses or (gap > CELL_GAP * max(size, run.size) and gap > 2.5 * typical):
             cells.append([run])
+        else:
+            cells[-1].append(run)
     return [_line(cell, size, base_y, page) for cell in cells]
 
 
@@ -171,9 +229,10 @@ def _accents_in_place(runs: list[Run]) -> list[Run]:
         accent = run.text.strip()
         if out and len(accent) == 1 and accent in _SPACING_ACCENTS and run.x0 < out[-1].x1 - 0.05:
             prev = out[-1]
-            if prev.text.strip():
+            centre = (run.x0 + run.x1) / 2
+            if prev.text.strip() and centre < prev.x1:
                 # the letter under the accent's centre, glyph widths taken as even
-                share = ((run.x0 + run.x1) / 2 - prev.x0) / max(prev.x1 - prev.x0, 0.01)
+                share = (centre - prev.x0) / max(prev.x1 - prev.x0, 0.01)
                 at = min(max(int(share * len(prev.text)), 0), len(prev.text) - 1)
                 if prev.text[at].isalpha():
                     fixed = prev.text[:at] + accent + prev.text[at:]

@@ -30,6 +30,7 @@ _PARTICLES = {
     "de", "van", "von", "der", "den", "di", "da", "del", "della", "la", "le", "du", "dos", "das",
     "do", "bin", "ibn", "al", "el", "ter", "ten", "zu", "af", "y", "e", "st", "op", "het", "vom",
 }  # fmt: skip
+_TRAILING = _PARTICLES - {"e", "y", "st", "al", "el", "af", "op", "het"}
 _HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss|sir|engr|eng|ing|dipl)\.?\s+", re.I)
 # degrees, grades and roles printed after a name: "John Smith, MD, PhD", "Member, IEEE"
 _SUFFIX = re.compile(
@@ -67,8 +68,11 @@ def _upper_surnames(text: str) -> str:
     return re.sub(r"\b([A-Z])([A-Z’'\-]{2,})\b", lambda m: m.group(1) + m.group(2).lower(), text)
 
 
+_ORCID = re.compile(r"\[?\s*\d{4}[-−–]\d{4}[-−–]\d{4}[-−–]\d{3}[\dX]\s*\]?")
+
+
 def _prepare(text: str) -> str:
-    text = normalize(text)
+    text = _ORCID.sub(" ", normalize(text))
     text = EMAIL.sub(" ", URL.sub(" ", text))
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
     bare = text.replace(MARK_SEP, "")
@@ -90,6 +94,8 @@ def split_names(text: str) -> list[str]:
     names: list[str] = []
     for seg in segments:
         seg = _HONORIFIC.sub("", strip_marks(seg, names=True).strip(" .*"))
+        if _capitals(seg):  # "JING LIU, University of Cambridge": the name piece in capitals
+            seg = name_case(seg)
         if re.search(r"\d{3}|\b\d+[A-Z]|[A-Z]+\d", seg):
             names.append(seg)  # a postcode, a street number: an address, kept whole
             continue
@@ -142,6 +148,10 @@ def is_name(name: str) -> bool:
         return False
     if any(c.isdigit() for c in name):
         return False
+    if tokens[-1].lower() in _TRAILING:
+        return False  # "Lucas van" / "María de la": a name cut at the end of a line
+    if any(len(t) >= 3 and t.isupper() and t.isalpha() for t in tokens):
+        return False  # an acronym: "ETH Zürich", "IBM Research"
     if name.isupper() and len(name.replace(" ", "").replace(".", "")) > 6:
         return False
     capitals = 0
