@@ -26,6 +26,7 @@ from pypdf import PdfReader
 from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
 from digest.ids import data_sha256
 from digest.models import Paper
+from digest.pdf.affiliations import back_matter_affiliations
 from digest.pdf.clean import (
     Vocabulary,
     arxiv_stamp_id,
@@ -174,6 +175,13 @@ def _header_pages(
         second()  # an "Author details" section on page 2?
         if len(pages) > 1:
             head = parse_header(first, pages[1], words, running=running)
+    if not head.affiliations and total > len(pages):  # at the paper's end (BMC, AMS)?
+        try:
+            head.affiliations = back_matter_affiliations(read_layout(reader, total - 1)[0])
+        except Exception as err:
+            log.warning("%s: last page unreadable: %s", file, err)
+    elif not head.affiliations:
+        head.affiliations = back_matter_affiliations(pages[-1])
     return head, warnings, stamp, pages
 
 

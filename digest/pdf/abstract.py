@@ -145,7 +145,7 @@ def read_block(
         if not cells:
             continue
         if taken and any(not _joined(a, b) for a, b in itertools.pairwise(cells)):
-            return Block(taken, "layout")  # the page turns to columns under the block
+            return Block(taken, _turn(rows, row))  # the page turns to columns under the block
         line = _join(cells)
         text = line.text.strip()
         if is_noise_line(text):
@@ -177,6 +177,18 @@ def read_block(
         if len(taken) >= _MAX_LINES:
             break
     return Block(taken, "end")
+
+
+def _turn(rows: list[list[Line]], row: list[Line]) -> str:
+    """Why a block ended where the page turns to columns: "heading" when a section heading
+    opens them (the body begins: "I. INTRODUCTION"), else "layout" (a figure, a sidebar)."""
+    at = rows.index(row)
+    for later in rows[at : at + 4]:
+        for cell in later:
+            text = cell.text.strip()
+            if INTRO_HEAD.match(text) or SECTION_HEAD.match(text) or ABSTRACT_STOP.match(text):
+                return "heading"
+    return "layout"
 
 
 def _rows(lines: Sequence[Line]) -> list[list[Line]]:

@@ -11,6 +11,7 @@ postcodes, countries and e-mails are trimmed. When the block holds none, they ar
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,6 +22,7 @@ from digest.pdf.reader import MARK_SEP, Line
 
 __all__ = [
     "affiliations_elsewhere",
+    "back_matter_affiliations",
     "column_records",
     "dedupe",
     "marked_records",
@@ -29,11 +31,18 @@ __all__ = [
 ]
 
 _COUNTRY_OR_STATE = re.compile(
-    r"^(?:usa|u\.s\.a\.?|united states(?: of america)?|united kingdom|uk|china|p\.?\s?r\.?\s?china"
-    r"|france|germany|italy|canada|japan|korea|south korea|india|israel|switzerland|netherlands"
-    r"|the netherlands|spain|ireland|australia|singapore|belgium|austria|sweden|norway|denmark"
-    r"|finland|portugal|brazil|mexico|russia|poland|greece|turkey|iran|pakistan|egypt|nigeria"
-    r"|south africa|new zealand|czech republic|hungary|taiwan|hong kong|[A-Z]{2})$",
+    r"^(?:usa|u\.s\.a\.?|u\.s\.|united states(?: of america)?|united kingdom|uk|england"
+    r"|scotland|wales|china|p\.?\s?r\.?\s?china|people's republic of china|france|germany"
+    r"|italy|canada|japan|korea|(?:south|republic of) korea|india|israel|switzerland"
+    r"|(?:the )?netherlands|spain|ireland|australia|singapore|belgium|austria|sweden|norway"
+    r"|denmark|finland|iceland|portugal|brazil|argentina|chile|colombia|peru|venezuela|uruguay"
+    r"|mexico|cuba|russia|russian federation|ukraine|poland|czech republic|czechia|slovakia"
+    r"|hungary|romania|bulgaria|serbia|croatia|slovenia|greece|cyprus|turkey|t[üu]rkiye|iran"
+    r"|iraq|saudi arabia|united arab emirates|uae|qatar|kuwait|jordan|lebanon|egypt|morocco"
+    r"|tunisia|algeria|nigeria|ghana|kenya|ethiopia|uganda|tanzania|rwanda|south africa"
+    r"|pakistan|bangladesh|sri lanka|nepal|thailand|vietnam|viet nam|malaysia|indonesia"
+    r"|philippines|taiwan|hong kong|macau|new zealand|estonia|latvia|lithuania|luxembourg"
+    r"|malta|[A-Z]{2})$",
     re.IGNORECASE,
 )
 _STREET = re.compile(
@@ -71,7 +80,10 @@ def column_records(kinds: Sequence[tuple[Line, str]]) -> list[str]:
     that overlap horizontally); in a column a name or an e-mail breaks a record, and the line
     right under a name is an affiliation even without an affiliation word ("ID-IMAG")."""
     columns: list[list[tuple[Line, str]]] = []
-    for line, kind in kinds:
+    cells = [(cell, kind) for line, kind in kinds for cell in (
+        _split_repeats(line) if kind == "other" else [line]
+    )]  # fmt: skip
+    for line, kind in cells:
         home = next((c for c in reversed(columns) if _same_column(c[-1][0], line)), None)
         if home is None:
             columns.append([(line, kind)])
@@ -86,8 +98,7 @@ def column_records(kinds: Sequence[tuple[Line, str]]) -> list[str]:
             if kind == "other":
                 far = last_y is not None and line.y < last_y - 2.2 * line.size
                 under = previous == "name" and not _name_like(line)
-                for cell in _split_repeats(line):
-                    entries.append((cell, previous != "other" or far, under))
+                entries.append((line, previous != "other" or far, under))
             previous = kind
             last_y = line.y
         for first, record in _records(entries):
@@ -106,9 +117,17 @@ def _split_repeats(line: Line) -> list[Line]:
     """A cell holding side-by-side affiliations the layout could not cut apart ("Dept. of X
     Dept. of X"), cut where a phrase repeats."""
     cells = repeat_cells(line.text)
-    if len(cells) < 2:
-        return [line]
-    return [replace(line, text=c, marked=c) for c in cells]
+    repeated = [a for a, b in itertools.pairwise(cells) if a == b]
+    if not any(AFFIL_WORDS.search(c) and len(c.split()) >= 2 for c in repeated):
+        return [line]  # "São Paulo, São Paulo": a city named twice, not two cells
+    total = sum(len(c) for c in cells) + len(cells) - 1
+    width = (line.x1 or line.x + 5 * len(line.text)) - line.x
+    out, at = [], 0
+    for cell in cells:  # each cell gets its share of the line's width
+        x0 = line.x + width * at / total
+        at += len(cell) + 1
+        out.append(replace(line, text=cell, marked=cell, x=x0, x1=line.x + width * at / total))
+    return out
 
 
 def _same_column(a: Line, b: Line) -> bool:
@@ -198,14 +217,16 @@ def dedupe(records: Sequence[str]) -> list[str]:
 
 
 def repeat_cells(text: str) -> list[str]:
-    """Cut a line at a phrase of 2+ words repeated back to back: "A B A B C" -> [A B, A B, C]."""
+    """Cut a line at a phrase of 2+ words repeated back to back: "A B A B C" -> [A B, A B, C]
+    (and so on in what follows: "A A B B" -> [A, A, B, B])."""
     words = text.split()
     for size in range(2, len(words) // 2 + 1):
         for at in range(len(words) - 2 * size + 1):
             if words[at : at + size] == words[at + size : at + 2 * size]:
                 parts = [words[:at], words[at : at + size], words[at + size : at + 2 * size]]
-                parts.append(words[at + 2 * size :])
-                return [" ".join(p) for p in parts if p]
+                rest = " ".join(words[at + 2 * size :])
+                cells = [" ".join(p) for p in parts if p]
+                return cells + (repeat_cells(rest) if rest else [])
     return [text]
 
 
@@ -253,6 +274,34 @@ def affiliations_elsewhere(page1: list[Line], page2: list[Line]) -> list[str]:
     return []
 
 
+_ADDRESS_LABEL = re.compile(r"^(?:e-?mail address|current address|present address)\s*:", re.I)
+
+
+def back_matter_affiliations(page: list[Line]) -> list[str]:
+    """Affiliations printed at a paper's end: an "Author details" section (BMC), or the
+    address blocks that AMS classes print after the references, each over an "E-mail
+    address:" line."""
+    at = find_line(page, _DETAILS_HEAD)
+    if at is not None:
+        found = marked_records(" ".join(normalize(ln.marked) for ln in _run_below(page, at)))
+        if found:
+            return found
+    records: list[str] = []
+    for i, ln in enumerate(page):
+        if not _ADDRESS_LABEL.match(ln.text.strip()):
+            continue
+        block: list[str] = []
+        below = ln
+        for above in reversed(page[max(0, i - 4) : i]):
+            if _ADDRESS_LABEL.match(above.text.strip()) or above.y - below.y > 1.8 * ln.size:
+                break
+            block.insert(0, normalize(above.text))
+            below = above
+        if block:
+            records.append(", ".join(block))
+    return dedupe([r for r in records if AFFIL_WORDS.search(r)])
+
+
 def _run_below(page: list[Line], at: int) -> list[Line]:
     """The lines of the block under a heading: same left edge, no paragraph gap."""
     taken: list[Line] = []
@@ -273,7 +322,7 @@ def _run_below(page: list[Line], at: int) -> list[Line]:
 
 def marked_records(text: str) -> list[str]:
     """Institutions in a run of text where each starts with a mark: "1Dept. A. 2Dept. B."."""
-    records = [collapse_ws(r) for r in _LEADING_MARK.split(text)]
+    records = [collapse_ws(URL.sub(" ", EMAIL.sub(" ", r))) for r in _LEADING_MARK.split(text)]
     records = [
         strip_marks(r) for r in records
         if AFFIL_WORDS.search(r) and "@" not in r and not r.lower().startswith("correspond")

@@ -69,7 +69,7 @@ def author_region(lines: list[Line], top: float, anchor: int | None, body: float
                 break
             if BOILERPLATE.match(text) or STRUCTURED_LABEL.match(text):
                 break
-            if _prose(ln, body) and not AFFIL_WORDS.search(text) and not name_line(ln):
+            if _prose(ln, body) and not name_line(ln):
                 break
             if region and seen_names and region[-1].y - ln.y > 5 * body:
                 break
@@ -78,9 +78,28 @@ def author_region(lines: list[Line], top: float, anchor: int | None, body: float
     return region
 
 
+_FUNCTION = frozenset(
+    ["of", "and", "the", "for", "at", "in", "on", "de", "di", "du", "des", "der", "und", "la",
+     "le", "el", "y", "e", "da", "do", "das", "dos", "van", "von"]
+)  # fmt: skip
+
+
 def _prose(line: Line, body: float) -> bool:
+    """Running text: a long line of many words, many of them lower-case words that are not
+    the little words of a name or an affiliation ("of", "and", "de")."""
     text = line.text
-    return len(text) >= 55 and len(text.split()) >= 8 and line.size <= 1.15 * body
+    if len(text) < 55 or len(text.split()) < 8 or line.size > 1.15 * body:
+        return False
+    words = re.findall(r"[^\W\d_][\w’'\-]*", text)
+    lower = [w for w in words if w[0].islower() and w not in _FUNCTION]
+    return len(lower) >= 0.3 * len(words) and not _name_list(line.marked)
+
+
+def _name_list(text: str) -> bool:
+    """Mostly short capitalised pieces between commas and marks: a list of names."""
+    pieces = [p.strip() for p in re.split(rf"[,;{MARK_SEP}]|\band\b", text) if p.strip()]
+    short = [p for p in pieces if re.fullmatch(r"(?:[A-Z][\w.’'\-]*|[a-z]{1,3})(?:\s+\S+){0,3}", p)]
+    return len(pieces) >= 3 and len(short) >= 0.7 * len(pieces)
 
 
 def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
@@ -93,8 +112,9 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
         for ln in row:
             text = ln.text.strip()
             names = [] if ABSTRACT_STOP.match(text) else name_line(ln)
-            if names and style is not None and not _alike(style, ln, row, segments):
-                names = []  # set unlike the names above: an address, a department
+            after_other = bool(kinds) and kinds[-1][1] == "other"
+            if names and style is not None and after_other and not _alike(style, ln, row, segments):
+                names = []  # set unlike the names above, after affiliations: an address
             if not names and _continues(segments, ln):
                 segments[-1] = (ln, f"{segments[-1][1]} {ln.marked}")
                 kinds.append((ln, "name"))

@@ -24,6 +24,7 @@ _ACCENT_BEFORE = re.compile(
     r"(?<=[A-Za-z])([´¨˘ˆ˜ˇ˚˙˝¯])\s?([A-Za-z])|(?<=[A-Za-z])(`)([aeiouAEIOU])"
 )
 _ACCENT_LEADING = re.compile(r"(?<![\w])([´¨˘ˇ˚˝])([A-Za-z])")
+_DOTLESS = re.compile(r"([´`¨ˆ˜¯˘])\s?ı")
 _CEDILLA = re.compile(r"([cCsStT])\s?¸|¸\s?([cCsStT])")
 _SUPERSCRIPT_MARK = re.compile(r"(?<=[A-Za-z.,])[¹²³⁰⁴-⁹]+")
 _KEEP = frozenset("™®©")  # NFKC would spell these out ("TM")
@@ -56,6 +57,7 @@ PREFIXES = frozenset(
 def normalize(text: str) -> str:
     """Unicode clean-up: recompose split accents, expand ligatures (NFKC), unify spaces."""
     text = _SUPERSCRIPT_MARK.sub("", text)
+    text = _DOTLESS.sub(r"\1i", text)  # TeX sets "í" as an accent over a dotless "ı"
     text = _CEDILLA.sub(lambda m: (m.group(1) or m.group(2)) + "\u0327", text)
     text = _ACCENT_BEFORE.sub(_recompose, text)
     text = _ACCENT_LEADING.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], text)

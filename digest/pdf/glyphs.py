@@ -58,6 +58,7 @@ class Run:
     bold: bool
     italic: bool
     upright: bool = True  # False: rotated (a margin stamp); not part of the page's lines
+    visible: bool = True  # False: drawn in an invisible rendering mode (Tr 3 or 7)
 
 
 def _mult(m: Matrix, n: Matrix) -> Matrix:
@@ -80,18 +81,20 @@ class _State:
         self.size = 0.0
         self.tc = self.tw = self.tl = self.ts = 0.0
         self.tz = 100.0
+        self.render = 0  # Tr: 3 and 7 draw nothing (hidden text, an OCR layer under an image)
         self.tm: Matrix = _IDENTITY
         self.tlm: Matrix = _IDENTITY
         self.stack: list[tuple[Matrix, Font | None, float, tuple[float, ...]]] = []
 
     def save(self) -> None:
-        params = (self.tc, self.tw, self.tz, self.tl, self.ts)
+        params = (self.tc, self.tw, self.tz, self.tl, self.ts, float(self.render))
         self.stack.append((self.ctm, self.font, self.size, params))
 
     def restore(self) -> None:
         if self.stack:
             self.ctm, self.font, self.size, params = self.stack.pop()
-            self.tc, self.tw, self.tz, self.tl, self.ts = params
+            self.tc, self.tw, self.tz, self.tl, self.ts, render = params
+            self.render = int(render)
 
     def move(self, tx: float, ty: float) -> None:
         self.tlm = _mult((1.0, 0.0, 0.0, 1.0, tx, ty), self.tlm)
@@ -100,7 +103,8 @@ class _State:
 
 def page_runs(page: PageObject) -> list[Run]:
     """Every string drawn on the page, in content order; rotated text (an arXiv stamp up the
-    margin) is marked as not upright. Text with no usable font is skipped."""
+    margin) is marked as not upright. Text with no usable font is skipped, and so is hidden
+    text (see _without_hidden)."""
     runs: list[Run] = []
     contents = page.get("/Contents")
     if contents is None:
@@ -112,7 +116,17 @@ def page_runs(page: PageObject) -> list[Run]:
     operations = ContentStream(contents, page.pdf, "bytes").operations
     styles: dict[int, tuple[str, bool, bool]] = {}
     _walk(operations, _State(), fonts, _resources(page), page, runs, styles, 0)
-    return runs
+    return _without_hidden(runs)
+
+
+def _without_hidden(runs: list[Run]) -> list[Run]:
+    """Text drawn invisibly is hidden strings on a page of visible text (dropped), but the
+    text layer of a scanned page that was OCRed (kept: it is all the text there is)."""
+    hidden = sum(len(r.text) for r in runs if not r.visible)
+    if not hidden:
+        return runs
+    shown = sum(len(r.text) for r in runs if r.visible)
+    return [r for r in runs if r.visible] if shown >= hidden else runs
 
 
 def _resources(node: Any) -> DictionaryObject:
@@ -176,6 +190,8 @@ def _walk(
                 _show(state, operands[-1], runs, styles)
         elif op == b"Do" and operands and depth < MAX_FORM_DEPTH:
             _form(operands[0], state, fonts, resources, page, runs, styles, depth)
+        elif op == b"Tr" and operands:
+            state.render = int(_number(operands[0], 0.0))
         elif op in (b"Tc", b"Tw", b"Tz", b"TL", b"Ts") and operands:
             value = _number(operands[0], 0.0)
             if op == b"Tc":
@@ -240,7 +256,8 @@ def _show(
         upright = abs(m[1]) <= 0.02 * abs(m[0]) and m[0] > 0
         y = m[5] + state.ts * m[3]
         x0, x1 = sorted((m[4], end[4]))
-        runs.append(Run(text, x0, x1, y, abs(height), name, bold, italic, upright))
+        visible = state.render not in (3, 7)
+        runs.append(Run(text, x0, x1, y, abs(height), name, bold, italic, upright, visible))
     state.tm = _mult((1.0, 0.0, 0.0, 1.0, advance, 0.0), state.tm)
 
 

@@ -1,12 +1,12 @@
 """Synthetic research-paper PDFs typeset with publisher LaTeX classes, with exact ground truth.
 
-    python scripts/make_synthetic_headers.py [OUT] [--seed N] [--only 3,7,...]
+    python scripts/synthetic/make_headers.py [OUT] [--seed N] [--only 3,7,...]
 
 OUT defaults to /work/synthetic. Writes OUT/NN-template-field.pdf, the LaTeX sources in OUT/src/
 and OUT/metadata.json (the format of ../shared/corpus-wide/metadata.json, gt "synthetic").
 Document i is drawn from random.Random(seed * 1000 + i), so a seed always gives the same
 sources; pdflatex runs with SOURCE_DATE_EPOCH fixed, so printed dates do not change either.
-The word material (names, affiliations, sentences) is in synthetic_header_text.py beside this file.
+The word material (names, affiliations, sentences) is in header_text.py beside this file.
 
 Every PDF is checked with pdftotext (-layout and reading order, pages 1-2): the title, every
 author's surname, each affiliation's department and institution and the first 10 words of the
@@ -38,7 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synthetic_header_text import AFFS, FIELDS, JOURNALS, NAMES
+from header_text import AFFS, FIELDS, JOURNALS, NAMES
 
 SEED = 20240611
 LM = "\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n"
