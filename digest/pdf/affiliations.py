@@ -172,7 +172,13 @@ def _records(column: list[tuple[Line, bool, bool]]) -> list[tuple[Line, str]]:
             )
             continue
         elif (
-            out and not broken and continued and keyword and not starts_marked and len(chunks) == 1
+            out
+            and not broken
+            and continued
+            and keyword
+            and not starts_marked
+            and len(chunks) == 1
+            and not _complete(prev_raw, chunks[0])
         ):
             out[-1] = (out[-1][0], f"{out[-1][1]}, {chunks[0]}")  # one record over several lines
         elif keyword or starts_marked:
@@ -183,6 +189,24 @@ def _records(column: list[tuple[Line, bool, bool]]) -> list[tuple[Line, str]]:
             re.search(r"(?:,|\b(?:of|the|and|for|at|in|de|di|du|des|der|und))\s*$", raw) is not None
         )
     return out
+
+
+_INSTITUTION = re.compile(
+    r"\b(?:universit\w*|universidad\w*|universidade|université|inc|corp\w*|ltd|llc|gmbh"
+    r"|company|labs|research|hospital|academy|foundation|institute of technology)\b",
+    re.IGNORECASE,
+)
+
+
+def _complete(previous: str, line: str) -> bool:
+    """Whether the line above was a whole affiliation already, so a second institution
+    under it is a second affiliation of the same author ("Yahoo! Research, Santa Clara, CA,
+    USA" over "Australian National University"): it named an institution (not only a
+    department) and the line under names one too, or it ended with an address."""
+    parts = [p.strip() for p in previous.split(",") if p.strip()]
+    if parts and (_COUNTRY_OR_STATE.match(parts[-1]) or re.search(r"\d{4}", parts[-1])):
+        return True
+    return bool(_INSTITUTION.search(previous)) and bool(_INSTITUTION.search(line))
 
 
 def _paragraph(column: list[tuple[Line, bool, bool]]) -> bool:
@@ -345,6 +369,8 @@ def trim_address(text: str) -> str:
     while len(parts) > 1 and not AFFIL_WORDS.search(parts[-1]) and len(parts[-1].split()) <= 2:
         if _OF_PLACE.search(parts[-2]) and len(parts) == 2:
             break  # "University of California, Berkeley": the campus is part of the name
+        if re.fullmatch(r"[A-Z][A-Z&\-]{2,}", parts[-1]):
+            break  # an institution's acronym: "LT-Lab, DFKI"
         parts.pop()
     text = ", ".join(parts).strip(" ,")
     if text.endswith(".") and text.split()[-1] not in {"Inc.", "Ltd.", "Corp.", "Co."}:

@@ -88,11 +88,12 @@ def _prose(line: Line, body: float) -> bool:
     """Running text: a long line of many words, many of them lower-case words that are not
     the little words of a name or an affiliation ("of", "and", "de")."""
     text = line.text
-    if len(text) < 55 or len(text.split()) < 8 or line.size > 1.15 * body:
+    if len(text) < 35 or len(text.split()) < 6 or line.size > 1.15 * body:
         return False
     words = re.findall(r"[^\W\d_][\w’'\-]*", text)
     lower = [w for w in words if w[0].islower() and w not in _FUNCTION]
-    return len(lower) >= 0.3 * len(words) and not _name_list(line.marked)
+    enough = 0.3 if len(text) >= 55 and len(words) >= 8 else 0.4  # a narrow column's line
+    return len(lower) >= enough * len(words) and not _name_list(line.marked)
 
 
 def _name_list(text: str) -> bool:
@@ -124,8 +125,10 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
                 _, rest = names_in(ln.marked)
                 extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
                 kinds.append((ln, "name"))
-            elif EMAIL.search(text) and len(EMAIL.sub("", text).split()) <= 2:
-                kinds.append((ln, "email"))
+            elif (EMAIL.search(text) and len(EMAIL.sub("", text).split()) <= 2) or re.fullmatch(
+                r"(?i)and|&", text
+            ):
+                kinds.append((ln, "email"))  # an address line, or "and" between author blocks
             else:
                 kinds.append((ln, "other"))
     pieces = [names_in(text)[0] for _, text in segments]

@@ -271,10 +271,17 @@ def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
     text: list[str] = []
     marked: list[str] = []
     previous: Run | None = None
-    for run in runs:
+    # letters drawn one by one and kerned tighter than their widths say overlap the next by
+    # about the same amount: measure a word space from that local overlap, not from zero
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(runs)]
+    single = [len(a.text) == 1 and len(b.text) == 1 for a, b in itertools.pairwise(runs)]
+    for i, run in enumerate(runs):
         mark = _is_mark(run, size, base_y)
         if previous is not None:
-            gap = run.x0 - previous.x1
+            window = slice(max(0, i - 5), i + 4)
+            near = sorted(g for g, one in zip(gaps[window], single[window], strict=True) if one)
+            overlap = min(0.0, near[len(near) // 2]) if len(near) >= 4 else 0.0
+            gap = run.x0 - previous.x1 - overlap
             spaced = run.text[:1].isspace() or (text and text[-1][-1:].isspace())
             if not spaced and gap > WORD_GAP * max(size, run.size) and not mark:
                 text.append(" ")

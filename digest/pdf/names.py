@@ -104,7 +104,16 @@ def split_names(text: str) -> list[str]:
             continue
         tokens = seg.split()
         pairable = all(t[0].isupper() for t in tokens) and not AFFIL_WORDS.search(seg)
-        if len(tokens) >= 4 and pairable and not any(t.lower() in _PARTICLES for t in tokens):
+        # names run together with nothing between them ("Ruifang Ge Raymond J. Mooney") are
+        # paired up; in a list that has separators, a long piece is one name with several
+        # given names ("Josephine Nana Afrakoma Agyeman-Duah")
+        alone = len([s for s in segments if s.strip(" .*")]) == 1
+        if (
+            alone
+            and len(tokens) >= 4
+            and pairable
+            and not any(t.lower() in _PARTICLES for t in tokens)
+        ):
             names.extend(_pair_names(tokens))
         else:
             names.append(" ".join(tokens))
@@ -187,10 +196,18 @@ def names_in(text: str) -> tuple[list[str], list[str]]:
     if not pieces or not is_name(pieces[0]):
         return [], pieces
     names, rest = [], []
-    for piece in pieces:
+    for k, piece in enumerate(pieces):
         group = group_author(piece) if len(pieces) > 2 else None
-        if is_name(piece) or group:
+        if is_name(piece) or group or _mononym(pieces, k):
             names.append(group or piece)
         else:
             rest.append(piece)
     return names, rest
+
+
+def _mononym(pieces: list[str], k: int) -> bool:
+    """A one-word name in a list of names ("..., Shi Xu, Mausam, and Oren Etzioni"): set
+    between two names, never last (it could be a given name cut off at the line's end)."""
+    if not 0 < k < len(pieces) - 1 or not re.fullmatch(r"[A-Z][a-zà-ÿ]{2,}", pieces[k]):
+        return False
+    return is_name(pieces[k - 1]) and is_name(pieces[k + 1]) and not AFFIL_WORDS.search(pieces[k])
