@@ -24,11 +24,11 @@ from digest.pdf.clean import Vocabulary, clean_paragraph, is_noise_line
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
     ABSTRACT_STOP,
-    AFFIL_WORDS,
     BOILERPLATE,
     INTRO_HEAD,
     SECTION_HEAD,
     STRUCTURED_LABEL,
+    lowercase_share,
 )
 from digest.pdf.reader import Line
 
@@ -81,8 +81,8 @@ def unlabelled_abstract(
         if _BULLET.match(text) or sum(c.isalpha() for c in text) < 0.5 * len(text):
             continue  # a list item, a rule of dots: not where an abstract begins
         structured = STRUCTURED_LABEL.match(text) is not None
-        if not structured and (len(text) < 40 or (AFFIL_WORDS.search(text) and len(text) < 120)):
-            continue
+        if not structured and (len(text) < 40 or lowercase_share(text) < 0.3):
+            continue  # an affiliation, a running head, a list of names: not prose
         block = read_block(lines, i, include_first=True, column_of=line)
         found = clean_paragraph(block.text_lines, vocab)
         if len(found) < MIN_UNLABELLED:

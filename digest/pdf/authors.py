@@ -25,11 +25,12 @@ from digest.pdf.cues import (
     INTRO_HEAD,
     SECTION_HEAD,
     STRUCTURED_LABEL,
+    lowercase_share,
 )
 from digest.pdf.names import is_name, names_in
 from digest.pdf.reader import MARK_SEP, Line
 
-__all__ = ["author_region", "labelled_authors", "name_line", "read_region"]
+__all__ = ["author_region", "beside_block", "labelled_authors", "name_line", "read_region"]
 
 _LABELLED = re.compile(r"^(?:(?:presenting\s+|co-?)?authors?(?:\(s\))?|by|written by)\s*:\s*", re.I)
 
@@ -78,10 +79,25 @@ def author_region(lines: list[Line], top: float, anchor: int | None, body: float
     return region
 
 
-_FUNCTION = frozenset(
-    ["of", "and", "the", "for", "at", "in", "on", "de", "di", "du", "des", "der", "und", "la",
-     "le", "el", "y", "e", "da", "do", "das", "dos", "van", "von"]
-)  # fmt: skip
+def beside_block(lines: list[Line], anchor: int, top: float, body: float) -> list[Line]:
+    """Lines below the abstract's heading but outside its column, top down until prose or a
+    heading: an author block set beside the abstract (CHI extended abstracts)."""
+    head = lines[anchor]
+    below = [ln for ln in lines if ln.y < head.y - 0.3 * head.size and ln.y < top]
+    column = [ln for ln in below[:6] if ln.x1 > head.x and ln.x < (head.x1 or head.x) + 10]
+    x0 = min([head.x, *(ln.x for ln in column)])
+    x1 = max([head.x1 or head.x, *(ln.x1 for ln in column)])
+    out: list[Line] = []
+    for ln in lines:
+        if ln.y >= top - 0.1 or ln.y > head.y + 0.3 * head.size:
+            continue
+        if ln.x1 > x0 and ln.x < x1:
+            continue  # the abstract's own column
+        text = ln.text.strip()
+        if _prose(ln, body) or INTRO_HEAD.match(text) or SECTION_HEAD.match(text):
+            break
+        out.append(ln)
+    return out
 
 
 def _prose(line: Line, body: float) -> bool:
@@ -90,10 +106,8 @@ def _prose(line: Line, body: float) -> bool:
     text = line.text
     if len(text) < 35 or len(text.split()) < 6 or line.size > 1.15 * body:
         return False
-    words = re.findall(r"[^\W\d_][\w’'\-]*", text)
-    lower = [w for w in words if w[0].islower() and w not in _FUNCTION]
-    enough = 0.3 if len(text) >= 55 and len(words) >= 8 else 0.4  # a narrow column's line
-    return len(lower) >= enough * len(words) and not _name_list(line.marked)
+    enough = 0.3 if len(text) >= 55 and len(text.split()) >= 8 else 0.4  # a narrow column
+    return lowercase_share(text) >= enough and not _name_list(line.marked)
 
 
 def _name_list(text: str) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "STRUCTURED_LABEL",
     "URL",
     "find_line",
+    "lowercase_share",
 ]
 
 ABSTRACT_HEAD = re.compile(
@@ -93,6 +94,20 @@ BOILERPLATE = re.compile(
     r"|corresponding author|to cite|how to cite|article history|keywords?)\b",
     re.IGNORECASE,
 )
+
+
+_LITTLE = frozenset(
+    ["of", "and", "the", "for", "at", "in", "on", "de", "di", "du", "des", "der", "und", "la",
+     "le", "el", "y", "e", "da", "do", "das", "dos", "van", "von"]
+)  # fmt: skip
+
+
+def lowercase_share(text: str) -> float:
+    """The share of a text's words that are lower-case words other than the little words of
+    names and affiliations ("of", "and", "de"): high in prose, low in a name or an address."""
+    words = re.findall(r"[^\W\d_][\w’'\-]*", text)
+    lower = [w for w in words if w[0].islower() and w not in _LITTLE]
+    return len(lower) / len(words) if words else 0.0
 
 
 def find_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 from digest.pdf.abstract import labelled_abstract, unlabelled_abstract
 from digest.pdf.affiliations import affiliations_elsewhere
-from digest.pdf.authors import author_region, labelled_authors, read_region
+from digest.pdf.authors import author_region, beside_block, labelled_authors, read_region
 from digest.pdf.clean import Vocabulary, is_noise_line
-from digest.pdf.cues import ABSTRACT_HEAD
+from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
 from digest.pdf.reader import Line
 from digest.pdf.title import find_title, title_text
 
@@ -73,6 +73,11 @@ def parse_header(
         top = title.bottom
     region = author_region(lines, top, anchor, body)
     head.authors, head.affiliations = read_region(region)
+    if not head.authors and anchor is not None:  # set beside the abstract, not above it
+        beside = beside_block(lines, anchor, top, body)
+        if beside:
+            region = region + beside
+            head.authors, head.affiliations = read_region(region)
     if not head.authors and title is not None:  # names printed above the title
         above = [ln for ln in lines if title.top < ln.y <= title.top + 6 * body][-4:]
         head.authors = read_region(above)[0]
@@ -142,4 +147,20 @@ def _abstract(
     if at2 is not None:
         return labelled_abstract(page2, at2, vocab)
     after = min((ln.y for ln in region), default=top)
-    return unlabelled_abstract(lines, after, body, vocab)
+    found = unlabelled_abstract(lines, after, body, vocab)
+    if found or not page2 or _has_body(lines, after, region):
+        return found
+    # a title page with only notes under the names: the abstract opens page 2
+    return unlabelled_abstract(page2, page2[0].y + 1, _body_size(page2), vocab)
+
+
+def _has_body(lines: list[Line], after: float, region: list[Line]) -> bool:
+    """Whether prose is set under the author block in the names' type or larger (not only
+    notes at the page's foot)."""
+    names = max((ln.size for ln in region), default=0.0)
+    prose = [
+        ln for ln in lines
+        if ln.y < after and ln.size >= 0.9 * names and len(ln.text) >= 40
+        and lowercase_share(ln.text) >= 0.3
+    ]  # fmt: skip
+    return len(prose) >= 5

@@ -47,15 +47,21 @@ _LOWER_WORDS = _PARTICLES | {"and", "of", "the", "for", "at", "in", "on", "with"
 
 def name_case(text: str) -> str:
     """Names printed in capitals, in normal case: "JEAN-LUC O'NEIL AND ANA DE LA CRUZ" ->
-    "Jean-Luc O'Neil and Ana de la Cruz". Initials stay ("J."); small words go lower case."""
-
-    def word(m: re.Match[str]) -> str:
-        token = m.group(0)
-        if token.lower() in _LOWER_WORDS:
-            return token.lower()
-        return re.sub(r"[^\W\d_]+", lambda p: p.group(0).capitalize(), token)
-
-    return re.sub(r"[^\s,;]+", word, text)
+    "Jean-Luc O'Neil and Ana de la Cruz". Initials stay ("J."); small words go lower case,
+    but not the first word of a name ("AN ZHU" -> "An Zhu")."""
+    out: list[str] = []
+    first = True
+    for token in re.split(r"(\s+|[,;])", text):
+        if not token or token.isspace() or token in ",;":
+            first = first or token in ",;"
+            out.append(token)
+            continue
+        if token.lower() in _LOWER_WORDS and not first:
+            out.append(token.lower())
+        else:
+            out.append(re.sub(r"[^\W\d_]+", lambda p: p.group(0).capitalize(), token))
+        first = token.lower() == "and"
+    return "".join(out)
 
 
 def _capitals(text: str) -> bool:
