@@ -175,12 +175,14 @@ def _header_pages(
         second()  # an "Author details" section on page 2?
         if len(pages) > 1:
             head = parse_header(first, pages[1], words, running=running)
-    if not head.affiliations and total > len(pages):  # at the paper's end (BMC, AMS)?
-        try:
-            head.affiliations = back_matter_affiliations(read_layout(reader, total - 1)[0])
+    for index in range(total - 1, max(len(pages), total - 2) - 1, -1):
+        if head.affiliations:
+            break
+        try:  # at the paper's end: an Author details section (BMC), addresses (AMS)
+            head.affiliations = back_matter_affiliations(read_layout(reader, index)[0])
         except Exception as err:
-            log.warning("%s: last page unreadable: %s", file, err)
-    elif not head.affiliations:
+            log.warning("%s: page %d unreadable: %s", file, index + 1, err)
+    if not head.affiliations:
         head.affiliations = back_matter_affiliations(pages[-1])
     return head, warnings, stamp, pages
 

@@ -26,15 +26,16 @@ from digest.pdf.cues import (
     ABSTRACT_STOP,
     BOILERPLATE,
     INTRO_HEAD,
-    SECTION_HEAD,
     STRUCTURED_LABEL,
     lowercase_share,
+    section_heading,
 )
 from digest.pdf.reader import Line
 
 __all__ = ["Block", "labelled_abstract", "read_block", "unlabelled_abstract"]
 
 MIN_UNLABELLED = 200  # characters: a shorter first paragraph is not taken for an abstract
+MIN_DISTINCT = 100  # ...unless it is set apart from the body (a standfirst may be one sentence)
 _FOOTNOTE = re.compile(r"^(?:([*∗†‡§¶]+)|\d{1,2})(?:\s|$)")
 _BULLET = re.compile(r"^[•◦▪‣●○■□–-]\s")
 _MAX_LINES = 80
@@ -64,15 +65,22 @@ def labelled_abstract(lines: Sequence[Line], at: int, vocab: Vocabulary) -> str:
 
 
 def unlabelled_abstract(
-    lines: Sequence[Line], after_y: float, body_size: float, vocab: Vocabulary
+    lines: Sequence[Line],
+    after_y: float,
+    body_size: float,
+    vocab: Vocabulary,
+    span: tuple[float, float] | None = None,
 ) -> str:
-    """The first block of prose below `after_y` when it is the abstract (see the module)."""
+    """The first block of prose below `after_y` when it is the abstract (see the module);
+    with `span` (the author block's extent), only a block under it."""
     skip_above = after_y
     for i, line in enumerate(lines):
         text = line.text.strip()
         if line.y >= skip_above - 0.1 or is_noise_line(text) or "@" in text:
             continue
-        if INTRO_HEAD.match(text) or SECTION_HEAD.match(text):
+        if span is not None and (line.x1 <= span[0] or line.x >= span[1]):
+            continue  # another column's text beside the header
+        if INTRO_HEAD.match(text) or section_heading(text):
             return ""
         if BOILERPLATE.match(text) or ABSTRACT_STOP.match(text):  # skip the whole notice
             notice = read_block(lines, i, include_first=True, column_of=line, notice=True)
@@ -85,9 +93,10 @@ def unlabelled_abstract(
             continue  # an affiliation, a running head, a list of names: not prose
         block = read_block(lines, i, include_first=True, column_of=line)
         found = clean_paragraph(block.text_lines, vocab)
-        if len(found) < MIN_UNLABELLED:
+        distinct = _distinct(block, lines, body_size)
+        if len(found) < (MIN_DISTINCT if distinct else MIN_UNLABELLED):
             return ""
-        if structured or block.stop == "heading" or _distinct(block, lines, body_size):
+        if structured or block.stop == "heading" or distinct:
             return found
         return ""
     return ""
@@ -152,7 +161,7 @@ def read_block(
             continue
         gap = previous_y - line.y
         step = statistics.median(steps) if steps else 1.5 * (ref.size if ref else line.size)
-        if ABSTRACT_STOP.match(text) or INTRO_HEAD.match(text) or SECTION_HEAD.match(text):
+        if ABSTRACT_STOP.match(text) or INTRO_HEAD.match(text) or section_heading(text):
             return Block(taken, "heading")
         if taken and _footnote(text, line, ref):
             return Block(taken, "gap")  # the column's footnotes begin
@@ -186,7 +195,7 @@ def _turn(rows: list[list[Line]], row: list[Line]) -> str:
     for later in rows[at : at + 4]:
         for cell in later:
             text = cell.text.strip()
-            if INTRO_HEAD.match(text) or SECTION_HEAD.match(text) or ABSTRACT_STOP.match(text):
+            if INTRO_HEAD.match(text) or section_heading(text) or ABSTRACT_STOP.match(text):
                 return "heading"
     return "layout"
 

@@ -327,17 +327,18 @@ def back_matter_affiliations(page: list[Line]) -> list[str]:
 
 
 def _run_below(page: list[Line], at: int) -> list[Line]:
-    """The lines of the block under a heading: same left edge, no paragraph gap."""
+    """The lines of the block under a heading, down its own column: no paragraph gap."""
+    head = page[at]
+    column = [
+        ln for ln in page[at + 1 :]
+        if ln.y < head.y - 0.3 * head.size and abs(ln.x - head.x) <= 0.6 * head.size
+    ]  # fmt: skip
     taken: list[Line] = []
-    prev = page[at]
-    for ln in page[at + 1 : at + 12]:
-        gap = prev.y - ln.y
+    prev = head
+    for ln in column[:12]:
         heading = len(ln.text.split()) <= 4 and ln.text.rstrip()[-1:] not in ".,;"
-        if taken and (
-            abs(ln.x - page[at].x) > 5
-            or not 0 < gap < 1.9 * page[at].size
-            or (heading and taken[-1].text.endswith("."))
-        ):
+        gap = prev.y - ln.y
+        if taken and (not 0 < gap < 1.9 * head.size or (heading and taken[-1].text.endswith("."))):
             break
         taken.append(ln)
         prev = ln
@@ -372,6 +373,12 @@ def trim_address(text: str) -> str:
         if re.fullmatch(r"[A-Z][A-Z&\-]{2,}", parts[-1]):
             break  # an institution's acronym: "LT-Lab, DFKI"
         parts.pop()
+    while len(parts) > 1 and not AFFIL_WORDS.search(parts[0]) and AFFIL_WORDS.search(parts[1]):
+        if len(parts[0].split()) > 3 or re.match(
+            r"(?i)(?:inc|ltd|llc|co|corp|gmbh|s\.?a)\.?$", parts[1]
+        ):
+            break  # "Corgenix, Inc.": the name before its legal form
+        parts.pop(0)  # a role before the institution: "Project Officer, ... Directorate"
     text = ", ".join(parts).strip(" ,")
     if text.endswith(".") and text.split()[-1] not in {"Inc.", "Ltd.", "Corp.", "Co."}:
         text = text[:-1]

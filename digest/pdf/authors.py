@@ -23,9 +23,9 @@ from digest.pdf.cues import (
     BOILERPLATE,
     EMAIL,
     INTRO_HEAD,
-    SECTION_HEAD,
     STRUCTURED_LABEL,
     lowercase_share,
+    section_heading,
 )
 from digest.pdf.names import is_name, names_in
 from digest.pdf.reader import MARK_SEP, Line
@@ -66,7 +66,7 @@ def author_region(lines: list[Line], top: float, anchor: int | None, body: float
             break
         text = ln.text.strip()
         if stop_y is None:
-            if INTRO_HEAD.match(text) or SECTION_HEAD.match(text) or ABSTRACT_STOP.match(text):
+            if INTRO_HEAD.match(text) or section_heading(text) or ABSTRACT_STOP.match(text):
                 break
             if BOILERPLATE.match(text) or STRUCTURED_LABEL.match(text):
                 break
@@ -94,7 +94,7 @@ def beside_block(lines: list[Line], anchor: int, top: float, body: float) -> lis
         if ln.x1 > x0 and ln.x < x1:
             continue  # the abstract's own column
         text = ln.text.strip()
-        if _prose(ln, body) or INTRO_HEAD.match(text) or SECTION_HEAD.match(text):
+        if _prose(ln, body) or INTRO_HEAD.match(text) or section_heading(text):
             break
         out.append(ln)
     return out

@@ -25,6 +25,7 @@ __all__ = [
     "URL",
     "find_line",
     "lowercase_share",
+    "section_heading",
 ]
 
 ABSTRACT_HEAD = re.compile(
@@ -55,7 +56,7 @@ AFFIL_WORDS = re.compile(
     r"|centro|laboratorio|departamento|dipartimento|département|departement|hôpital|klinik\w*"
     r"|systems|solutions|services|industries|enterprises|pharmaceuticals?|therapeutics"
     r"|biosciences|observatory|museum|library|agency|authority|bureau|office|council"
-    r"|commission|ministry|government|national|federal|eth|epfl|inria|csic|cnr|csiro"
+    r"|commission|ministry|government|national|federal|directorate|secretariat|eth|epfl|inria|csic|cnr|csiro"
     r"|a\*star|kaist|postech|riken|max planck|fraunhofer|helmholtz|nasa|noaa|nih|cdc|who)\b",
     re.IGNORECASE,
 )
@@ -108,6 +109,14 @@ def lowercase_share(text: str) -> float:
     words = re.findall(r"[^\W\d_][\w’'\-]*", text)
     lower = [w for w in words if w[0].islower() and w not in _LITTLE]
     return len(lower) / len(words) if words else 0.0
+
+
+def section_heading(text: str) -> bool:
+    """A numbered section heading ("2. Related Work", "III. METHODS"), not a line of prose
+    that happens to open with a drop cap or a numeral ("I Information extraction can ...")."""
+    if not SECTION_HEAD.match(text):
+        return False
+    return len(text.split()) <= 8 and lowercase_share(text) <= 0.4
 
 
 def find_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:

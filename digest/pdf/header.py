@@ -147,7 +147,9 @@ def _abstract(
     if at2 is not None:
         return labelled_abstract(page2, at2, vocab)
     after = min((ln.y for ln in region), default=top)
-    found = unlabelled_abstract(lines, after, body, vocab)
+    words = [ln for ln in region if sum(c.isalpha() for c in ln.text) >= 0.5 * len(ln.text)]
+    span = (min(ln.x for ln in words), max(ln.x1 for ln in words)) if words else None
+    found = unlabelled_abstract(lines, after, body, vocab, span)
     if found or not page2 or _has_body(lines, after, region):
         return found
     # a title page with only notes under the names: the abstract opens page 2

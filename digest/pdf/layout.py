@@ -227,7 +227,14 @@ def _accents_in_place(runs: list[Run]) -> list[Run]:
     out: list[Run] = []
     for run in runs:
         accent = run.text.strip()
-        if out and len(accent) == 1 and accent in _SPACING_ACCENTS and run.x0 < out[-1].x1 - 0.05:
+        full_size = bool(out) and run.size >= 0.8 * out[-1].size  # not a superscript mark
+        if (
+            out
+            and full_size
+            and len(accent) == 1
+            and accent in _SPACING_ACCENTS
+            and run.x0 < out[-1].x1 - 0.05
+        ):
             prev = out[-1]
             centre = (run.x0 + run.x1) / 2
             if prev.text.strip() and centre < prev.x1:

@@ -93,6 +93,9 @@ def _with_label(block: TitleBlock, lines: list[Line], body: float) -> TitleBlock
     if not above:
         return block
     prev = above[-1]
+    label = re.sub(r"\W+", "", prev.text.casefold())
+    if label and label in re.sub(r"\W+", "", block.text.casefold()):
+        return block  # a series banner the title repeats: "ADVOCACY IN ACTION" over "Advocacy..."
     if (
         prev.size >= 0.55 * block.size
         and prev.size > 1.25 * body
