@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = ["MAX_PAGES", "parse_pdf", "parser_version", "read_header"]
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 40  # hard cap on body pages read
+_AT_END = re.compile(r"(?i)author (?:information|details)|end of the (?:article|paper)")
 _MIN_LETTERS = 40  # fewer letters than this on pages 1-2 means no usable text layer
 
 
@@ -175,13 +177,20 @@ def _header_pages(
         second()  # an "Author details" section on page 2?
         if len(pages) > 1:
             head = parse_header(first, pages[1], words, running=running)
+    # not in the author block: the paper's end may list them all (BMC's "Author details", the
+    # addresses AMS classes print), where page 1 only noted the corresponding author's
+    pointed = any(_AT_END.search(ln.text) for ln in first)  # "...available at the end of..."
     for index in range(total - 1, max(len(pages), total - 2) - 1, -1):
-        if head.affiliations:
+        if head.affiliations and not (head.affiliations_elsewhere and pointed):
             break
-        try:  # at the paper's end: an Author details section (BMC), addresses (AMS)
-            head.affiliations = back_matter_affiliations(read_layout(reader, index)[0])
+        try:
+            found = back_matter_affiliations(read_layout(reader, index)[0])
         except Exception as err:
             log.warning("%s: page %d unreadable: %s", file, index + 1, err)
+            continue
+        if len(found) > len(head.affiliations):
+            head.affiliations = found
+            break
     if not head.affiliations:
         head.affiliations = back_matter_affiliations(pages[-1])
     return head, warnings, stamp, pages

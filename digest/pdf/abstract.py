@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from digest.pdf.clean import Vocabulary, clean_paragraph, is_noise_line
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
-    ABSTRACT_STOP,
     BOILERPLATE,
     INTRO_HEAD,
     STRUCTURED_LABEL,
+    abstract_stop,
     lowercase_share,
     section_heading,
 )
@@ -82,7 +82,7 @@ def unlabelled_abstract(
             continue  # another column's text beside the header
         if INTRO_HEAD.match(text) or section_heading(text):
             return ""
-        if BOILERPLATE.match(text) or ABSTRACT_STOP.match(text):  # skip the whole notice
+        if BOILERPLATE.match(text) or abstract_stop(text):  # skip the whole notice
             notice = read_block(lines, i, include_first=True, column_of=line, notice=True)
             skip_above = min(ln.y for ln in notice.lines)
             continue
@@ -161,7 +161,7 @@ def read_block(
             continue
         gap = previous_y - line.y
         step = statistics.median(steps) if steps else 1.5 * (ref.size if ref else line.size)
-        if ABSTRACT_STOP.match(text) or INTRO_HEAD.match(text) or section_heading(text):
+        if abstract_stop(text) or INTRO_HEAD.match(text) or section_heading(text):
             return Block(taken, "heading")
         if taken and _footnote(text, line, ref):
             return Block(taken, "gap")  # the column's footnotes begin
@@ -195,7 +195,7 @@ def _turn(rows: list[list[Line]], row: list[Line]) -> str:
     for later in rows[at : at + 4]:
         for cell in later:
             text = cell.text.strip()
-            if INTRO_HEAD.match(text) or section_heading(text) or ABSTRACT_STOP.match(text):
+            if INTRO_HEAD.match(text) or section_heading(text) or abstract_stop(text):
                 return "heading"
     return "layout"
 

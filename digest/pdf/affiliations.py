@@ -178,7 +178,7 @@ def _records(column: list[tuple[Line, bool, bool]]) -> list[tuple[Line, str]]:
             and keyword
             and not starts_marked
             and len(chunks) == 1
-            and not _complete(prev_raw, chunks[0])
+            and not _complete(out[-1][1], chunks[0])
         ):
             out[-1] = (out[-1][0], f"{out[-1][1]}, {chunks[0]}")  # one record over several lines
         elif keyword or starts_marked:

@@ -17,13 +17,13 @@ from digest.pdf.affiliations import column_records, dedupe
 from digest.pdf.clean import strip_marks
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
-    ABSTRACT_STOP,
     AFFIL_WORDS,
     BANNER,
     BOILERPLATE,
     EMAIL,
     INTRO_HEAD,
     STRUCTURED_LABEL,
+    abstract_stop,
     lowercase_share,
     section_heading,
 )
@@ -66,7 +66,7 @@ def author_region(lines: list[Line], top: float, anchor: int | None, body: float
             break
         text = ln.text.strip()
         if stop_y is None:
-            if INTRO_HEAD.match(text) or section_heading(text) or ABSTRACT_STOP.match(text):
+            if INTRO_HEAD.match(text) or section_heading(text) or abstract_stop(text):
                 break
             if BOILERPLATE.match(text) or STRUCTURED_LABEL.match(text):
                 break
@@ -126,7 +126,7 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     for row in _rows(region):
         for ln in row:
             text = ln.text.strip()
-            names = [] if ABSTRACT_STOP.match(text) else name_line(ln)
+            names = [] if abstract_stop(text) else name_line(ln)
             after_other = bool(kinds) and kinds[-1][1] == "other"
             if names and style is not None and after_other and not _alike(style, ln, row, segments):
                 names = []  # set unlike the names above, after affiliations: an address

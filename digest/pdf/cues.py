@@ -23,6 +23,7 @@ __all__ = [
     "SECTION_HEAD",
     "STRUCTURED_LABEL",
     "URL",
+    "abstract_stop",
     "find_line",
     "lowercase_share",
     "section_heading",
@@ -109,6 +110,12 @@ def lowercase_share(text: str) -> float:
     words = re.findall(r"[^\W\d_][\w’'\-]*", text)
     lower = [w for w in words if w[0].islower() and w not in _LITTLE]
     return len(lower) / len(words) if words else 0.0
+
+
+def abstract_stop(text: str) -> bool:
+    """What ends an abstract ("Keywords:", "Index Terms—", "CCS Concepts"): capitalised, as
+    a label is, so that "... of 20 subjects." inside the abstract is not one."""
+    return text[:1].isupper() and ABSTRACT_STOP.match(text) is not None
 
 
 def section_heading(text: str) -> bool:
