@@ -41,12 +41,13 @@ _MARK_TEXT = re.compile(r"^[\s\d,;*∗†‡§¶⋄□♠♢♡♣♦⋆★☆#|
 class _Baseline:
     """Runs on one baseline while they are gathered."""
 
-    __slots__ = ("runs", "size", "y")
+    __slots__ = ("_main", "runs", "size", "y")
 
     def __init__(self, run: Run) -> None:
         self.runs = [run]
         self.y = run.y
         self.size = run.size
+        self._main: float | None = None
 
     def takes(self, run: Run) -> bool:
         return abs(run.y - self.y) <= _SAME_BASELINE * min(run.size, self.size) + 0.01
@@ -54,10 +55,18 @@ class _Baseline:
     def add(self, run: Run) -> None:
         self.runs.append(run)
         self.size = max(self.size, run.size)
+        self._main = None
+
+    def absorb(self, other: _Baseline) -> None:
+        self.runs.extend(other.runs)
+        other.runs = []
+        self._main = None
 
     @property
     def main_size(self) -> float:
-        return _dominant(self.runs)
+        if self._main is None:
+            self._main = _dominant(self.runs)
+        return self._main
 
     @property
     def x0(self) -> float:
@@ -129,8 +138,7 @@ def _attach_small(baselines: list[_Baseline]) -> None:
             if best is None or abs(rise) < abs(small.y - best.y):
                 best = line
         if best is not None:
-            best.runs.extend(small.runs)
-            small.runs = []
+            best.absorb(small)
     baselines[:] = [b for b in baselines if b.runs]
 
 
