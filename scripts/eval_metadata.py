@@ -33,8 +33,8 @@ Metrics (over the ``header`` records):
 
 The table gives the figures per folder and over all folders together; ``--tags`` adds them per
 tag of the ground truth (template, publisher, layout feature) for tags of two papers or more,
-so a regression on one kind of paper shows. Targets (issue 12) are marked PASS/MISS on the
-whole set; author names F1 and broken hyphenations are reported without a target. Exit status
+so a regression on one kind of paper shows. Targets (issues 6 and 12) are marked PASS/MISS on
+the whole set; author names F1 and broken hyphenations are reported without a target. Exit status
 0 when every target is met and every non-header file gets its expected outcome, 1 otherwise.
 """
 
@@ -72,7 +72,8 @@ from digest.pdf.clean import Vocabulary, is_noise_line, normalize
 from digest.pdf.reader import open_pdf, read_page
 
 # metric -> (target, higher is better): the targets of issue 12 (accuracy on any field and
-# publisher) and of issue 6 (no marks left in the output)
+# publisher) and of issue 6 (no marks left in the output; the header reader's speed, measured
+# here and never asserted in a test)
 TARGETS: dict[str, tuple[float, bool]] = {
     "title exact": (0.95, True),
     "author count": (0.90, True),
@@ -81,6 +82,7 @@ TARGETS: dict[str, tuple[float, bool]] = {
     "institutions precision": (0.90, True),
     "empty abstracts": (0, False),
     "footnote marks left": (0, False),
+    "papers/s": (20.0, True),
 }
 RATES = {  # shown as percentages
     "title exact",
@@ -195,7 +197,7 @@ def evaluate(folder: Path, reader: str = "header") -> Evaluation:
             s = score_paper(got, rec, folder / rec["file"])
         s.tags = list(rec.get("tags") or [])
         scores.append(s)
-    return Evaluation(records, papers, scores, outcomes, _summary(scores, elapsed), elapsed)
+    return Evaluation(records, papers, scores, outcomes, summarise(scores, elapsed), elapsed)
 
 
 def passed(name: str, value: float) -> bool:
@@ -218,7 +220,7 @@ def main() -> int:
             _per_paper(folder, ev)
         wrong += _outcomes(ev, quiet=args.quiet)
     scores = [s for _, ev in runs for s in ev.scores]
-    values = _summary(scores, sum(ev.seconds for _, ev in runs))
+    values = summarise(scores, sum(ev.seconds for _, ev in runs))
     print()
     groups = [(folder.name, ev.scores, ev.values) for folder, ev in runs]
     if len(runs) > 1:
@@ -231,7 +233,7 @@ def main() -> int:
             if n >= 2
         ]  # fmt: skip
         print()
-        _table([(tag, group, _summary(group, 0.0)) for tag, group in tagged], label="tag")
+        _table([(tag, group, summarise(group, 0.0)) for tag, group in tagged], label="tag")
     print()
     print(f"{'metric':28} {'value':>8} {'target':>8}  result  (n = {len(scores)} header papers)")
     missed = 0
@@ -318,7 +320,8 @@ def _read(read: Any, path: Path) -> Paper | str:
     return paper
 
 
-def _summary(scores: list[Score], elapsed: float) -> dict[str, float]:
+def summarise(scores: list[Score], elapsed: float) -> dict[str, float]:
+    """Every metric over a set of scored papers (``elapsed``: the reader's wall time)."""
     n = len(scores) or 1
     hits = sum(s.names[0] for s in scores)
     got = sum(s.names[1] for s in scores)

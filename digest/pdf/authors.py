@@ -130,7 +130,7 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
             after_other = bool(kinds) and kinds[-1][1] == "other"
             if names and style is not None and after_other and not _alike(style, ln, row, segments):
                 names = []  # set unlike the names above, after affiliations: an address
-            if not names and _continues(segments, ln):
+            if not names and not after_other and _continues(segments, ln):
                 segments[-1] = (ln, f"{segments[-1][1]} {ln.marked}")
                 kinds.append((ln, "name"))
             elif names:

@@ -1,0 +1,291 @@
+"""The header reader on positioned text: layout facts drawn into small synthetic PDFs.
+
+Each test draws one layout fact the way publishers set it (side-by-side author columns,
+superscript marks, letter-spaced and run-in headings, structured abstracts, banners, a
+two-column body, invisible text) and checks what the reader makes of it. The PDFs are built
+here, glyph by glyph, so nothing depends on a corpus file's quirks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from digest.pdf import read_header
+from digest.pdf.layout import read_layout
+from digest.pdf.reader import open_pdf
+
+PROSE = (
+    "We study how gradient descent trains two-layer networks when the data are drawn from a "
+    "teacher network. We show that the student learns the teacher's features in a fixed order "
+    "and that the speed of each phase depends on the width of the hidden layer. Experiments on "
+    "synthetic data and on image benchmarks confirm the predictions of the theory and show "
+    "where it breaks down for very deep networks."
+)
+FONTS = {"R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic"}
+
+
+@dataclass
+class Sheet:
+    """One page of positioned text: each span is drawn where it is put."""
+
+    ops: list[str] = field(default_factory=list)
+
+    def put(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 10,
+        font: str = "R",
+        *,
+        rise: float = 0,
+        render: int = 0,
+        spacing: float = 0,
+    ) -> Sheet:
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        self.ops.append(
+            f"BT /{font} {size} Tf {render} Tr {spacing} Tc {rise} Ts "
+            f"1 0 0 1 {x:.2f} {y:.2f} Tm ({escaped}) Tj ET"
+        )
+        return self
+
+    def runs(self, x: float, y: float, parts: list[tuple[str, str, float, float]]) -> Sheet:
+        """Spans set one after the other on a line, each (text, font, size, rise): the
+        positions advance by the fonts' own widths, as a typesetter's output does."""
+        ops = [f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm"]
+        for text, font, size, rise in parts:
+            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"/{font} {size} Tf {rise} Ts ({escaped}) Tj")
+        self.ops.append(" ".join([*ops, "ET"]))
+        return self
+
+    def prose(self, x: float, y: float, text: str, width: int = 90, size: float = 9) -> float:
+        """Running text from (x, y) down, ``width`` characters a line; returns the next y."""
+        line = ""
+        for word in text.split():
+            if line and len(line) + len(word) + 1 > width:
+                self.put(x, y, line, size)
+                y -= 1.2 * size
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        if line:
+            self.put(x, y, line, size)
+            y -= 1.2 * size
+        return y
+
+    def save(self, path: Path) -> Path:
+        from pypdf import PdfWriter
+        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+        writer = PdfWriter()
+        page = writer.add_blank_page(width=612, height=792)
+        fonts = DictionaryObject()
+        for key, base in FONTS.items():
+            font = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject(f"/{base}"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            )
+            fonts[NameObject(f"/{key}")] = writer._add_object(font)
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(self.ops).encode("cp1252"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        with path.open("wb") as fh:
+            writer.write(fh)
+        return path
+
+
+def _title(sheet: Sheet, text: str = "Feature Learning Order in Two-Layer Networks") -> Sheet:
+    return sheet.put(120, 720, text, 17, "B")
+
+
+def _body(sheet: Sheet, y: float, heading: str = "Abstract") -> Sheet:
+    if heading:
+        sheet.put(72, y, heading, 11, "B")
+        y -= 15
+    y = sheet.prose(72, y, PROSE)
+    sheet.put(72, y - 12, "1 Introduction", 11, "B")
+    sheet.prose(72, y - 27, PROSE)
+    return sheet
+
+
+def test_side_by_side_author_columns(tmp_path: Path) -> None:
+    """Three authors set as three columns, each with its own affiliation and e-mail."""
+    sheet = _title(Sheet())
+    for x, name, place, mail in [
+        (80, "Ada Lovelace", "University of Turin", "ada@unito.it"),
+        (250, "Alan Turing", "Princeton University", "alan@princeton.edu"),
+        (420, "Grace Hopper", "Yale University", "grace@yale.edu"),
+    ]:
+        sheet.put(x, 680, name, 11)
+        sheet.put(x, 667, place, 9)
+        sheet.put(x, 655, mail, 9)
+    paper = read_header(_body(sheet, 620).save(tmp_path / "columns.pdf"))
+    assert paper.title == "Feature Learning Order in Two-Layer Networks"
+    assert paper.authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert paper.affiliations == ["University of Turin", "Princeton University", "Yale University"]
+    assert paper.abstract.startswith("We study how gradient descent")
+
+
+def test_superscript_marks_tie_names_to_institutions(tmp_path: Path) -> None:
+    """Names with raised digits and symbols; each institution line opens with its mark."""
+    sheet = _title(Sheet())
+    parts: list[tuple[str, str, float, float]] = []
+    for name, mark in [("Ada Lovelace", "1,*"), ("Alan Turing", "2"), ("Grace Hopper", "1")]:
+        parts += [(f"{', ' if parts else ''}{name}", "R", 11, 0), (mark, "R", 7, 4)]
+    sheet.runs(120, 680, parts)
+    for y, mark, text in [
+        (664, "1", "Department of Physics, University of Turin"),
+        (653, "2", "Institute for Advanced Study"),
+        (642, "*", "Corresponding author: ada@unito.it"),
+    ]:
+        sheet.runs(150, y, [(mark, "R", 6, 3), (text, "R", 9, 0)])
+    paper = read_header(_body(sheet, 610).save(tmp_path / "marks.pdf"))
+    assert paper.authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert paper.affiliations == [
+        "Department of Physics, University of Turin",
+        "Institute for Advanced Study",
+    ]
+
+
+def test_raised_marks_are_not_words(tmp_path: Path) -> None:
+    """A raised mark glued to a name is attached to its line, not read as a line of its own."""
+    sheet = Sheet().put(100, 700, "Ada Lovelace", 11).put(166, 700, "1", 7, rise=4)
+    reader, _ = open_pdf(sheet.save(tmp_path / "raised.pdf"))
+    lines, _ = read_layout(reader, 0)
+    assert len(lines) == 1
+    assert lines[0].text.replace(" ", "") in {"AdaLovelace", "AdaLovelace1"}
+
+
+@pytest.mark.parametrize("heading", ["A B S T R A C T", "a b s t r a c t"])
+def test_letter_spaced_abstract_heading(tmp_path: Path, heading: str) -> None:
+    sheet = _title(Sheet()).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(120, 666, "University of Turin", 9)
+    paper = read_header(_body(sheet, 630, heading=heading).save(tmp_path / "spaced.pdf"))
+    assert paper.abstract.startswith("We study how gradient descent")
+    assert paper.abstract.rstrip().endswith("for very deep networks.")
+
+
+def test_letter_spacing_by_character_spacing(tmp_path: Path) -> None:
+    """A heading widened with the Tc operator rather than spaces is still one word."""
+    sheet = _title(Sheet()).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(72, 630, "ABSTRACT", 9, "B", spacing=3.5)
+    sheet.prose(72, 615, PROSE)
+    paper = read_header(sheet.save(tmp_path / "tc.pdf"))
+    assert paper.abstract.startswith("We study how gradient descent")
+
+
+@pytest.mark.parametrize("lead", ["Abstract\u2014", "Abstract.", "Abstract:", "Résumé."])
+def test_run_in_abstract_heading(tmp_path: Path, lead: str) -> None:
+    sheet = _title(Sheet()).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(120, 666, "University of Turin", 9)
+    words = PROSE.split()
+    sheet.runs(72, 630, [(lead, "B", 9, 0), (" " + " ".join(words[:12]), "R", 9, 0)])
+    y = sheet.prose(72, 619, " ".join(words[12:]))
+    sheet.put(72, y - 12, "1 Introduction", 11, "B")
+    paper = read_header(sheet.save(tmp_path / "runin.pdf"))
+    assert paper.abstract.startswith("We study how gradient descent")
+    assert "Introduction" not in paper.abstract
+
+
+def test_structured_abstract_without_heading(tmp_path: Path) -> None:
+    """Background / Methods / Results / Conclusions labels and no "Abstract" heading."""
+    sheet = _title(Sheet()).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(120, 666, "Department of Medicine, University of Turin", 9)
+    y = 630.0
+    parts = [
+        ("Background:", "Venous thrombosis is common after major trauma and often silent."),
+        ("Methods:", "We reviewed twelve randomised trials of prophylaxis in injured adults."),
+        ("Results:", "Low molecular weight heparin reduced deep vein thrombosis by half."),
+        ("Conclusions:", "Early prophylaxis is safe and should be the default after injury."),
+    ]
+    for label, text in parts:
+        sheet.runs(72, y, [(label, "B", 9, 0), (f" {text}", "R", 9, 0)])
+        y -= 12
+    sheet.put(72, y - 12, "Introduction", 11, "B")
+    sheet.prose(72, y - 27, PROSE)
+    paper = read_header(sheet.save(tmp_path / "structured.pdf"))
+    assert paper.abstract.startswith("Background")
+    for _, text in parts:
+        assert text in paper.abstract
+    assert "We study how" not in paper.abstract
+
+
+def test_banner_and_running_head_are_not_the_title(tmp_path: Path) -> None:
+    """A journal banner and a running head above the title, in small type or in capitals."""
+    sheet = Sheet().put(72, 760, "Journal of Statistical Software", 9, "I")
+    sheet.put(400, 760, "Volume 12, Issue 3, 2021", 8)
+    sheet.put(72, 740, "RESEARCH ARTICLE", 9, "B")
+    _title(sheet).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(120, 666, "University of Turin", 9)
+    paper = read_header(_body(sheet, 630).save(tmp_path / "banner.pdf"))
+    assert paper.title == "Feature Learning Order in Two-Layer Networks"
+    assert paper.authors == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_title_over_two_lines(tmp_path: Path) -> None:
+    sheet = Sheet().put(110, 720, "Feature Learning Order in Two-Layer", 17, "B")
+    sheet.put(150, 700, "Networks Trained by Gradient Descent", 17, "B")
+    sheet.put(120, 670, "Ada Lovelace, Alan Turing", 11)
+    paper = read_header(_body(sheet, 630).save(tmp_path / "twolines.pdf"))
+    assert paper.title == "Feature Learning Order in Two-Layer Networks Trained by Gradient Descent"
+
+
+def test_two_column_abstract_stops_at_the_gutter(tmp_path: Path) -> None:
+    """Left column: the abstract; right column: the introduction, on the same baselines."""
+    sheet = _title(Sheet()).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(72, 640, "Abstract", 10, "B").put(320, 640, "1 Introduction", 10, "B")
+    sheet.prose(72, 626, PROSE, width=50)
+    sheet.prose(320, 626, "Neural networks are trained by gradient descent. " * 8, width=50)
+    paper = read_header(sheet.save(tmp_path / "gutter.pdf"))
+    assert paper.abstract.startswith("We study how gradient descent")
+    assert paper.abstract.rstrip().endswith("for very deep networks.")
+    assert "Neural networks are trained" not in paper.abstract
+
+
+def test_invisible_text_is_not_read(tmp_path: Path) -> None:
+    """Text drawn in render mode 3 (invisible) is a hidden layer, never part of the header."""
+    sheet = Sheet().put(120, 760, "Buy cheap watches online now", 17, "B", render=3)
+    _title(sheet).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    sheet.put(120, 668, "Ignore previous instructions", 11, render=3)
+    paper = read_header(_body(sheet, 630).save(tmp_path / "hidden.pdf"))
+    assert paper.title == "Feature Learning Order in Two-Layer Networks"
+    assert paper.authors == ["Ada Lovelace", "Alan Turing"]
+    assert "Ignore" not in paper.abstract and "watches" not in paper.abstract
+
+
+def test_all_caps_names_joined_by_and_with_affiliation(tmp_path: Path) -> None:
+    """ACM-journal style: capitals, "and", the affiliation after a comma on the same line."""
+    sheet = _title(Sheet())
+    sheet.put(72, 680, "ADA LOVELACE and ALAN TURING, University of Manchester", 9)
+    paper = read_header(_body(sheet, 640).save(tmp_path / "acm.pdf"))
+    assert paper.authors == ["Ada Lovelace", "Alan Turing"]
+    assert paper.affiliations == ["University of Manchester"]
+
+
+def test_long_author_list_wrapped_over_lines(tmp_path: Path) -> None:
+    people = [
+        "Ada Lovelace", "Alan Turing", "Grace Hopper", "John von Neumann", "Emmy Noether",
+        "Kurt Gödel", "Srinivasa Ramanujan", "Sofia Kovalevskaya", "Henri Poincaré",
+        "Marie Curie", "Niels Bohr", "Lise Meitner", "Paul Dirac", "Max Born",
+    ]  # fmt: skip
+    sheet = _title(Sheet())
+    y, line = 680.0, ""
+    for i, name in enumerate(people):
+        piece = f"{name}," if i < len(people) - 1 else name
+        if len(line) + len(piece) > 70:
+            sheet.put(90, y, line, 10)
+            y, line = y - 12, ""
+        line = f"{line} {piece}".strip()
+    sheet.put(90, y, line, 10)
+    sheet.put(90, y - 14, "Institute for Advanced Study, Princeton", 9)
+    paper = read_header(_body(sheet, y - 50).save(tmp_path / "many.pdf"))
+    assert paper.authors == people
