@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         TruncatedOutputError,
     )
     from .excerpt import select
+    from .facts import Institution, PaperFacts
     from .inputs import discover
     from .institutions import merge_institutions
     from .language import Language
@@ -50,10 +51,8 @@ if TYPE_CHECKING:
     from .models import (
         Excerpt,
         Extraction,
-        Institution,
         Notice,
         Paper,
-        PaperFacts,
         PaperResult,
         Report,
         Section,
@@ -134,7 +133,7 @@ _API: dict[str, tuple[str, str]] = {
     "Extractor": ("llm", "Extractor"),
     "GarbledTextError": ("errors", "GarbledTextError"),
     "InputError": ("errors", "InputError"),
-    "Institution": ("models", "Institution"),
+    "Institution": ("facts", "Institution"),
     "InvalidOutputError": ("errors", "InvalidOutputError"),
     "LLMRequestError": ("errors", "LLMRequestError"),
     "Language": ("language", "Language"),
@@ -143,7 +142,7 @@ _API: dict[str, tuple[str, str]] = {
     "NotStartedError": ("errors", "NotStartedError"),
     "Notice": ("models", "Notice"),
     "Paper": ("models", "Paper"),
-    "PaperFacts": ("models", "PaperFacts"),
+    "PaperFacts": ("facts", "PaperFacts"),
     "PaperResult": ("models", "PaperResult"),
     "PromptError": ("errors", "PromptError"),
     "RefusalError": ("errors", "RefusalError"),

@@ -15,8 +15,8 @@ as a warning on the paper's record and in the report, never silently.
 
 from __future__ import annotations
 
+from .facts import PaperFacts, numbers_in
 from .institutions import compare
-from .models import PaperFacts, numbers_in
 from .strings import match_key
 
 __all__ = ["check_facts"]

@@ -9,10 +9,10 @@ punctuation and the full original title inside 《》 come from the report's lan
 
 from __future__ import annotations
 
+from .facts import Institution, PaperFacts
 from .institutions import merge_institutions
 from .language import Language
 from .language.zh import ZH
-from .models import Institution, PaperFacts
 from .strings import one_line
 
 __all__ = ["compose_brief"]

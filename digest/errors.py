@@ -42,6 +42,8 @@ __all__ = [
     "InputError",
     "InvalidOutputError",
     "LLMRequestError",
+    "LookupFailedError",
+    "LookupUnavailableError",
     "NoTextError",
     "NotAPDFError",
     "NotStartedError",
@@ -70,6 +72,16 @@ class StoreError(DigestError):
 
 class ArxivError(DigestError):
     """The arXiv API did not answer usefully after the allowed retries; names the IDs."""
+
+
+class LookupFailedError(DigestError):
+    """A metadata service (Crossref) did not answer one lookup usefully; the PDF's own reading
+    stands and the lookup is asked again on a later run."""
+
+
+class LookupUnavailableError(LookupFailedError):
+    """The metadata service cannot be reached at all (no network, DNS failure): noted once per
+    run, and no later lookup of the run tries."""
 
 
 class InputError(DigestError):

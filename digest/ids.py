@@ -3,6 +3,7 @@
 parse_arxiv_id   text the user typed (ID, ``arXiv:`` ID, abs/pdf URL) -> normalised ID or None
 split_version    ``2510.01234v2`` -> (``2510.01234``, 2)
 versionless      ``2510.01234v2`` -> ``2510.01234``
+find_doi         the first DOI in a text ("doi:10.1371/...", "https://doi.org/10...") or None
 data_sha256      a file's identity: the hash of its bytes, whatever its name (file_sha256)
 content_sha256   a record's identity: the hash of its fields' canonical JSON
 """
@@ -18,6 +19,7 @@ __all__ = [
     "content_sha256",
     "data_sha256",
     "file_sha256",
+    "find_doi",
     "parse_arxiv_id",
     "split_version",
     "versionless",
@@ -92,3 +94,24 @@ def content_sha256(*fields: object) -> str:
     """Identity of a record: sha256 hex of the canonical JSON array of `fields`."""
     canonical = json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# A DOI is "10." + a registrant code + "/" + a suffix of any printable characters; in running
+# text it ends at a space, a quote or an angle bracket, and closing punctuation is the text's.
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+")
+_DOI_TAIL = ".,;:]}>"
+
+
+def find_doi(text: str) -> str | None:
+    """The first DOI in `text`, lower-cased (DOIs ignore case), without a URL or "doi:" prefix
+    and without the sentence's closing punctuation; a ")" stays when the DOI opened one
+    ("10.1016/S0140-6736(20)30183-5")."""
+    for match in _DOI.finditer(text):
+        doi = match.group(0)
+        while doi and (
+            doi[-1] in _DOI_TAIL or (doi[-1] == ")" and doi.count(")") > doi.count("("))
+        ):
+            doi = doi[:-1]
+        if "/" in doi and not doi.endswith("/"):
+            return doi.lower()
+    return None

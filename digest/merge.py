@@ -1,15 +1,18 @@
-"""One paper from two readings: a parsed PDF and an arXiv entry (or abstract file) of it.
+"""One paper from two readings: a parsed PDF and an entry of it (arXiv, Crossref, an abstract
+file).
 
-The entry's metadata is exact (title, authors, abstract, categories, date: what arXiv holds);
-the PDF adds what only the paper has (institutions from its first page when the entry has none,
-the first page and the sections the LLM input is selected from). They are the same paper when
-they share an arXiv ID, else when their titles match after case and punctuation are ignored.
+The entry's metadata is exact (title, authors, abstract, categories, date: what the service
+holds); the PDF adds what only the paper has (institutions from its first page when the entry
+has none, the first page and the sections the LLM input is selected from). Each header field
+records which reading it came from (Paper.header_sources). A PDF and an entry the user gave
+are the same paper when they share an arXiv ID, else when their titles match after case and
+punctuation are ignored.
 """
 
 from __future__ import annotations
 
 from .ids import data_sha256, versionless
-from .models import Paper
+from .models import HEADER_FIELDS, Paper
 from .strings import match_key
 
 __all__ = ["Claims", "merge_papers"]
@@ -18,11 +21,17 @@ __all__ = ["Claims", "merge_papers"]
 def merge_papers(pdf: Paper, entry: Paper, *, source: str) -> Paper:
     """The PDF's record with the entry's exact metadata; identity from both."""
     both = data_sha256(f"{pdf.sha256}+{entry.sha256}".encode())
+    sources = pdf.header_sources.model_copy()
+    for name in HEADER_FIELDS:
+        if getattr(entry, name):
+            setattr(sources, name, getattr(entry.header_sources, name) or entry.origin)
     return pdf.model_copy(
         update={
             "source": source,
             "sha256": both,
             "arxiv_id": entry.arxiv_id or pdf.arxiv_id,
+            "doi": entry.doi or pdf.doi,
+            "header_sources": sources,
             "categories": entry.categories or pdf.categories,
             "published": entry.published or pdf.published,
             "title": entry.title or pdf.title,

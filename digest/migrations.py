@@ -89,4 +89,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0004_lookups",
+        """
+        CREATE TABLE lookups (
+            service     TEXT NOT NULL,
+            key         TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('found', 'not_found')),
+            paper_json  TEXT,
+            fetched_at  TEXT NOT NULL,
+            PRIMARY KEY (service, key)
+        );
+        """,
+    ),
 ]

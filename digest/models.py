@@ -2,7 +2,7 @@
 
 ingest  -> Paper           what the PDF says (header, abstract, sections, provenance)
 select  -> Excerpt         the text sent to the LLM, under a token budget
-extract -> PaperFacts      what the LLM must fill (an output schema: every field an instruction)
+extract -> PaperFacts      what the LLM must fill (digest.facts: the output schema)
            Extraction      PaperFacts plus provenance (model, prompt hash, usage, attempts)
 compose -> the brief       one Chinese paragraph, built by code from PaperFacts
 pipeline-> PaperResult     everything known about one input file, failed or not
@@ -18,14 +18,14 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     SerializationInfo,
-    ValidationInfo,
     field_serializer,
     field_validator,
+    model_validator,
 )
 
+from .facts import PaperFacts
 from .language.zh import ZH
 
 SectionKind = Literal["introduction", "method", "experiments", "conclusion", "other"]
@@ -49,7 +49,22 @@ class Section(BaseModel):
     text: Text
 
 
-Origin = Literal["pdf", "arxiv", "text"]
+Origin = Literal["pdf", "arxiv", "text", "crossref"]
+
+# Where a header field came from: the PDF's layout reader, the PDF's own metadata (checked
+# against the page), the arXiv API, an abstract file, the Crossref API, or the LLM (grounded in
+# the page text).
+HeaderSource = Literal["pdf", "pdf_metadata", "arxiv", "text", "crossref", "llm"]
+HEADER_FIELDS = ("title", "authors", "affiliations", "abstract")
+
+
+class HeaderSources(BaseModel):
+    """Which source each header field of the record came from; None when no source had it."""
+
+    title: HeaderSource | None = None
+    authors: HeaderSource | None = None
+    affiliations: HeaderSource | None = None
+    abstract: HeaderSource | None = None
 
 
 class Paper(BaseModel):
@@ -62,6 +77,7 @@ class Paper(BaseModel):
     )
     origin: Origin = "pdf"
     arxiv_id: str | None = Field(None, description="With version when known, e.g. 2510.01234v2.")
+    doi: str | None = Field(None, description="Lower-cased, from the PDF's metadata or page 1.")
     categories: list[str] = Field(default_factory=list, description="arXiv categories.")
     published: str | None = Field(None, description="ISO date of the first version (arXiv).")
     title: Text
@@ -75,6 +91,20 @@ class Paper(BaseModel):
     warnings: list[Text] = Field(
         default_factory=list, description="The parser's diagnostics (JSON output only)."
     )
+    header_sources: HeaderSources = Field(
+        default_factory=HeaderSources,
+        description="Where title, authors, affiliations and abstract came from.",
+    )
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Paper:
+        """A field with a value and no recorded source came from the paper's origin (records
+        stored before sources were recorded, entries read from one source)."""
+        sources = self.header_sources
+        for name in HEADER_FIELDS:
+            if getattr(sources, name) is None and getattr(self, name):
+                setattr(sources, name, self.origin)
+        return self
 
     def section(self, kind: SectionKind) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -99,148 +129,6 @@ class Excerpt(BaseModel):
     @property
     def text(self) -> str:
         return "\n\n".join(f"[{p.name}]\n{p.text}" for p in self.parts)
-
-
-# --- the output schema the LLM fills --------------------------------------------------------
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_MAX_PHRASE = 200
-
-
-MIN_CHINESE_SHARE = 0.5
-_PLAIN_WORD = re.compile(r"\b[a-z]{2,}\b")  # lower-case English words: not names or acronyms
-
-
-def _chinese_share(text: str) -> float:
-    """CJK characters among CJK characters and letters of plain English words. Names, acronyms
-    and numbers (capitalised or mixed-case tokens, digits) do not count against Chinese."""
-    cjk = len(_CJK.findall(text))
-    english = sum(len(w) for w in _PLAIN_WORD.findall(text))
-    return cjk / (cjk + english) if cjk + english else 0.0
-
-
-class Institution(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(
-        description=(
-            "The institution exactly as written in the paper's author block, at the level of a "
-            "university, company or lab (e.g. 'Stanford University', 'NVIDIA'), without "
-            "departments, street addresses, footnote marks or e-mail domains."
-        )
-    )
-    name_zh: str | None = Field(
-        description=(
-            "Its usual Chinese name when one is established (e.g. '斯坦福大学', '英伟达', "
-            "'北京大学'); null when there is no established Chinese name."
-        )
-    )
-
-
-class PaperFacts(BaseModel):
-    """The facts a brief needs, as the LLM must return them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    institutions: list[Institution] = Field(
-        description=(
-            "Distinct institutions of the authors, in order of first appearance, each once. "
-            "Empty list when the text names none."
-        )
-    )
-    method: str = Field(
-        description=(
-            "一个中文短语：论文提出或使用的方法/技术，先写其名称或缩写（保持原文拼写），"
-            "不以“使用”开头，不加句号，不超过80个汉字。"
-        )
-    )
-    problem: str = Field(
-        description=(
-            "一个中文短语：论文要解决的问题，以“……的问题”结尾，不以“解决”开头，不加句号，"
-            "不超过80个汉字。"
-        )
-    )
-    result: str = Field(
-        description=(
-            "一个中文短语：论文达成的主要结果，保留原文中的关键数字、单位与基准名称（如 2.8倍、"
-            "161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，不加句号，"
-            "不超过80个汉字。"
-        )
-    )
-
-    @field_validator("method", "problem", "result")
-    @classmethod
-    def _phrase(cls, value: str, info: ValidationInfo) -> str:
-        """One line, no frame words or end punctuation (the composer adds them), not too long.
-
-        With context ``{"require_chinese": True}`` (the LLM engine) the phrase must be Chinese;
-        the offline engine keeps the paper's own English words.
-        """
-        value = " ".join(value.split()).strip("，。；;,. ")
-        for prefix in ZH.frame_prefixes:
-            if value.startswith(prefix):
-                value = value[len(prefix) :].lstrip()
-                break
-        if info.field_name == "result" and value.endswith(ZH.result_suffix):
-            value = value[: -len(ZH.result_suffix)]
-        if not value:
-            raise ValueError(f"{info.field_name} must not be empty")
-        context = info.context or {}
-        if context.get("require_chinese") and _chinese_share(value) < MIN_CHINESE_SHARE:
-            raise ValueError(
-                f"{info.field_name} must be a Chinese phrase (names, acronyms and numbers may "
-                f"stay as in the paper), got {value!r}"
-            )
-        if len(value) > _MAX_PHRASE:
-            raise ValueError(
-                f"{info.field_name} is {len(value)} characters; keep it under 80 Chinese characters"
-            )
-        return value
-
-    method_evidence: str = Field(
-        description="支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符。"
-    )
-    problem_evidence: str = Field(
-        description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。"
-    )
-    result_evidence: str = Field(
-        description="支持 result 的原文短引文，含其中的数字：从论文文本逐字摘录，10-200字符。"
-    )
-
-
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
-
-
-def numbers_in(text: str) -> set[float]:
-    """The figures of a text as values: "30%" and "30.0 %" are both 30.0, "1,024" is 1024."""
-    found = set()
-    for whole, frac in _NUMBER.findall(text):
-        found.add(float(whole.replace(",", "") + (frac or "")))
-    return found
-
-
-class ReportTopic(BaseModel):
-    """The batch-level call that names the report."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    topic: str = Field(
-        description=(
-            "这批论文共同的技术领域，一个不超过12个汉字的中文短语（可含 AI、LLM 等缩写），"
-            "例如“AI推理加速”、“检索增强生成”；不要包含“论文”、“报告”等字。"
-        )
-    )
-
-    @field_validator("topic")
-    @classmethod
-    def _short(cls, value: str) -> str:
-        value = value.strip().strip("“”\"'。")
-        for suffix in ZH.topic_suffixes:
-            if value.endswith(suffix):
-                value = value[: -len(suffix)]
-        if not value or len(value) > 20:
-            raise ValueError("topic must be a short phrase of at most 12 Chinese characters")
-        return value
 
 
 # --- records with provenance ----------------------------------------------------------------

@@ -6,6 +6,7 @@ Nothing here reads the environment at import time; :meth:`Settings.from_env` doe
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -19,12 +20,13 @@ __all__ = ["DEFAULT_MODEL", "DEFAULT_TOKEN_BUDGET", "Settings", "option_name"]
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TOKEN_BUDGET = 3000
 MIN_TOKEN_BUDGET = 300
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 # The settings that shape request keys and the report, recorded with each run (see recorded()).
 RECORDED = (
     "engine", "fallback", "model", "token_budget", "encoding", "max_output_tokens", "title",
-    "with_pdf", "structured",
+    "with_pdf", "structured", "lookup",
 )  # fmt: skip
 
 EngineChoice = Literal["llm", "offline", "auto"]
@@ -71,6 +73,14 @@ class Settings(BaseModel):
     with_pdf: bool = Field(
         False, description="Download arXiv PDFs to read institutions when the feed has none."
     )
+    lookup: bool = Field(
+        True,
+        description="Ask Crossref for the exact header of a PDF that prints a DOI (cached).",
+    )
+    contact: str | None = Field(
+        None,
+        description="An e-mail address sent to Crossref with each lookup (its polite pool).",
+    )
 
     @field_validator("token_budget")
     @classmethod
@@ -81,11 +91,23 @@ class Settings(BaseModel):
             )
         return value
 
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.fullmatch(value.strip()):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value.strip() if value else None
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Settings from OPENAI_API_KEY, OPENAI_BASE_URL and DIGEST_MODEL, then overrides."""
+        """Settings from OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL, DIGEST_CONTACT and
+        DIGEST_LOOKUP (0, false, no or off: no lookups), then overrides."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
+        if env.get("DIGEST_CONTACT"):
+            values["contact"] = env["DIGEST_CONTACT"]
+        if env.get("DIGEST_LOOKUP", "").strip().lower() in {"0", "false", "no", "off"}:
+            values["lookup"] = False
         if env.get("OPENAI_API_KEY"):
             values["api_key"] = env["OPENAI_API_KEY"]
         if env.get("OPENAI_BASE_URL"):

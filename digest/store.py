@@ -204,6 +204,26 @@ class Store:
                 (arxiv_id, paper.model_dump_json(), _now()),
             )
 
+    # --- metadata lookups (Crossref) ------------------------------------------------------------
+
+    def lookup(self, service: str, key: str) -> tuple[str, Paper | None] | None:
+        """A metadata service's stored answer for `key` (a DOI): ("found", the record) or
+        ("not_found", None); None when it was never asked (or its answer could not be had)."""
+        rows = self._read(
+            "SELECT status, paper_json FROM lookups WHERE service = ? AND key = ?", (service, key)
+        )
+        if not rows:
+            return None
+        stored = rows[0]["paper_json"]
+        return str(rows[0]["status"]), Paper.model_validate_json(stored) if stored else None
+
+    def save_lookup(self, service: str, key: str, status: str, paper: Paper | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO lookups VALUES (?, ?, ?, ?, ?)",
+                (service, key, status, paper.model_dump_json() if paper else None, _now()),
+            )
+
     # --- what an endpoint supports --------------------------------------------------------------
 
     def structured_mode(self, endpoint: str, model: str) -> str | None:

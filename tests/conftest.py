@@ -37,6 +37,7 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DIGEST_STORE", str(tmp_path / "store" / "digest.db"))
+    monkeypatch.setenv("DIGEST_LOOKUP", "0")  # no Crossref unless a test replays it (respx)
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
     if TIKTOKEN_DIR.is_dir():

@@ -284,7 +284,7 @@ def test_checks_are_reasked_once_then_kept_as_warnings(
 
 def test_evidence_matches_across_spacing_case_and_hyphenation() -> None:
     from digest.checks import check_facts
-    from digest.models import PaperFacts
+    from digest.facts import PaperFacts
 
     answer = facts(
         evidence=(

@@ -8,10 +8,10 @@ here, glyph by glyph, so nothing depends on a corpus file's quirks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from drawn import Sheet
 
 from digest.pdf import read_header
 from digest.pdf.layout import read_layout
@@ -24,83 +24,6 @@ PROSE = (
     "synthetic data and on image benchmarks confirm the predictions of the theory and show "
     "where it breaks down for very deep networks."
 )
-FONTS = {"R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic"}
-
-
-@dataclass
-class Sheet:
-    """One page of positioned text: each span is drawn where it is put."""
-
-    ops: list[str] = field(default_factory=list)
-
-    def put(
-        self,
-        x: float,
-        y: float,
-        text: str,
-        size: float = 10,
-        font: str = "R",
-        *,
-        rise: float = 0,
-        render: int = 0,
-        spacing: float = 0,
-    ) -> Sheet:
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        self.ops.append(
-            f"BT /{font} {size} Tf {render} Tr {spacing} Tc {rise} Ts "
-            f"1 0 0 1 {x:.2f} {y:.2f} Tm ({escaped}) Tj ET"
-        )
-        return self
-
-    def runs(self, x: float, y: float, parts: list[tuple[str, str, float, float]]) -> Sheet:
-        """Spans set one after the other on a line, each (text, font, size, rise): the
-        positions advance by the fonts' own widths, as a typesetter's output does."""
-        ops = [f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm"]
-        for text, font, size, rise in parts:
-            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            ops.append(f"/{font} {size} Tf {rise} Ts ({escaped}) Tj")
-        self.ops.append(" ".join([*ops, "ET"]))
-        return self
-
-    def prose(self, x: float, y: float, text: str, width: int = 90, size: float = 9) -> float:
-        """Running text from (x, y) down, ``width`` characters a line; returns the next y."""
-        line = ""
-        for word in text.split():
-            if line and len(line) + len(word) + 1 > width:
-                self.put(x, y, line, size)
-                y -= 1.2 * size
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        if line:
-            self.put(x, y, line, size)
-            y -= 1.2 * size
-        return y
-
-    def save(self, path: Path) -> Path:
-        from pypdf import PdfWriter
-        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-        writer = PdfWriter()
-        page = writer.add_blank_page(width=612, height=792)
-        fonts = DictionaryObject()
-        for key, base in FONTS.items():
-            font = DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Font"),
-                    NameObject("/Subtype"): NameObject("/Type1"),
-                    NameObject("/BaseFont"): NameObject(f"/{base}"),
-                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-                }
-            )
-            fonts[NameObject(f"/{key}")] = writer._add_object(font)
-        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
-        stream = DecodedStreamObject()
-        stream.set_data("\n".join(self.ops).encode("cp1252"))
-        page[NameObject("/Contents")] = writer._add_object(stream)
-        with path.open("wb") as fh:
-            writer.write(fh)
-        return path
 
 
 def _title(sheet: Sheet, text: str = "Feature Learning Order in Two-Layer Networks") -> Sheet:
@@ -289,3 +212,56 @@ def test_long_author_list_wrapped_over_lines(tmp_path: Path) -> None:
     sheet.put(90, y - 14, "Institute for Advanced Study, Princeton", 9)
     paper = read_header(_body(sheet, y - 50).save(tmp_path / "many.pdf"))
     assert paper.authors == people
+
+
+# --- the PDF's own metadata: one vote, checked against the page ---------------------------------
+
+
+def test_metadata_title_restores_the_spaces_of_a_glued_title(tmp_path: Path) -> None:
+    sheet = Sheet().put(120, 720, "FeatureLearningOrderInTwoLayerNetworks", 17, "B")
+    sheet.put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    info = {"/Title": "Feature Learning Order in Two Layer Networks"}
+    paper = read_header(_body(sheet, 630).save(tmp_path / "glued.pdf", info))
+    assert paper.title == "Feature Learning Order in Two Layer Networks"
+    assert paper.header_sources.title == "pdf_metadata"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "paper.dvi",
+        "Microsoft Word - draft3.docx",
+        "A Completely Different Paper About Graphs",  # not printed on the page
+        "Journal of Statistical Software",  # printed, but as the banner
+    ],
+)
+def test_a_wrong_metadata_title_does_not_win(tmp_path: Path, meta: str) -> None:
+    sheet = Sheet().put(72, 760, "Journal of Statistical Software", 9, "I")
+    _title(sheet).put(120, 680, "Ada Lovelace, Alan Turing", 11)
+    paper = read_header(_body(sheet, 630).save(tmp_path / "wrong.pdf", {"/Title": meta}))
+    assert paper.title == "Feature Learning Order in Two-Layer Networks"
+    assert paper.header_sources.title == "pdf"
+
+
+def test_metadata_authors_stand_in_only_when_printed(tmp_path: Path) -> None:
+    """No name line the layout can read ("by ada lovelace & alan turing", lower case): the
+    metadata's authors are taken when the page prints each of them, and never otherwise."""
+    sheet = _title(Sheet()).put(120, 680, "by ada lovelace & alan turing", 11)
+    _body(sheet, 630)
+    printed = read_header(sheet.save(tmp_path / "a.pdf", {"/Author": "Ada Lovelace; Alan Turing"}))
+    assert printed.authors == ["Ada Lovelace", "Alan Turing"]
+    assert printed.header_sources.authors == "pdf_metadata"
+    other = read_header(sheet.save(tmp_path / "b.pdf", {"/Author": "Grace Hopper"}))
+    assert other.authors == [] and other.header_sources.authors is None
+
+
+def test_doi_from_the_page_or_the_metadata(tmp_path: Path) -> None:
+    sheet = _title(Sheet().put(72, 760, "PLOS ONE | https://doi.org/10.1371/journal.", 8))
+    sheet.put(72, 750, "pone.0197919 June 2018", 8).put(120, 680, "Ada Lovelace", 11)
+    _body(sheet, 630)
+    broken = read_header(
+        sheet.save(tmp_path / "a.pdf", {"/Subject": "doi:10.1371/journal.pone.0197919"})
+    )
+    assert broken.doi == "10.1371/journal.pone.0197919"  # the metadata's, printed over 2 lines
+    plain = _title(Sheet().put(400, 760, "DOI: 10.7554/eLife.01567.", 8))
+    assert read_header(_body(plain, 630).save(tmp_path / "b.pdf")).doi == "10.7554/elife.01567"

@@ -9,7 +9,8 @@ import pytest
 from seedlib import SeedPaper, has_number, load_seed, score
 
 from digest import compose_brief, parse_pdf
-from digest.models import Paper, PaperFacts, numbers_in
+from digest.facts import PaperFacts, numbers_in
+from digest.models import Paper
 from digest.offline import (
     institution_zh,
     offline_facts,

@@ -278,7 +278,12 @@ def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
     Store(path).close()
     Store(path).close()
     rows = sqlite3.connect(path).execute("SELECT name FROM migrations").fetchall()
-    assert rows == [("0001_initial",), ("0002_arxiv_entries",), ("0003_structured_modes",)]
+    assert rows == [
+        ("0001_initial",),
+        ("0002_arxiv_entries",),
+        ("0003_structured_modes",),
+        ("0004_lookups",),
+    ]
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()
     assert mode == ("wal",)
 

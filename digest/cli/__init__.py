@@ -38,6 +38,7 @@ from .options import (
     FormatOpt,
     IdsOpt,
     InputsArg,
+    LookupOpt,
     MaxCostOpt,
     ModelOpt,
     OutputOpt,
@@ -124,6 +125,7 @@ def run(
             "--with-pdf", help="For arXiv IDs: download the PDF when the feed names no institution."
         ),
     ] = False,
+    lookup: LookupOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
@@ -148,6 +150,7 @@ def run(
             refresh=refresh,
             with_pdf=with_pdf or None,
             structured=structured,
+            lookup=lookup,
         )
         started = time.perf_counter()
         with progress() as shown:
@@ -163,6 +166,7 @@ def estimate_command(
     token_budget: TokenBudgetOpt = None,
     title: Annotated[str | None, typer.Option(help="A given title saves the naming call.")] = None,
     store: StoreOpt = None,
+    lookup: LookupOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
@@ -178,6 +182,7 @@ def estimate_command(
             token_budget=token_budget,
             title=title,
             store=_store_path(store, None),
+            lookup=lookup,
         )
         counted = estimate(inputs or [], settings, id_files=ids or [])
         rows = counted.costs(settings.model)

@@ -19,6 +19,7 @@ __all__ = [
     "FormatOpt",
     "IdsOpt",
     "InputsArg",
+    "LookupOpt",
     "MaxCostOpt",
     "ModelOpt",
     "OutputOpt",
@@ -104,5 +105,15 @@ MaxCostOpt = Annotated[
         "--max-cost-usd",
         "--budget",  # its name before 0.2; kept so scripts keep working
         help="USD: stop starting new papers once the run's cost would pass this.",
+    ),
+]
+LookupOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--lookup/--no-lookup",
+        help="Ask Crossref for the exact title, authors and abstract of PDFs that print a DOI "
+        "(cached in the store; default on, DIGEST_LOOKUP=0 turns it off; DIGEST_CONTACT=you@org "
+        "joins Crossref's polite pool).",
+        show_default=False,
     ),
 ]

@@ -27,8 +27,9 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 from ..checks import check_facts
 from ..costs import price_for
 from ..errors import ExtractionError, InvalidOutputError
+from ..facts import PaperFacts, ReportTopic
 from ..institutions import compare
-from ..models import Excerpt, Extraction, Paper, PaperFacts, ReportTopic, Usage
+from ..models import Excerpt, Extraction, Paper, Usage
 from ..prompts import load_prompt
 from ..settings import Settings
 from ..strings import one_line

@@ -20,7 +20,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from ..models import Paper, PaperFacts
+from ..facts import PaperFacts
+from ..models import Paper
 from .institutions import institution_zh, paper_institutions, reduce_affiliation
 from .method import method
 from .problem import problem

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+from ..facts import Institution
 from ..institutions import merge_institutions
-from ..models import Institution, Paper
+from ..models import Paper
 
 __all__ = ["institution_zh", "paper_institutions", "reduce_affiliation"]
 

@@ -25,8 +25,8 @@ from typing import Any
 from pypdf import PdfReader
 
 from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
-from digest.ids import data_sha256
-from digest.models import Paper
+from digest.ids import data_sha256, find_doi
+from digest.models import HeaderSources, Paper
 from digest.pdf.affiliations import back_matter_affiliations
 from digest.pdf.clean import (
     Vocabulary,
@@ -38,8 +38,9 @@ from digest.pdf.clean import (
     normalize,
     repeated_lines,
 )
-from digest.pdf.header import Header, abstract_heading_on, parse_header
+from digest.pdf.header import Header, abstract_heading_on, parse_header, vote_metadata
 from digest.pdf.layout import read_layout
+from digest.pdf.metadata import DocInfo, doc_info
 from digest.pdf.reader import Line, open_pdf, paused_gc, read_page
 from digest.pdf.sections import is_references, split_sections
 
@@ -172,11 +173,14 @@ def _header_pages(
     words = vocab or Vocabulary(
         normalize(ln.text) for p in pages for ln in p if not is_noise_line(ln.text)
     )
-    head = parse_header(first, pages[1] if len(pages) > 1 else [], words, running=running)
+    info = doc_info(reader)
+    head = parse_header(
+        first, pages[1] if len(pages) > 1 else [], words, pdf_title=info.title, running=running
+    )
     if head.affiliations_elsewhere and len(pages) == 1 and total > 1:
         second()  # an "Author details" section on page 2?
         if len(pages) > 1:
-            head = parse_header(first, pages[1], words, running=running)
+            head = parse_header(first, pages[1], words, pdf_title=info.title, running=running)
     # not in the author block: the paper's end may list them all (BMC's "Author details", the
     # addresses AMS classes print), where page 1 only noted the corresponding author's
     pointed = any(_AT_END.search(ln.text) for ln in first)  # "...available at the end of..."
@@ -193,7 +197,18 @@ def _header_pages(
             break
     if not head.affiliations:
         head.affiliations = back_matter_affiliations(pages[-1])
+    vote_metadata(head, info, "\n".join(ln.text for p in pages for ln in p))
+    head.doi = _doi(info, pages[0])
     return head, warnings, stamp, pages
+
+
+def _doi(info: DocInfo, page1: list[Line]) -> str | None:
+    """The paper's DOI: the metadata's when page 1 prints it too (a DOI broken over two lines
+    reads whole there), else the first one page 1 prints, else the metadata's."""
+    printed = "".join("".join(ln.text.split()) for ln in page1).lower() if info.doi else ""
+    if info.doi and info.doi in printed:
+        return info.doi
+    return next((doi for ln in page1 if (doi := find_doi(ln.text))), None) or info.doi
 
 
 def _header_paper(
@@ -207,10 +222,15 @@ def _header_paper(
 ) -> Paper:
     """The Paper both readers build from a header: identity, arXiv stamp, header fields, the
     cleaned first page (`page1`, running headers already dropped where the reader could)."""
+    sources = HeaderSources(
+        **{f: "pdf_metadata" for f in head.from_metadata},
+    )
     return Paper(
         source=source,
         sha256=data_sha256(data),
         arxiv_id=next((i for text in page1_raw if (i := arxiv_stamp_id(text))), None),
+        doi=head.doi,
+        header_sources=sources,
         title=head.title,
         authors=head.authors,
         affiliations=head.affiliations,

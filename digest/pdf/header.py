@@ -14,6 +14,11 @@ happens to be stored in:
 - the **abstract** is read by abstract.py, from page 2 when page 1 has none but page 2 does.
 
 A cover page (no names, no abstract on page 1, a header on page 2) is skipped.
+
+The PDF's own metadata (metadata.py) is one more vote, counted only where the page agrees with
+it (:func:`vote_metadata`): it names the title when the layout found none, cut one short, or
+read it with its words glued together; its authors stand in when the page shows no name line
+and every one of them is printed on the page.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from digest.pdf.affiliations import affiliations_elsewhere
 from digest.pdf.authors import author_region, beside_block, labelled_authors, read_region
 from digest.pdf.clean import Vocabulary, is_noise_line
 from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
+from digest.pdf.metadata import DocInfo
 from digest.pdf.reader import Line
 from digest.pdf.title import find_title, title_text
+from digest.strings import match_key
 
-__all__ = ["Header", "abstract_heading_on", "parse_header"]
+__all__ = ["Header", "abstract_heading_on", "parse_header", "vote_metadata"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,26 @@ class Header:
     abstract: str = ""
     warnings: list[str] = field(default_factory=list)
     affiliations_elsewhere: bool = False  # not in the author block: page 2 may list them
+    from_metadata: set[str] = field(default_factory=set)  # fields the PDF's metadata named
+    doi: str | None = None
+
+
+def vote_metadata(head: Header, info: DocInfo, page_text: str) -> None:
+    """Let the PDF's metadata correct the header where the page bears it out: `page_text` is
+    the text of the pages the header was read from."""
+    page = match_key(page_text)
+    if info.title and (meta := match_key(info.title)) and meta in page:
+        read = match_key(head.title)
+        glued = bool(head.title) and " " not in head.title.strip() and read == meta
+        cut_short = bool(read) and read != meta and read in meta
+        if not read or glued or cut_short:
+            head.title = info.title
+            head.from_metadata.add("title")
+    if not head.authors and info.authors:
+        keys = [match_key(name) for name in info.authors]
+        if all(len(k) >= 4 and k in page for k in keys):
+            head.authors = list(info.authors)
+            head.from_metadata.add("authors")
 
 
 def parse_header(

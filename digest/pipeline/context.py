@@ -1,7 +1,7 @@
 """What every paper of one run shares, opened once: settings, engine, store, limits, pools.
 
 open_run builds it inside an AsyncExitStack, so everything it opens (the LLM client, the store,
-the parse pool, the arXiv client) is closed when the run ends, however it ends.
+the parse pool, the arXiv and Crossref clients) is closed when the run ends, however it ends.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ class RunContext:
     pool: Executor  # parses PDFs off the event loop
     gate: Gate
     limiter: RateLimiter
-    stack: AsyncExitStack  # closes what is opened during the run (the arXiv client)
+    stack: AsyncExitStack  # closes what is opened during the run (arXiv, Crossref clients)
     arxiv: Any = field(default=None)  # the run's one ArxivClient, opened on first use
+    crossref: Any = field(default=None)  # the run's one CrossrefClient, opened on first use
 
 
 async def open_run(

@@ -3,7 +3,8 @@
     resolve -> entries (saved feeds, abstract files, arXiv IDs: paced API, --with-pdf)
             -> identify PDFs by content (one paper per content; unreadable files fail here)
             -> parse each PDF (the store first; worker processes)
-            -> merge a PDF with the entry of the same paper
+            -> merge a PDF with the entry of the same paper, else with Crossref's record of
+               its DOI (lookup.py)
 
 `run`, `estimate` and `regenerate` all start here. A paper comes out as :class:`Ready` as soon as
 it is parsed, so its extraction can start while other PDFs are still being parsed; a file that
@@ -30,6 +31,7 @@ from ..pdf import parse_pdf, parser_version
 from ..sources.abstracts import read_abstracts
 from ..sources.arxiv import read_feed_file
 from .context import RunContext
+from .lookup import look_up
 from .results import cause, failed
 
 if TYPE_CHECKING:
@@ -100,6 +102,8 @@ class Batch:
             entry = claims.take(paper)
             if entry is not None:
                 paper = merge_papers(paper, entry, source=str(path))
+            else:
+                paper = await look_up(paper, self.ctx)
             result = Ready(paper, started)
         duplicates = [Notice(code="duplicate", detail=str(other)) for other in files[1:]]
         if isinstance(result, Ready):

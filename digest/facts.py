@@ -1,0 +1,158 @@
+"""The output schema the LLM fills: every field an instruction, validated on the way in.
+
+PaperFacts   institutions, method, problem, result and the verbatim quotes behind them
+ReportTopic  the batch-level call that names the report
+numbers_in   the figures of a text as values (what the checks compare)
+
+The offline engine fills PaperFacts too (digest.offline), so a brief is composed from the same
+record whatever wrote it; digest.models holds the records that carry it between stages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from .language.zh import ZH
+
+__all__ = ["MIN_CHINESE_SHARE", "Institution", "PaperFacts", "ReportTopic", "numbers_in"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MAX_PHRASE = 200
+
+
+MIN_CHINESE_SHARE = 0.5
+_PLAIN_WORD = re.compile(r"\b[a-z]{2,}\b")  # lower-case English words: not names or acronyms
+
+
+def _chinese_share(text: str) -> float:
+    """CJK characters among CJK characters and letters of plain English words. Names, acronyms
+    and numbers (capitalised or mixed-case tokens, digits) do not count against Chinese."""
+    cjk = len(_CJK.findall(text))
+    english = sum(len(w) for w in _PLAIN_WORD.findall(text))
+    return cjk / (cjk + english) if cjk + english else 0.0
+
+
+class Institution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        description=(
+            "The institution exactly as written in the paper's author block, at the level of a "
+            "university, company or lab (e.g. 'Stanford University', 'NVIDIA'), without "
+            "departments, street addresses, footnote marks or e-mail domains."
+        )
+    )
+    name_zh: str | None = Field(
+        description=(
+            "Its usual Chinese name when one is established (e.g. '斯坦福大学', '英伟达', "
+            "'北京大学'); null when there is no established Chinese name."
+        )
+    )
+
+
+class PaperFacts(BaseModel):
+    """The facts a brief needs, as the LLM must return them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institutions: list[Institution] = Field(
+        description=(
+            "Distinct institutions of the authors, in order of first appearance, each once. "
+            "Empty list when the text names none."
+        )
+    )
+    method: str = Field(
+        description=(
+            "一个中文短语：论文提出或使用的方法/技术，先写其名称或缩写（保持原文拼写），"
+            "不以“使用”开头，不加句号，不超过80个汉字。"
+        )
+    )
+    problem: str = Field(
+        description=(
+            "一个中文短语：论文要解决的问题，以“……的问题”结尾，不以“解决”开头，不加句号，"
+            "不超过80个汉字。"
+        )
+    )
+    result: str = Field(
+        description=(
+            "一个中文短语：论文达成的主要结果，保留原文中的关键数字、单位与基准名称（如 2.8倍、"
+            "161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，不加句号，"
+            "不超过80个汉字。"
+        )
+    )
+
+    @field_validator("method", "problem", "result")
+    @classmethod
+    def _phrase(cls, value: str, info: ValidationInfo) -> str:
+        """One line, no frame words or end punctuation (the composer adds them), not too long.
+
+        With context ``{"require_chinese": True}`` (the LLM engine) the phrase must be Chinese;
+        the offline engine keeps the paper's own English words.
+        """
+        value = " ".join(value.split()).strip("，。；;,. ")
+        for prefix in ZH.frame_prefixes:
+            if value.startswith(prefix):
+                value = value[len(prefix) :].lstrip()
+                break
+        if info.field_name == "result" and value.endswith(ZH.result_suffix):
+            value = value[: -len(ZH.result_suffix)]
+        if not value:
+            raise ValueError(f"{info.field_name} must not be empty")
+        context = info.context or {}
+        if context.get("require_chinese") and _chinese_share(value) < MIN_CHINESE_SHARE:
+            raise ValueError(
+                f"{info.field_name} must be a Chinese phrase (names, acronyms and numbers may "
+                f"stay as in the paper), got {value!r}"
+            )
+        if len(value) > _MAX_PHRASE:
+            raise ValueError(
+                f"{info.field_name} is {len(value)} characters; keep it under 80 Chinese characters"
+            )
+        return value
+
+    method_evidence: str = Field(
+        description="支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符。"
+    )
+    problem_evidence: str = Field(
+        description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。"
+    )
+    result_evidence: str = Field(
+        description="支持 result 的原文短引文，含其中的数字：从论文文本逐字摘录，10-200字符。"
+    )
+
+
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+
+
+def numbers_in(text: str) -> set[float]:
+    """The figures of a text as values: "30%" and "30.0 %" are both 30.0, "1,024" is 1024."""
+    found = set()
+    for whole, frac in _NUMBER.findall(text):
+        found.add(float(whole.replace(",", "") + (frac or "")))
+    return found
+
+
+class ReportTopic(BaseModel):
+    """The batch-level call that names the report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(
+        description=(
+            "这批论文共同的技术领域，一个不超过12个汉字的中文短语（可含 AI、LLM 等缩写），"
+            "例如“AI推理加速”、“检索增强生成”；不要包含“论文”、“报告”等字。"
+        )
+    )
+
+    @field_validator("topic")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        value = value.strip().strip("“”\"'。")
+        for suffix in ZH.topic_suffixes:
+            if value.endswith(suffix):
+                value = value[: -len(suffix)]
+        if not value or len(value) > 20:
+            raise ValueError("topic must be a short phrase of at most 12 Chinese characters")
+        return value

@@ -1,0 +1,86 @@
+"""Lookup: a parsed PDF's header replaced by the authoritative record of its DOI (Crossref).
+
+    look_up(paper, ctx)   the paper merged with Crossref's record of its DOI, when Crossref has
+                          one and it is this paper (its title is the PDF's); else the paper as
+                          the PDF reads
+
+Every answer is kept in the store (a record, or "not found": Crossref asks that a 404 is never
+polled again), so a rerun, `digest brief`, `digest estimate` and `digest report` ask nothing.
+A run never waits on Crossref for long and never fails because of it: no network is noted
+once (a warning) and every later lookup of the run is skipped; a lookup that keeps failing
+leaves that PDF's header as read and is asked again on the next run. `--no-lookup` (or
+DIGEST_LOOKUP=0) turns lookups off.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from ..errors import LookupFailedError, LookupUnavailableError
+from ..merge import merge_papers
+from ..models import Paper
+from .context import RunContext
+
+if TYPE_CHECKING:
+    from ..sources.crossref import CrossrefClient
+
+__all__ = ["SERVICE", "look_up"]
+
+log = logging.getLogger(__name__)
+
+SERVICE = "crossref"
+
+
+async def look_up(paper: Paper, ctx: RunContext) -> Paper:
+    """The paper with Crossref's title, authors (and affiliations and abstract when deposited)
+    when its DOI leads to this paper; otherwise unchanged, with the reason in its warnings."""
+    if not ctx.settings.lookup or not paper.doi or paper.origin != "pdf":
+        return paper
+    from ..sources.crossref import same_work
+
+    record = await _record(paper.doi, ctx)
+    if record is None:
+        return paper
+    if not same_work(record, paper):
+        note = (
+            f"DOI {paper.doi}: Crossref's record is another work ({record.title[:80]!r}); "
+            "the PDF's header stands"
+        )
+        log.info("%s: %s", paper.source, note)
+        return paper.model_copy(update={"warnings": [*paper.warnings, note]})
+    return merge_papers(paper, record, source=paper.source)
+
+
+async def _record(doi: str, ctx: RunContext) -> Paper | None:
+    """Crossref's record of `doi`: the store's answer, else the API's (stored at once)."""
+    if ctx.store is not None:
+        stored = ctx.store.lookup(SERVICE, doi)
+        if stored is not None:
+            return stored[1]
+    client = await _client(ctx)
+    if client.unavailable is not None:
+        return None
+    try:
+        answer = await client.work(doi)
+    except LookupUnavailableError as err:
+        log.warning("%s; headers are read from the PDFs alone (--no-lookup skips this)", err)
+        return None
+    except LookupFailedError as err:
+        log.warning("%s; that PDF's header is read from the PDF alone", err)
+        return None
+    if ctx.store is not None:
+        ctx.store.save_lookup(SERVICE, doi, answer.status, answer.paper)
+    return answer.paper
+
+
+async def _client(ctx: RunContext) -> CrossrefClient:
+    """The run's one Crossref client, opened on first use."""
+    if ctx.crossref is None:
+        from ..sources.crossref import CrossrefClient
+
+        ctx.crossref = await ctx.stack.enter_async_context(
+            CrossrefClient(contact=ctx.settings.contact)
+        )
+    client: CrossrefClient = ctx.crossref
+    return client

@@ -1,0 +1,261 @@
+"""Crossref: the metadata a publisher deposited for a DOI (exact title, ordered authors, and
+affiliations and an abstract when deposited), read from the REST API's ``/works/{doi}``.
+
+read_work       a ``/works/{doi}`` answer (JSON) -> Paper (origin "crossref"), or None
+same_work       whether a Crossref record is the paper a PDF shows (its title is on the page)
+CrossrefClient  polite async lookups: a contact address in the User-Agent, a few requests in
+                flight, exponential back-off on 429/5xx (Retry-After honoured), a 404 final,
+                and no retry at all when the network is not there
+
+Crossref's own guidance (../shared/crossref/SOURCES.md): identify yourself for the polite pool,
+back off on 429 and 5xx, do not ask again for a DOI it does not know, cache what it answers
+(the pipeline keeps every answer in the store), and URL-encode the DOI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import html
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+
+from digest.errors import LookupFailedError, LookupUnavailableError
+from digest.ids import content_sha256
+from digest.models import Paper
+from digest.net import retry_after, user_agent
+from digest.strings import match_key, one_line
+
+__all__ = ["WORKS_URL", "CrossrefClient", "Lookup", "read_work", "same_work"]
+
+log = logging.getLogger(__name__)
+
+WORKS_URL = "https://api.crossref.org/works/{doi}"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_WAIT = 60.0  # never honour a Retry-After longer than this (seconds): the run goes on
+_OFFLINE = (httpx.ConnectError, httpx.ConnectTimeout)  # DNS failure, refused, unreachable
+_TRANSIENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout, httpx.RemoteProtocolError)
+
+_TAG = re.compile(r"<[^>]+>")
+# inline markup joins what it wraps to the word around it ("CO<sub>2</sub>" -> "CO2"); any
+# other tag (a paragraph, a section) stands between words
+_INLINE = re.compile(
+    r"</?(?:jats:|mml:)?(?:i|b|u|em|strong|sub|sup|sc|scp|italic|bold|underline|mi|mn|mo|msub"
+    r"|msup|mrow|math|inline-formula)(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
+_LEADING_TITLE = re.compile(
+    r"^\s*<jats:title>\s*(?:abstract|summary)\s*</jats:title>", re.IGNORECASE
+)
+_SECTION_TITLE = re.compile(r"<jats:title>(.*?)</jats:title>", re.IGNORECASE | re.DOTALL)
+SAME_TITLE = 0.85  # title similarity (case, spacing and punctuation ignored) of one paper
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One DOI's answer: the record when Crossref has it, else None (a 404: final)."""
+
+    status: Literal["found", "not_found"]
+    paper: Paper | None = None
+
+
+def read_work(body: str | bytes, doi: str) -> Paper | None:
+    """The work in a ``/works/{doi}`` answer as a Paper, or None when it has no title.
+    Affiliations are kept only when every author was deposited with one (else the PDF's
+    stand). Raises ValueError when the body is not such an answer."""
+    data = json.loads(body)
+    message = data.get("message") if isinstance(data, dict) else None
+    if not isinstance(message, dict):
+        raise ValueError("not a Crossref /works answer: no message object")
+    title = _plain(" ".join(message.get("title") or []))
+    subtitle = _plain(" ".join(message.get("subtitle") or []))
+    if subtitle and match_key(subtitle) not in match_key(title):
+        title = f"{title}: {subtitle}"
+    if not title:
+        return None
+    authors: list[str] = []
+    affiliations: list[str] = []
+    complete = True  # every person deposited with an affiliation
+    for person in message.get("author") or []:
+        name = _name(person)
+        if name:
+            authors.append(name)
+        places = [
+            text
+            for place in person.get("affiliation") or []
+            if isinstance(place, dict) and (text := _plain(str(place.get("name", ""))))
+        ]
+        complete = complete and (bool(places) or not person.get("family"))
+        affiliations += [text for text in places if text not in affiliations]
+    if not complete:  # a partial list would hide the institutions the PDF prints
+        affiliations = []
+    abstract = _abstract(message.get("abstract") or "")
+    issued = (message.get("issued") or {}).get("date-parts") or [[]]
+    published = "-".join(f"{part:02d}" for part in issued[0][:3] if isinstance(part, int)) or None
+    return Paper(
+        source=f"https://doi.org/{doi}",
+        sha256=content_sha256("crossref", doi, title, authors, affiliations, abstract),
+        origin="crossref",
+        doi=doi,
+        published=published if published and len(published) == 10 else None,
+        title=title,
+        authors=authors,
+        affiliations=affiliations,
+        abstract=abstract,
+    )
+
+
+def same_work(record: Paper, pdf: Paper) -> bool:
+    """Whether the Crossref record is the paper the PDF shows: its title matches the title the
+    PDF reader found, or is printed on the first page. A DOI on page 1 may be another work's
+    (a cited article, the journal's own DOI), so a record is never taken on the DOI alone."""
+    wanted = match_key(record.title)
+    if not wanted:
+        return False
+    if wanted in match_key(pdf.first_page):
+        return True
+    ratio = difflib.SequenceMatcher(None, wanted, match_key(pdf.title), autojunk=False).ratio()
+    return ratio >= SAME_TITLE
+
+
+def _plain(text: str) -> str:
+    """Markup (``<i>``, ``<sub>``, MathML, JATS) out, entities decoded, one line."""
+    return one_line(html.unescape(_TAG.sub(" ", _INLINE.sub("", text))))
+
+
+def _name(person: dict[str, Any]) -> str:
+    """ "Given Family" as deposited (a consortium's name as it is); a family name deposited in
+    capitals ("KUSUMOTO") in normal case."""
+    if person.get("name") and not person.get("family"):
+        return _plain(str(person["name"]))
+    family = _plain(str(person.get("family") or ""))
+    if family.isupper() and len(family) > 2:
+        family = family.title()
+    return one_line(f"{_plain(str(person.get('given') or ''))} {family}")
+
+
+def _abstract(jats: str) -> str:
+    """A JATS abstract as plain text: a leading "Abstract" heading dropped, section headings
+    of a structured abstract kept as "Background:" run-ins."""
+    text = _LEADING_TITLE.sub("", jats)
+    text = _SECTION_TITLE.sub(lambda m: f" {one_line(m.group(1)).rstrip(':')}: ", text)
+    return _plain(text)
+
+
+class CrossrefClient:
+    """Async ``/works/{doi}`` lookups, polite and never blocking a run for long.
+
+    At most ``in_flight`` requests at a time. On 429/5xx and read timeouts it retries up to
+    ``retries`` more times, waiting ``delay * 2**n`` seconds or a longer Retry-After (capped at
+    60 s), and every request waits out a back-off one of them was told. A connection that cannot
+    be made (no network, DNS failure) raises LookupUnavailableError at once, and so does every
+    later call: the caller notes it once and reads the PDFs alone. ``sleep`` is injectable so
+    tests never wait.
+    """
+
+    def __init__(
+        self,
+        *,
+        contact: str | None = None,
+        http: httpx.AsyncClient | None = None,
+        in_flight: int = 3,
+        retries: int = 3,
+        delay: float = 1.0,
+        timeout: float = 15.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._owns_http = http is None
+        self._headers = {"User-Agent": user_agent(contact), "Accept": "application/json"}
+        self._http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(5.0, timeout))
+        )
+        self.retries = retries
+        self.delay = delay
+        self._sleep = sleep
+        self._clock = clock or time.monotonic
+        self._slots = asyncio.Semaphore(in_flight)
+        self._not_before = 0.0
+        self.unavailable: str | None = None  # why the API cannot be reached, once it is known
+        self.requests = 0
+
+    async def __aenter__(self) -> CrossrefClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def work(self, doi: str) -> Lookup:
+        """Crossref's record of `doi`. Raises LookupUnavailableError (no network: final for
+        this client) or LookupFailedError (the API kept failing, or answered nonsense)."""
+        url = WORKS_URL.format(doi=quote(doi, safe="/"))
+        last = ""
+        for attempt in range(self.retries + 1):
+            if self.unavailable is not None:
+                raise LookupUnavailableError(f"Crossref not reachable ({self.unavailable})")
+            async with self._slots:
+                wait = self._not_before - self._clock()
+                if wait > 0:
+                    await self._sleep(wait)
+                try:
+                    self.requests += 1
+                    response = await self._http.get(url, headers=self._headers)
+                except _OFFLINE as err:
+                    self.unavailable = _describe(err)
+                    raise LookupUnavailableError(
+                        f"Crossref not reachable ({self.unavailable})"
+                    ) from err
+                except _TRANSIENT as err:
+                    last, asked = _describe(err), 0.0
+                else:
+                    if response.status_code == 200:
+                        return _found(response, doi)
+                    if response.status_code in (404, 400):  # not a Crossref DOI: final
+                        return Lookup("not_found")
+                    if response.status_code not in RETRY_STATUSES:
+                        raise LookupFailedError(
+                            f"Crossref refused {doi}: HTTP {response.status_code}"
+                        )
+                    last = f"HTTP {response.status_code}"
+                    asked = retry_after(response.headers) or 0.0
+                if attempt == self.retries:
+                    break
+                backoff = min(max(self.delay * 2**attempt, asked), MAX_WAIT)
+                log.info(
+                    "Crossref lookup of %s failed (%s); retry %d/%d in %.1f s",
+                    doi, last, attempt + 1, self.retries, backoff,
+                )  # fmt: skip
+                self._not_before = max(self._not_before, self._clock() + backoff)
+        raise LookupFailedError(
+            f"Crossref did not answer for {doi} after {self.retries + 1} attempts (last: {last})"
+        )
+
+
+def _found(response: httpx.Response, doi: str) -> Lookup:
+    try:
+        paper = read_work(response.content, doi)
+    except (ValueError, TypeError, AttributeError) as err:
+        raise LookupFailedError(f"Crossref's answer for {doi} is unusable: {err}") from err
+    return Lookup("found", paper) if paper is not None else Lookup("not_found")
+
+
+def _describe(err: Exception) -> str:
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__

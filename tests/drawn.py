@@ -1,0 +1,88 @@
+"""Small PDFs drawn glyph run by glyph run, for tests of the header reader and of what is
+built on it: each span is put where a typesetter would put it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FONTS = {"R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic"}
+
+
+@dataclass
+class Sheet:
+    """One page of positioned text: each span is drawn where it is put."""
+
+    ops: list[str] = field(default_factory=list)
+
+    def put(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 10,
+        font: str = "R",
+        *,
+        rise: float = 0,
+        render: int = 0,
+        spacing: float = 0,
+    ) -> Sheet:
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        self.ops.append(
+            f"BT /{font} {size} Tf {render} Tr {spacing} Tc {rise} Ts "
+            f"1 0 0 1 {x:.2f} {y:.2f} Tm ({escaped}) Tj ET"
+        )
+        return self
+
+    def runs(self, x: float, y: float, parts: list[tuple[str, str, float, float]]) -> Sheet:
+        """Spans set one after the other on a line, each (text, font, size, rise): the
+        positions advance by the fonts' own widths, as a typesetter's output does."""
+        ops = [f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm"]
+        for text, font, size, rise in parts:
+            escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"/{font} {size} Tf {rise} Ts ({escaped}) Tj")
+        self.ops.append(" ".join([*ops, "ET"]))
+        return self
+
+    def prose(self, x: float, y: float, text: str, width: int = 90, size: float = 9) -> float:
+        """Running text from (x, y) down, ``width`` characters a line; returns the next y."""
+        line = ""
+        for word in text.split():
+            if line and len(line) + len(word) + 1 > width:
+                self.put(x, y, line, size)
+                y -= 1.2 * size
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        if line:
+            self.put(x, y, line, size)
+            y -= 1.2 * size
+        return y
+
+    def save(self, path: Path, info: dict[str, str] | None = None) -> Path:
+        """Write the page as a one-page PDF; `info` fills its Info dictionary ("/Title": ...)."""
+        from pypdf import PdfWriter
+        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+        writer = PdfWriter()
+        page = writer.add_blank_page(width=612, height=792)
+        fonts = DictionaryObject()
+        for key, base in FONTS.items():
+            font = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject(f"/{base}"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            )
+            fonts[NameObject(f"/{key}")] = writer._add_object(font)
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(self.ops).encode("cp1252"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        if info:
+            writer.add_metadata(info)
+        with path.open("wb") as fh:
+            writer.write(fh)
+        return path

@@ -1,0 +1,309 @@
+"""Crossref lookups, replayed from real recorded answers (fixtures/crossref/, respx).
+
+A PDF that prints a DOI gets Crossref's exact title and ordered authors; a 404 leaves the
+parser's header; a 429 is waited out; no network is one note and no delay; every answer is kept
+in the store, so a rerun (and `digest report`) asks nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from drawn import Sheet
+
+from digest.errors import LookupFailedError, LookupUnavailableError
+from digest.models import Report
+from digest.pipeline import last_report, run
+from digest.render import render_json, render_markdown
+from digest.settings import Settings
+from digest.sources.crossref import WORKS_URL, CrossrefClient, read_work, same_work
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "crossref"
+ELIFE = "10.7554/elife.01567"
+ELIFE_TITLE = (
+    "Automated quantitative histology reveals vascular morphodynamics during Arabidopsis "
+    "hypocotyl secondary growth"
+)
+ELIFE_AUTHORS = [
+    "Martial Sankar",
+    "Kaisa Nieminen",
+    "Laura Ragni",
+    "Ioannis Xenarios",
+    "Christian S Hardtke",
+]
+
+
+def recorded(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def replay(name: str) -> httpx.Response:
+    """The recorded answer as an httpx response (status, headers, body as sent)."""
+    answer = recorded(name)["response"]
+    headers = {k: v for k, v in answer["headers"].items() if k.lower() != "transfer-encoding"}
+    return httpx.Response(answer["status"], headers=headers, content=answer["body"].encode())
+
+
+def url(doi: str) -> str:
+    return WORKS_URL.format(doi=doi)
+
+
+# --- reading an answer ------------------------------------------------------------------------
+
+
+def test_a_work_is_read_exactly() -> None:
+    paper = read_work(recorded("10_7554_elife_01567")["response"]["body"], ELIFE)
+    assert paper is not None
+    assert paper.title == ELIFE_TITLE
+    assert paper.authors == ELIFE_AUTHORS
+    assert paper.affiliations[0] == (
+        "Department of Plant Molecular Biology, University of Lausanne, Lausanne, Switzerland"
+    )
+    assert paper.abstract.startswith("Among various advantages, their small size")
+    assert "<" not in paper.abstract and "jats" not in paper.abstract
+    assert paper.origin == "crossref" and paper.doi == ELIFE
+    assert paper.header_sources.title == "crossref" and paper.header_sources.abstract == "crossref"
+
+
+def test_markup_capitals_and_consortia() -> None:
+    beetle = read_work(recorded("10_1098_rspb_2017_0132")["response"]["body"], "x")
+    assert beetle is not None
+    assert beetle.title.endswith("in the seed beetle Callosobruchus maculatus")
+    japanese = read_work(recorded("10_1241_johokanri_39_979")["response"]["body"], "x")
+    assert japanese is not None and japanese.authors == ["Hiroyuki Kusumoto"]
+    genes = read_work(recorded("10_1038_ng_3834")["response"]["body"], "x")
+    assert genes is not None and "GTEx Consortium" in genes.authors
+    assert genes.affiliations == [] and genes.abstract == ""  # none deposited: the PDF's stand
+
+
+def test_a_record_is_taken_only_for_its_own_paper() -> None:
+    record = read_work(recorded("10_7554_elife_01567")["response"]["body"], ELIFE)
+    assert record is not None
+    same = record.model_copy(update={"title": ELIFE_TITLE.upper(), "first_page": ""})
+    other = record.model_copy(update={"title": "A Study of Things", "first_page": "A Study"})
+    assert same_work(record, same)
+    assert not same_work(record, other)
+
+
+# --- the client: politeness, back-off, no network ---------------------------------------------
+
+
+def test_the_client_names_itself_with_a_contact() -> None:
+    async def go() -> None:
+        async with CrossrefClient(contact="me@example.org") as client:
+            await client.work(ELIFE)
+
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.get(url(ELIFE)).mock(return_value=replay("10_7554_elife_01567"))
+        asyncio.run(go())
+    agent = route.calls[0].request.headers["user-agent"]
+    assert agent.startswith("paper-digest/") and "mailto:me@example.org" in agent
+
+
+def test_429_is_waited_out_then_answered() -> None:
+    waits: list[float] = []
+    now = [100.0]
+
+    async def sleep(seconds: float) -> None:  # a clock that moves only when slept on
+        waits.append(seconds)
+        now[0] += seconds
+
+    async def go() -> Any:
+        async with CrossrefClient(sleep=sleep, clock=lambda: now[0], delay=1.0) as client:
+            return await client.work(ELIFE)
+
+    limited = httpx.Response(429, headers={"Retry-After": "3"}, text="rate limited")
+    with respx.mock() as mock:
+        route = mock.get(url(ELIFE)).mock(
+            side_effect=[limited, httpx.Response(503), replay("10_7554_elife_01567")]
+        )
+        answer = asyncio.run(go())
+    assert answer.status == "found" and answer.paper.authors == ELIFE_AUTHORS
+    assert route.call_count == 3
+    assert len(waits) == 2 and waits[0] == pytest.approx(3.0, abs=0.1)  # Retry-After honoured
+    assert waits[1] == pytest.approx(2.0, abs=0.1)  # then exponential: 1 s * 2**1
+
+
+def test_5xx_gives_up_after_the_retries() -> None:
+    async def go() -> None:
+        async def sleep(_: float) -> None:
+            return None
+
+        async with CrossrefClient(sleep=sleep, retries=2) as client:
+            await client.work(ELIFE)
+
+    with respx.mock() as mock:
+        route = mock.get(url(ELIFE)).mock(return_value=httpx.Response(502))
+        with pytest.raises(LookupFailedError, match="after 3 attempts"):
+            asyncio.run(go())
+    assert route.call_count == 3
+
+
+def test_404_is_final() -> None:
+    async def go() -> Any:
+        async with CrossrefClient() as client:
+            return await client.work("10.7554/elife.01567x")
+
+    with respx.mock() as mock:
+        route = mock.get(url("10.7554/elife.01567x")).mock(
+            return_value=replay("10_7554_elife_01567x")
+        )
+        answer = asyncio.run(go())
+    assert answer.status == "not_found" and answer.paper is None
+    assert route.call_count == 1
+
+
+def test_no_network_fails_at_once_and_for_good() -> None:
+    async def go() -> list[str]:
+        async def sleep(_: float) -> None:
+            raise AssertionError("no waiting when there is no network")
+
+        errors = []
+        async with CrossrefClient(sleep=sleep) as client:
+            for doi in (ELIFE, "10.1098/rspb.2017.0132"):
+                try:
+                    await client.work(doi)
+                except LookupUnavailableError as err:
+                    errors.append(str(err))
+        return errors
+
+    with respx.mock() as mock:
+        route = mock.route(host="api.crossref.org").mock(
+            side_effect=httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+        )
+        errors = asyncio.run(go())
+    assert route.call_count == 1  # the second lookup does not even try
+    assert len(errors) == 2 and "name resolution" in errors[0]
+
+
+# --- in a run ---------------------------------------------------------------------------------
+
+
+def elife_pdf(path: Path, doi_line: str = "DOI: 10.7554/eLife.01567") -> Path:
+    """Page 1 of the eLife paper as a layout reader finds it hard: authors set in one run with
+    their marks, so the count it reads is not Crossref's."""
+    sheet = Sheet().put(72, 760, "RESEARCH ARTICLE", 9, "B").put(400, 760, doi_line, 8)
+    sheet.put(72, 720, "Automated quantitative histology reveals vascular", 16, "B")
+    sheet.put(72, 700, "morphodynamics during Arabidopsis hypocotyl secondary growth", 16, "B")
+    sheet.put(72, 675, "Martial Sankar1, Kaisa Nieminen1,2, Laura Ragni1, Ioannis Xenarios3", 10)
+    sheet.put(72, 662, "and Christian S Hardtke1", 10)
+    sheet.put(72, 645, "1 Department of Plant Molecular Biology, University of Lausanne", 7)
+    sheet.put(
+        72, 635, "2 Finnish Forest Research Institute; 3 Swiss Institute of Bioinformatics", 7
+    )
+    sheet.put(72, 610, "Abstract", 10, "B")
+    sheet.prose(72, 596, "Among various advantages, their small size makes model organisms "
+                "preferred subjects of investigation. " * 3)  # fmt: skip
+    return sheet.save(path)
+
+
+def settings_for(tmp_path: Path, **extra: Any) -> Settings:
+    return Settings.from_env(
+        engine="offline", store=tmp_path / "store" / "digest.db", lookup=True, **extra
+    )
+
+
+def test_a_doi_on_page_one_brings_crossrefs_header(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "elife.pdf")
+    settings = settings_for(tmp_path, contact="me@example.org")
+    with respx.mock() as mock:
+        route = mock.get(url(ELIFE)).mock(return_value=replay("10_7554_elife_01567"))
+        report = run([folder], settings)
+        assert route.call_count == 1
+        paper = report.papers[0].paper
+        assert paper is not None
+        assert paper.doi == ELIFE
+        assert paper.title == ELIFE_TITLE
+        assert paper.authors == ELIFE_AUTHORS
+        sources = paper.header_sources
+        assert (sources.title, sources.authors, sources.affiliations, sources.abstract) == (
+            "crossref", "crossref", "crossref", "crossref",
+        )  # fmt: skip
+        data = json.loads(render_json(report))
+        assert data["papers"][0]["paper"]["header_sources"]["authors"] == "crossref"
+        assert "**作者数量**: 5" in render_markdown(report)
+
+        # the answer is kept: a rerun, the report command and another rerun ask nothing
+        again = run([folder], settings)
+        assert settings.store is not None
+        shown = last_report(settings.store)
+        third = run([folder], settings)
+        assert route.call_count == 1
+    for later in (again, shown, third):
+        assert isinstance(later, Report) and later.papers[0].paper is not None
+        assert later.papers[0].paper.authors == ELIFE_AUTHORS
+
+
+def test_404_leaves_the_parsers_header_and_is_not_asked_again(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "typo.pdf", doi_line="doi:10.7554/eLife.01567x")
+    settings = settings_for(tmp_path)
+    with respx.mock() as mock:
+        route = mock.get(url("10.7554/elife.01567x")).mock(
+            return_value=replay("10_7554_elife_01567x")
+        )
+        first = run([folder], settings)
+        run([folder], settings)
+    assert route.call_count == 1
+    paper = first.papers[0].paper
+    assert paper is not None and paper.doi == "10.7554/elife.01567x"
+    assert paper.title == ELIFE_TITLE  # as the layout reader read it
+    assert paper.header_sources.title == "pdf" and paper.header_sources.authors == "pdf"
+
+
+def test_a_doi_of_another_work_is_not_taken(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "cites.pdf", doi_line="doi:10.1098/rspb.2017.0132")
+    with respx.mock() as mock:
+        mock.get(url("10.1098/rspb.2017.0132")).mock(return_value=replay("10_1098_rspb_2017_0132"))
+        report = run([folder], settings_for(tmp_path))
+    paper = report.papers[0].paper
+    assert paper is not None and paper.title == ELIFE_TITLE
+    assert paper.header_sources.authors == "pdf"
+    assert any("another work" in w for w in paper.warnings)
+
+
+def test_no_network_is_one_note_and_no_delay(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "a.pdf")
+    elife_pdf(folder / "b.pdf", doi_line="doi:10.1098/rspb.2017.0132")
+    caplog.set_level(logging.WARNING, logger="digest")
+    with respx.mock() as mock:
+        route = mock.route(host="api.crossref.org").mock(
+            side_effect=httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+        )
+        started = time.perf_counter()
+        report = run([folder], settings_for(tmp_path))
+        elapsed = time.perf_counter() - started
+    assert [p.status for p in report.papers] == ["ok", "ok"]
+    notes = [r for r in caplog.records if "Crossref not reachable" in r.getMessage()]
+    assert len(notes) == 1 and route.call_count == 1
+    assert elapsed < 5  # no retry loop: the parse and the offline briefs are all it costs
+
+
+def test_no_lookup_asks_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "elife.pdf")
+    with respx.mock(assert_all_called=False) as mock:
+        route = mock.route(host="api.crossref.org")
+        report = run([folder], settings_for(tmp_path).model_copy(update={"lookup": False}))
+    assert route.call_count == 0
+    paper = report.papers[0].paper
+    assert paper is not None and paper.header_sources.authors == "pdf"
