@@ -6,8 +6,9 @@ Each check returns complaints, sentences the model can act on when re-asked:
   compared without case, spacing, punctuation, hyphenation or unicode form differences;
 - numbers: every figure in method, problem and result must be a figure of that text ("2.8倍"
   matches "2.8×", "38.9%" matches "38.9 %", "30%" matches "30.0%");
-- institutions: a name must be one of the institutions the parser read from the paper (when it
-  read any), so the brief never credits an institution the paper does not name.
+- institutions: a name must be one of the institutions the parser read from the paper, or,
+  when it read none, be printed in the text sent, so the brief never credits an institution
+  the paper does not name.
 
 Failures are re-asked once with the complaints (extract.Extractor); what still fails is kept
 as a warning on the paper's record and in the report, never silently.
@@ -19,7 +20,7 @@ from .facts import PaperFacts, numbers_in
 from .institutions import compare
 from .strings import match_key
 
-__all__ = ["check_facts"]
+__all__ = ["check_facts", "unsupported_institutions"]
 
 MIN_QUOTE = 12  # characters of letters and digits: shorter quotes prove nothing
 
@@ -50,10 +51,18 @@ def check_facts(facts: PaperFacts, source: str, candidates: list[str]) -> list[s
                 f"{field} cites {shown}, which the paper text does not contain; "
                 "use only figures that appear in the paper"
             )
-    invented = compare([i.name for i in facts.institutions], candidates).added
+    invented = unsupported_institutions([i.name for i in facts.institutions], candidates, text)
     if invented:
         complaints.append(
             f"institutions {'; '.join(invented)} are not among the paper's affiliations; "
             "name only institutions the paper lists"
         )
     return complaints
+
+
+def unsupported_institutions(names: list[str], candidates: list[str], text_key: str) -> list[str]:
+    """The names the paper does not support: not among the parser's candidates when there are
+    any, else not printed in the text (`text_key`: the text sent, through match_key)."""
+    if candidates:
+        return list(compare(names, candidates).added)
+    return [name for name in names if match_key(name) not in text_key]

@@ -1,6 +1,7 @@
 """The output schema the LLM fills: every field an instruction, validated on the way in.
 
-PaperFacts   institutions, method, problem, result and the verbatim quotes behind them
+PaperFacts   the header as the model read it (title, authors, institutions), then method,
+             problem, result and the verbatim quotes behind them
 ReportTopic  the batch-level call that names the report
 numbers_in   the figures of a text as values (what the checks compare)
 
@@ -11,8 +12,9 @@ record whatever wrote it; digest.models holds the records that carry it between 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .language.zh import ZH
 
@@ -53,10 +55,35 @@ class Institution(BaseModel):
 
 
 class PaperFacts(BaseModel):
-    """The facts a brief needs, as the LLM must return them."""
+    """The facts a brief needs, as the LLM must return them. `title` and `authors` are the
+    model's reading of the first-page header (checked against the page text before they are
+    used, see digest.merge.reconcile_header); "" and [] mean it could not tell, and the offline
+    engine leaves them so (the parser's reading stands)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _header_untold(cls, data: Any) -> Any:
+        """Answers stored before the header fields existed read as "not told"."""
+        if isinstance(data, dict) and "method" in data:
+            return {"title": "", "authors": [], **data}
+        return data
+
+    title: str = Field(
+        description=(
+            "The paper's title exactly as printed in the first-page header (original language "
+            "and spelling, not translated, without footnote marks); \"\" when the text does not "
+            "show it."
+        )
+    )
+    authors: list[str] = Field(
+        description=(
+            "The authors' names in the order the first-page header prints them, each once, as "
+            "written there (no footnote marks, degrees, e-mails or institutions; a consortium "
+            "that signs as an author is one name). Empty list when the text shows no names."
+        )
+    )
     institutions: list[Institution] = Field(
         description=(
             "Distinct institutions of the authors, in order of first appearance, each once. "
@@ -82,6 +109,17 @@ class PaperFacts(BaseModel):
             "不超过80个汉字。"
         )
     )
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, value: list[str]) -> list[str]:
+        names = [" ".join(name.split()).strip(" ,;*") for name in value]
+        return list(dict.fromkeys(name for name in names if name))
 
     @field_validator("method", "problem", "result")
     @classmethod

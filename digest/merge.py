@@ -7,15 +7,23 @@ has none, the first page and the sections the LLM input is selected from). Each 
 records which reading it came from (Paper.header_sources). A PDF and an entry the user gave
 are the same paper when they share an arXiv ID, else when their titles match after case and
 punctuation are ignored.
+
+The LLM reads the header too (PaperFacts.title and .authors, in the same call as the brief's
+facts): :func:`reconcile_header` takes its reading where every name and the title are printed
+on the first page (grounded), never over an authoritative record (arXiv, Crossref, an abstract
+file), and keeps each disagreement in words for the JSON record.
 """
 
 from __future__ import annotations
 
+from .facts import PaperFacts
 from .ids import data_sha256, versionless
 from .models import HEADER_FIELDS, Paper
 from .strings import match_key
 
-__all__ = ["Claims", "merge_papers"]
+__all__ = ["AUTHORITATIVE", "Claims", "merge_papers", "reconcile_header"]
+
+AUTHORITATIVE = frozenset({"arxiv", "crossref", "text"})  # sources the LLM never overrides
 
 
 def merge_papers(pdf: Paper, entry: Paper, *, source: str) -> Paper:
@@ -67,3 +75,44 @@ class Claims:
 
     def unclaimed(self) -> list[Paper]:
         return [e for i, e in enumerate(self._entries) if i not in self._taken]
+
+
+def reconcile_header(paper: Paper, facts: PaperFacts) -> tuple[Paper, list[str]]:
+    """The paper with the LLM's title and authors where they are grounded in the first page
+    and the field did not come from an authoritative record; and the disagreements, worded.
+
+    A list with one name not on the page is not taken at all: the parser's list stands. A
+    title is taken where the parser found none or where one reading contains the other (a
+    title cut short, or run into the line under it); two unrelated lines of the page keep the
+    parser's, which chose by layout (size, position, banners) what the model only reads."""
+    page = match_key(paper.first_page)
+    sources = paper.header_sources.model_copy()
+    update: dict[str, object] = {}
+    flags: list[str] = []
+    said, read = match_key(facts.title), match_key(paper.title)
+    if said and said != read:
+        if sources.title in AUTHORITATIVE:
+            flags.append(f"LLM title {facts.title!r} differs from {sources.title}'s")
+        elif said not in page:
+            flags.append(f"LLM title not on the first page, parser's kept: {facts.title!r}")
+        elif read and read not in said and said not in read:
+            flags.append(f"LLM title {facts.title!r} is another line than the parser's; kept")
+        else:  # the parser found none, cut the title short or ran it into the next line
+            flags.append(f"title: LLM read {facts.title!r}, parser read {paper.title!r}")
+            update["title"], sources.title = facts.title, "llm"
+    names = [match_key(n) for n in facts.authors]
+    if facts.authors and names != [match_key(n) for n in paper.authors]:
+        missing = [n for n, key in zip(facts.authors, names, strict=True) if key not in page]
+        if sources.authors in AUTHORITATIVE:
+            flags.append(f"LLM authors ({len(names)}) differ from {sources.authors}'s")
+        elif missing:
+            flags.append("LLM authors not on the first page, parser's kept: " + "; ".join(missing))
+        else:
+            flags.append(
+                f"authors: LLM read {len(names)} ({'; '.join(facts.authors)}), parser read "
+                f"{len(paper.authors)} ({'; '.join(paper.authors)})"
+            )
+            update["authors"], sources.authors = list(facts.authors), "llm"
+    if not update:
+        return paper, flags
+    return paper.model_copy(update={**update, "header_sources": sources}), flags

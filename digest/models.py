@@ -198,6 +198,10 @@ class PaperResult(BaseModel):
         default_factory=list,
         description="Where the LLM's institutions and the parser's candidates disagree.",
     )
+    header_flags: list[str] = Field(
+        default_factory=list,
+        description="Where the LLM's reading of title and authors and the paper's record part.",
+    )
     paper: Paper | None = None
     extraction: Extraction | None = None
     brief: str | None = None

@@ -96,16 +96,21 @@ def facts(
     problem: str = "扩散大语言模型并行解码性能下降的问题",
     result: str = "吞吐量提升2.8倍且无性能损失",
     institutions: list[tuple[str, str | None]] | None = None,
+    title: str = "",
+    authors: list[str] | None = None,
     evidence: tuple[str, str, str] = (
         "Free Draft-and-Verification (FreeDave), a novel fast sampling algorithm",
         "Diffusion Large Language Models (DLLMs) have emerged as a new paradigm",
         "the throughput of DLLMs can be boosted up to 2.8x",
     ),
 ) -> dict[str, Any]:
-    """A valid answer; the defaults fit tests/test_extract.py's FreeDave paper."""
+    """A valid answer; the defaults fit tests/test_extract.py's FreeDave paper (title and
+    authors "not told" unless given: the parser's reading stands)."""
     default = [("University of Wisconsin-Madison", "威斯康星大学麦迪逊分校")]
     insts = institutions if institutions is not None else default
     return {
+        "title": title,
+        "authors": authors or [],
         "institutions": [{"name": n, "name_zh": z} for n, z in insts],
         "method": method,
         "problem": problem,

@@ -83,7 +83,7 @@ def test_respx_intercepts_the_real_client_and_request_body_is_structured(
     assert fmt["json_schema"]["strict"] is True
     schema = fmt["json_schema"]["schema"]
     assert set(schema["required"]) == {
-        "institutions", "method", "problem", "result",
+        "title", "authors", "institutions", "method", "problem", "result",
         "method_evidence", "problem_evidence", "result_evidence",
     }  # fmt: skip
     assert schema["additionalProperties"] is False

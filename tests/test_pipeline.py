@@ -30,9 +30,22 @@ BAD = FIXTURES / "bad"
 GOLDEN = Path(__file__).parent / "golden" / "fixtures-report.md"
 FIXED_TIME = datetime(2025, 10, 15, 20, 30, 36)
 
+DPR_AUTHORS = [
+    "Vladimir Karpukhin",
+    "Barlas Oğuz",
+    "Sewon Min",
+    "Patrick Lewis",
+    "Ledell Wu",
+    "Sergey Edunov",
+    "Danqi Chen",
+    "Wen-tau Yih",
+]
+
 # What a well-behaved model answers for each fixture paper (keyed by a phrase of its title).
 ANSWERS: dict[str, dict[str, Any]] = {
     "Dense Passage Retrieval": facts(
+        title="Dense Passage Retrieval for Open-Domain Question Answering",
+        authors=DPR_AUTHORS,
         institutions=[
             ("Facebook AI", None),
             ("University of Washington", "华盛顿大学"),

@@ -24,15 +24,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
-from ..checks import check_facts
+from ..checks import check_facts, unsupported_institutions
 from ..costs import price_for
 from ..errors import ExtractionError, InvalidOutputError
 from ..facts import PaperFacts, ReportTopic
-from ..institutions import compare
 from ..models import Excerpt, Extraction, Paper, Usage
 from ..prompts import load_prompt
 from ..settings import Settings
-from ..strings import one_line
+from ..strings import match_key, one_line
 from ..tokens import get_counter
 from .answer import InvalidAnswer, answer_text, read_answer, usage_of
 
@@ -126,7 +125,7 @@ class Extractor:
                 if len(left) <= len(complaints):
                     facts, raw, complaints = second, raw2, left
         return Extraction(
-            facts=_without_invented_institutions(facts, paper.affiliations),
+            facts=_without_invented_institutions(facts, paper.affiliations, source),
             model=self.settings.model,
             prompt_sha256=self.prompt_sha256,
             usage=usage,
@@ -212,7 +211,12 @@ def _listed(complaints: list[str]) -> str:
     return "\n".join(f"- {c}" for c in complaints)
 
 
-def _without_invented_institutions(facts: PaperFacts, candidates: list[str]) -> PaperFacts:
-    """The facts with any institution the paper does not list removed (when it lists any)."""
-    kept = [i for i in facts.institutions if not compare([i.name], candidates).added]
+def _without_invented_institutions(
+    facts: PaperFacts, candidates: list[str], source: str
+) -> PaperFacts:
+    """The facts without any institution the paper does not support: not among the parser's
+    candidates (when it read any), else not printed in the text sent."""
+    names = [i.name for i in facts.institutions]
+    invented = set(unsupported_institutions(names, candidates, match_key(source)))
+    kept = [i for i in facts.institutions if i.name not in invented]
     return facts.model_copy(update={"institutions": kept})

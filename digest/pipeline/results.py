@@ -9,6 +9,7 @@ import time
 from ..compose import compose_brief
 from ..errors import DigestError, ExtractionError
 from ..institutions import compare, merge_institutions
+from ..merge import reconcile_header
 from ..models import Extraction, Notice, Paper, PaperResult, Usage
 from .context import RunContext
 from .engines import OfflineEngine, cached
@@ -64,7 +65,13 @@ def succeeded(
 ) -> PaperResult:
     notices = notices + [Notice(code="unchecked", detail=w) for w in extraction.warnings]
     institutions = merge_institutions(i.name for i in extraction.facts.institutions)
-    flags = compare(institutions, paper.affiliations).flags() if extraction.engine == "llm" else []
+    flags: list[str] = []
+    header_flags: list[str] = []
+    if extraction.engine == "llm":
+        flags = compare(institutions, paper.affiliations).flags()
+        paper, header_flags = reconcile_header(paper, extraction.facts)
+        if paper.authors:  # the LLM read the names the parser could not
+            notices = [n for n in notices if n.code != "no_authors"]
     return PaperResult(
         source=paper.source,
         status="ok",
@@ -75,6 +82,7 @@ def succeeded(
         warnings=notices,
         fallback_error=fallback_error,
         institution_flags=flags,
+        header_flags=header_flags,
         usage=spent,
         seconds=round(time.perf_counter() - started, 3),
         cached=cached,
