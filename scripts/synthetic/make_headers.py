@@ -2,11 +2,12 @@
 
     python scripts/synthetic/make_headers.py [OUT] [--seed N] [--only 3,7,...]
 
-OUT defaults to /work/synthetic. Writes OUT/NN-template-field.pdf, the LaTeX sources in OUT/src/
-and OUT/metadata.json (the format of ../shared/corpus-wide/metadata.json, gt "synthetic").
-Document i is drawn from random.Random(seed * 1000 + i), so a seed always gives the same
-sources; pdflatex runs with SOURCE_DATE_EPOCH fixed, so printed dates do not change either.
-The word material (names, affiliations, sentences) is in header_text.py beside this file.
+OUT defaults to build/synthetic (ignored by git). Writes OUT/NN-template-field.pdf, the LaTeX
+sources in OUT/src/ and OUT/metadata.json (the format of ../shared/corpus-wide/metadata.json,
+gt "synthetic"). Document i is drawn from random.Random(seed * 1000 + i), so a seed always
+gives the same sources; pdflatex runs with SOURCE_DATE_EPOCH fixed, so printed dates do not
+change either. The word material (names, affiliations, sentences) is in header_text.py beside
+this file.
 
 Every PDF is checked with pdftotext (-layout and reading order, pages 1-2): the title, every
 author's surname, each affiliation's department and institution and the first 10 words of the
@@ -1184,7 +1185,7 @@ def record(d: Doc, seed: int) -> dict[str, object]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("out", nargs="?", default="/work/synthetic", type=Path)
+    ap.add_argument("out", nargs="?", default="build/synthetic", type=Path)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--only", default="", help="comma-separated document numbers")
     args = ap.parse_args()
