@@ -59,8 +59,6 @@ async def _record(doi: str, ctx: RunContext) -> Paper | None:
         if stored is not None:
             return stored[1]
     client = await _client(ctx)
-    if client.unavailable is not None:
-        return None
     try:
         answer = await client.work(doi)
     except LookupUnavailableError as err:
@@ -69,7 +67,7 @@ async def _record(doi: str, ctx: RunContext) -> Paper | None:
     except LookupFailedError as err:
         log.warning("%s; that PDF's header is read from the PDF alone", err)
         return None
-    if ctx.store is not None:
+    if ctx.store is not None and answer.status != "skipped":
         ctx.store.save_lookup(SERVICE, doi, answer.status, answer.paper)
     return answer.paper
 

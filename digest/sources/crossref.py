@@ -62,9 +62,11 @@ SAME_TITLE = 0.85  # title similarity (case, spacing and punctuation ignored) of
 
 @dataclass(frozen=True)
 class Lookup:
-    """One DOI's answer: the record when Crossref has it, else None (a 404: final)."""
+    """One DOI's answer: the record when Crossref has it; "not_found" (a 404: final); or
+    "skipped" when an earlier lookup of this client found the network gone (not an answer:
+    never stored)."""
 
-    status: Literal["found", "not_found"]
+    status: Literal["found", "not_found", "skipped"]
     paper: Paper | None = None
 
 
@@ -157,9 +159,9 @@ class CrossrefClient:
     At most ``in_flight`` requests at a time. On 429/5xx and read timeouts it retries up to
     ``retries`` more times, waiting ``delay * 2**n`` seconds or a longer Retry-After (capped at
     60 s), and every request waits out a back-off one of them was told. A connection that cannot
-    be made (no network, DNS failure) raises LookupUnavailableError at once, and so does every
-    later call: the caller notes it once and reads the PDFs alone. ``sleep`` is injectable so
-    tests never wait.
+    be made (no network, DNS failure) raises LookupUnavailableError at once, exactly once per
+    client: every other lookup, in flight or later, is "skipped", so the caller notes it once and
+    reads the PDFs alone. ``sleep`` and ``clock`` are injectable so tests never wait.
     """
 
     def __init__(
@@ -204,13 +206,14 @@ class CrossrefClient:
             await self._http.aclose()
 
     async def work(self, doi: str) -> Lookup:
-        """Crossref's record of `doi`. Raises LookupUnavailableError (no network: final for
-        this client) or LookupFailedError (the API kept failing, or answered nonsense)."""
+        """Crossref's record of `doi`. Raises LookupUnavailableError (no network: raised once,
+        later lookups are skipped) or LookupFailedError (the API kept failing, or answered
+        nonsense)."""
         url = WORKS_URL.format(doi=quote(doi, safe="/"))
         last = ""
         for attempt in range(self.retries + 1):
             if self.unavailable is not None:
-                raise LookupUnavailableError(f"Crossref not reachable ({self.unavailable})")
+                return Lookup("skipped")
             async with self._slots:
                 wait = self._not_before - self._clock()
                 if wait > 0:
@@ -219,6 +222,8 @@ class CrossrefClient:
                     self.requests += 1
                     response = await self._http.get(url, headers=self._headers)
                 except _OFFLINE as err:
+                    if self.unavailable is not None:  # a lookup in flight with it found it out
+                        return Lookup("skipped")
                     self.unavailable = _describe(err)
                     raise LookupUnavailableError(
                         f"Crossref not reachable ({self.unavailable})"
