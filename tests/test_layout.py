@@ -265,3 +265,59 @@ def test_doi_from_the_page_or_the_metadata(tmp_path: Path) -> None:
     assert broken.doi == "10.1371/journal.pone.0197919"  # the metadata's, printed over 2 lines
     plain = _title(Sheet().put(400, 760, "DOI: 10.7554/eLife.01567.", 8))
     assert read_header(_body(plain, 630).save(tmp_path / "b.pdf")).doi == "10.7554/elife.01567"
+
+
+# --- author blocks ---------------------------------------------------------------------------
+
+
+def test_a_name_cut_at_the_line_end(tmp_path: Path) -> None:
+    sheet = _title(Sheet())
+    sheet.put(90, 680, "David O'Connor, Sung-min Yoon, and Friedrich von", 10)
+    sheet.put(250, 668, "Hallberg", 10)
+    sheet.put(150, 650, "School of Computing, KAIST, Daejeon, Korea", 9)
+    paper = read_header(_body(sheet, 620).save(tmp_path / "cut.pdf"))
+    assert paper.authors == ["David O'Connor", "Sung-min Yoon", "Friedrich von Hallberg"]
+
+
+def test_one_author_a_line_with_affiliation_and_country(tmp_path: Path) -> None:
+    """ACM-journal style: "NAME, Institution, Country" per line; a country is never a name."""
+    sheet = _title(Sheet())
+    for y, line in [
+        (680, "NOAH WHITFIELD, Université de Montréal, Canada"),
+        (668, "RAMÓN CASTILLO, Université de Montréal, Canada"),
+        (
+            656,
+            "ANNE-MARIE FONTAINE, University of Edinburgh, United Kingdom and Sciences Po, France",
+        ),
+    ]:
+        sheet.put(72, y, line, 9)
+    paper = read_header(_body(sheet, 620, heading="").save(tmp_path / "acmj.pdf"))
+    assert paper.authors == ["Noah Whitfield", "Ramón Castillo", "Anne-Marie Fontaine"]
+
+
+def test_cells_a_word_space_apart_are_cut_under_their_authors(tmp_path: Path) -> None:
+    """Side-by-side authors whose affiliation cells come so close that the line reads as one
+    ("Pontificia Universidad Católica de Chile Mountain View, USA"); and an address line
+    ("Ann Arbor, MI, USA") is not a name."""
+    sheet = _title(Sheet())
+    for x, name in [(75, "Søren Østergaard"), (300, "Yuxuan Chen"), (444, "Jürgen Müller")]:
+        sheet.put(x, 680, name, 11)  # columns centred near 120, 330 and 480
+    sheet.put(70, 667, "University of Michigan", 9)
+    # two cells, each centred under its author, one word space apart
+    sheet.put(231, 667, "Pontificia Universidad Católica de Chile, Santiago Google Research", 9)
+    sheet.put(80, 656, "Ann Arbor, MI, USA", 9)
+    paper = read_header(_body(sheet, 620).save(tmp_path / "grid.pdf"))
+    assert paper.authors == ["Søren Østergaard", "Yuxuan Chen", "Jürgen Müller"]
+    assert len(paper.affiliations) == 3, paper.affiliations
+    assert paper.affiliations[0] == "University of Michigan"
+    assert paper.affiliations[1].startswith("Pontificia Universidad Católica de Chile")
+    assert paper.affiliations[2] == "Google Research"
+
+
+def test_an_affiliation_all_authors_share_stays_whole(tmp_path: Path) -> None:
+    sheet = _title(Sheet())
+    for x, name in [(100, "Ada Lovelace"), (260, "Alan Turing"), (420, "Grace Hopper")]:
+        sheet.put(x, 680, name, 11)
+    sheet.put(190, 666, "Department of Computer Science, University of Turin", 9)
+    paper = read_header(_body(sheet, 620).save(tmp_path / "shared.pdf"))
+    assert paper.affiliations == ["Department of Computer Science, University of Turin"]

@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from digest.pdf.clean import MARK_CHARS, collapse_ws, normalize, strip_marks
-from digest.pdf.cues import ABSTRACT_HEAD, AFFIL_WORDS, EMAIL, URL, find_line
+from digest.pdf.cues import (
+    ABSTRACT_HEAD,
+    AFFIL_WORDS,
+    COUNTRY_OR_STATE,
+    EMAIL,
+    URL,
+    find_line,
+)
 from digest.pdf.reader import MARK_SEP, Line
 
 __all__ = [
@@ -30,21 +37,6 @@ __all__ = [
     "trim_address",
 ]
 
-_COUNTRY_OR_STATE = re.compile(
-    r"^(?:usa|u\.s\.a\.?|u\.s\.|united states(?: of america)?|united kingdom|uk|england"
-    r"|scotland|wales|china|p\.?\s?r\.?\s?china|people's republic of china|france|germany"
-    r"|italy|canada|japan|korea|(?:south|republic of) korea|india|israel|switzerland"
-    r"|(?:the )?netherlands|spain|ireland|australia|singapore|belgium|austria|sweden|norway"
-    r"|denmark|finland|iceland|portugal|brazil|argentina|chile|colombia|peru|venezuela|uruguay"
-    r"|mexico|cuba|russia|russian federation|ukraine|poland|czech republic|czechia|slovakia"
-    r"|hungary|romania|bulgaria|serbia|croatia|slovenia|greece|cyprus|turkey|t[üu]rkiye|iran"
-    r"|iraq|saudi arabia|united arab emirates|uae|qatar|kuwait|jordan|lebanon|egypt|morocco"
-    r"|tunisia|algeria|nigeria|ghana|kenya|ethiopia|uganda|tanzania|rwanda|south africa"
-    r"|pakistan|bangladesh|sri lanka|nepal|thailand|vietnam|viet nam|malaysia|indonesia"
-    r"|philippines|taiwan|hong kong|macau|new zealand|estonia|latvia|lithuania|luxembourg"
-    r"|malta|[A-Z]{2})$",
-    re.IGNORECASE,
-)
 _STREET = re.compile(
     r"\b(?:way|street|st\.|avenue|ave\.?|road|rd\.|box|blvd|drive|suite|campus|building"
     r"|floor)\b",
@@ -80,8 +72,11 @@ def column_records(kinds: Sequence[tuple[Line, str]]) -> list[str]:
     that overlap horizontally); in a column a name or an e-mail breaks a record, and the line
     right under a name is an affiliation even without an affiliation word ("ID-IMAG")."""
     columns: list[list[tuple[Line, str]]] = []
+    centres = _name_columns(kinds)
     cells = [(cell, kind) for line, kind in kinds for cell in (
         _split_repeats(line) if kind == "other" else [line]
+    ) for cell in (
+        _split_to_grid(cell, centres) if kind != "name" else [cell]
     )]  # fmt: skip
     for line, kind in cells:
         home = next((c for c in reversed(columns) if _same_column(c[-1][0], line)), None)
@@ -127,6 +122,58 @@ def _split_repeats(line: Line) -> list[Line]:
         x0 = line.x + width * at / total
         at += len(cell) + 1
         out.append(replace(line, text=cell, marked=cell, x=x0, x1=line.x + width * at / total))
+    return out
+
+
+def _name_columns(kinds: Sequence[tuple[Line, str]]) -> list[float]:
+    """The centres of the author columns: names set side by side on one baseline."""
+    rows: dict[float, list[Line]] = {}
+    for line, kind in kinds:
+        if kind == "name":
+            rows.setdefault(round(line.y, 1), []).append(line)
+    widest = sorted(max(rows.values(), key=len, default=[]), key=lambda ln: ln.x)
+    if len(widest) < 2:
+        return []
+    for a, b in itertools.pairwise(widest):  # columns stand apart; a name list cut into
+        if b.x - (a.x1 or a.x) < 3 * max(a.size, b.size):  # cells by wide spaces does not
+            return []
+    return [(ln.x + (ln.x1 or ln.x)) / 2 for ln in widest]
+
+
+def _split_to_grid(line: Line, centres: list[float]) -> list[Line]:
+    """A line under side-by-side authors that the layout could not cut ("Pontificia
+    Universidad Católica de Chile Mountain View, USA": two cells a word space apart), cut at
+    the word boundaries that centre each part under its author's column. A line centred on the
+    block (an affiliation all authors share) fits better whole and is left alone."""
+    x1 = line.x1 or 0.0
+    spanned = [c for c in centres if line.x < c < x1]
+    words = line.text.split()
+    if len(spanned) < 2 or len(words) < len(spanned) or line.marked != line.text:
+        return [line]
+    em = line.size or 10.0
+    whole = abs((line.x + x1) / 2 - sum(spanned) / len(spanned))
+    total = len(line.text)
+    scale = (x1 - line.x) / total
+
+    def cost(cut: tuple[int, ...]) -> float:
+        bounds = (0, *cut, len(words))
+        at, err = 0, 0.0
+        for (a, b), centre in zip(itertools.pairwise(bounds), spanned, strict=True):
+            part = len(" ".join(words[a:b]))
+            err += abs(line.x + (at + part / 2) * scale - centre)
+            at += part + 1
+        return err / len(spanned)
+
+    cuts = itertools.combinations(range(1, len(words)), len(spanned) - 1)
+    best = min(itertools.islice(cuts, 5000), key=cost)
+    if not (cost(best) < 0.5 * whole and cost(best) < 1.5 * em):
+        return [line]
+    out, at = [], 0
+    for a, b in itertools.pairwise((0, *best, len(words))):
+        text = " ".join(words[a:b])
+        x0 = line.x + at * scale
+        at += len(text) + 1
+        out.append(replace(line, text=text, marked=text, x=x0, x1=x0 + len(text) * scale))
     return out
 
 
@@ -204,7 +251,7 @@ def _complete(previous: str, line: str) -> bool:
     USA" over "Australian National University"): it named an institution (not only a
     department) and the line under names one too, or it ended with an address."""
     parts = [p.strip() for p in previous.split(",") if p.strip()]
-    if parts and (_COUNTRY_OR_STATE.match(parts[-1]) or re.search(r"\d{4}", parts[-1])):
+    if parts and (COUNTRY_OR_STATE.match(parts[-1]) or re.search(r"\d{4}", parts[-1])):
         return True
     return bool(_INSTITUTION.search(previous)) and bool(_INSTITUTION.search(line))
 
@@ -361,7 +408,7 @@ def trim_address(text: str) -> str:
         p for p in parts
         if p
         and not (re.search(r"\d", p) and (re.search(r"\d{4}", p) or not AFFIL_WORDS.search(p)))
-        and not _COUNTRY_OR_STATE.match(p)
+        and not COUNTRY_OR_STATE.match(p)
         and not _STREET.search(p)
     ]  # fmt: skip
     for k in range(len(parts) - 1, 0, -1):  # "University of Illinois, at Chicago"

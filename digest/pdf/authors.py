@@ -20,6 +20,7 @@ from digest.pdf.cues import (
     AFFIL_WORDS,
     BANNER,
     BOILERPLATE,
+    COUNTRY_OR_STATE,
     EMAIL,
     INTRO_HEAD,
     STRUCTURED_LABEL,
@@ -27,7 +28,7 @@ from digest.pdf.cues import (
     lowercase_share,
     section_heading,
 )
-from digest.pdf.names import is_name, names_in
+from digest.pdf.names import is_name, names_in, split_names
 from digest.pdf.reader import MARK_SEP, Line
 
 __all__ = ["author_region", "beside_block", "labelled_authors", "name_line", "read_region"]
@@ -42,11 +43,23 @@ def name_line(line: Line) -> list[str]:
         return []
     if ABSTRACT_HEAD.match(text) or BOILERPLATE.match(text) or _LABELLED.match(text):
         return []
-    names, rest = names_in(line.marked)
+    names, rest = _names_and_rest(line.marked)
     if not names:
         return []
+    if rest and all(COUNTRY_OR_STATE.match(r.strip()) for r in rest):
+        return []  # an address: "Ann Arbor, MI, USA", "São Carlos, SP, Brazil"
     junk = [r for r in rest if not AFFIL_WORDS.search(r) and not _capitalised(r)]
     return names if len(junk) <= len(names) // 3 else []
+
+
+def _names_and_rest(text: str) -> tuple[list[str], list[str]]:
+    """names_in, with a name cut at the line's end left out of the rest ("..., and Friedrich
+    von" / "Hallberg", "..., Chloé" / "Marchand"): it is neither a name yet nor anything else."""
+    names, rest = names_in(text)
+    pieces = split_names(text)
+    if names and rest and pieces and rest[-1] == pieces[-1] and is_name(f"{rest[-1]} Hallam"):
+        rest = rest[:-1]
+    return names, rest
 
 
 def _capitalised(piece: str) -> bool:
@@ -136,7 +149,7 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
             elif names:
                 style = style or ln
                 _add_segment(segments, ln, row)
-                _, rest = names_in(ln.marked)
+                _, rest = _names_and_rest(ln.marked)
                 extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
                 kinds.append((ln, "name"))
             elif (EMAIL.search(text) and len(EMAIL.sub("", text).split()) <= 2) or re.fullmatch(
@@ -194,7 +207,15 @@ def _add_segment(segments: list[tuple[Line, str]], line: Line, row: list[Line]) 
         last, text = segments[-1]
         ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
         pieces = [p for p in re.split(rf"[,;{MARK_SEP}]", text) if p.strip()]
-        incomplete = bool(pieces) and not is_name(strip_marks(pieces[-1], names=True).strip())
+        tail = strip_marks(pieces[-1], names=True).strip() if pieces else ""
+        # a name cut at the line's end: the last piece is the only one that is not a name, and
+        # not an affiliation ("NOAH WHITFIELD, Université de Montréal, Canada" is complete)
+        incomplete = (
+            bool(tail)
+            and not is_name(tail)
+            and len(names_in(text)[1]) <= 1
+            and not AFFIL_WORDS.search(tail)
+        )
         starts_open = re.match(r"^\s*(?:,|and\b|&)", line.marked) is not None
         close = 0 < last.y - line.y <= 2.2 * line.size
         if close and (ends_open or incomplete or starts_open):

@@ -18,6 +18,7 @@ __all__ = [
     "ARTICLE_LABEL",
     "BANNER",
     "BOILERPLATE",
+    "COUNTRY_OR_STATE",
     "EMAIL",
     "INTRO_HEAD",
     "SECTION_HEAD",
@@ -129,3 +130,21 @@ def section_heading(text: str) -> bool:
 def find_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
     """Index of the first line whose text matches `pattern`."""
     return next((i for i, ln in enumerate(lines) if pattern.match(ln.text.strip())), None)
+
+# A country, or a state or province given by its two-letter code, as the last part of an
+# address: the end of an affiliation, never a name.
+COUNTRY_OR_STATE = re.compile(
+    r"^(?:usa|u\.s\.a\.?|u\.s\.|united states(?: of america)?|united kingdom|uk|england"
+    r"|scotland|wales|china|p\.?\s?r\.?\s?china|people's republic of china|france|germany"
+    r"|italy|canada|japan|korea|(?:south|republic of) korea|india|israel|switzerland"
+    r"|(?:the )?netherlands|spain|ireland|australia|singapore|belgium|austria|sweden|norway"
+    r"|denmark|finland|iceland|portugal|brazil|argentina|chile|colombia|peru|venezuela|uruguay"
+    r"|mexico|cuba|russia|russian federation|ukraine|poland|czech republic|czechia|slovakia"
+    r"|hungary|romania|bulgaria|serbia|croatia|slovenia|greece|cyprus|turkey|t[üu]rkiye|iran"
+    r"|iraq|saudi arabia|united arab emirates|uae|qatar|kuwait|jordan|lebanon|egypt|morocco"
+    r"|tunisia|algeria|nigeria|ghana|kenya|ethiopia|uganda|tanzania|rwanda|south africa"
+    r"|pakistan|bangladesh|sri lanka|nepal|thailand|vietnam|viet nam|malaysia|indonesia"
+    r"|philippines|taiwan|hong kong|macau|new zealand|estonia|latvia|lithuania|luxembourg"
+    r"|malta|[A-Z]{2})$",
+    re.IGNORECASE,
+)

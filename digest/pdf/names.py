@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from digest.pdf.clean import normalize, strip_marks
-from digest.pdf.cues import AFFIL_WORDS, EMAIL, URL
+from digest.pdf.cues import AFFIL_WORDS, COUNTRY_OR_STATE, EMAIL, URL
 from digest.pdf.reader import MARK_SEP
 
 __all__ = ["group_author", "is_name", "name_case", "names_in", "split_names"]
@@ -159,8 +159,8 @@ def is_name(name: str) -> bool:
         return False
     if len(tokens) == 1 and not re.fullmatch(r"(?:[A-Z][a-z]?\.-?){1,3}[A-Z][\w’'\-]+", name):
         return False  # a lone word is not a name, unless "Yu.A.Pusep"-style initials + surname
-    if any(p.search(name) for p in (_NOT_NAME, AFFIL_WORDS)):
-        return False
+    if any(p.search(name) for p in (_NOT_NAME, AFFIL_WORDS)) or COUNTRY_OR_STATE.match(name):
+        return False  # "United Kingdom" after "University of Edinburgh, ... and"
     if any(c.isdigit() for c in name):
         return False
     if tokens[-1].lower() in _TRAILING:
