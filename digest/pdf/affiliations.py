@@ -131,7 +131,8 @@ def _name_columns(kinds: Sequence[tuple[Line, str]]) -> list[float]:
     for line, kind in kinds:
         if kind == "name":
             rows.setdefault(round(line.y, 1), []).append(line)
-    widest = sorted(max(rows.values(), key=len, default=[]), key=lambda ln: ln.x)
+    longest: list[Line] = max(rows.values(), key=lambda row: len(row), default=[])
+    widest = sorted(longest, key=lambda ln: ln.x)
     if len(widest) < 2:
         return []
     for a, b in itertools.pairwise(widest):  # columns stand apart; a name list cut into
