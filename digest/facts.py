@@ -73,7 +73,7 @@ class PaperFacts(BaseModel):
     title: str = Field(
         description=(
             "The paper's title exactly as printed in the first-page header (original language "
-            "and spelling, not translated, without footnote marks); \"\" when the text does not "
+            'and spelling, not translated, without footnote marks); "" when the text does not '
             "show it."
         )
     )

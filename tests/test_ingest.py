@@ -33,7 +33,8 @@ from digest.errors import (
 )
 from digest.models import Paper
 from digest.pdf import parse_pdf, read_header
-from digest.pdf.affiliations import marked_records, repeat_cells, trim_address
+from digest.pdf.affiliations import marked_records, trim_address
+from digest.pdf.cells import repeat_cells
 from digest.pdf.clean import (
     Vocabulary,
     clean_paragraph,

@@ -131,6 +131,7 @@ def find_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
     """Index of the first line whose text matches `pattern`."""
     return next((i for i, ln in enumerate(lines) if pattern.match(ln.text.strip())), None)
 
+
 # A country, or a state or province given by its two-letter code, as the last part of an
 # address: the end of an affiliation, never a name.
 COUNTRY_OR_STATE = re.compile(
