@@ -575,6 +575,14 @@ def test_marked_records_split_at_marks() -> None:
             "Sorbonne Universités, Université Paris 6",
         ),
         ("Yahoo! Inc., 701 First Avenue, Sunnyvale, CA 94089", "Yahoo! Inc."),
+        (  # after a department, the last part is its institution, not a place
+            "Research Department, Deutsche Bundesbank, 60431 Frankfurt am Main, Germany",
+            "Research Department, Deutsche Bundesbank",
+        ),
+        (
+            "Department of Economics, University of Toronto, Toronto",
+            "Department of Economics, University of Toronto",
+        ),
     ],
 )
 def test_trim_address(raw: str, expected: str) -> None:

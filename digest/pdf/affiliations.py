@@ -35,6 +35,16 @@ __all__ = [
     "trim_address",
 ]
 
+_SUBUNIT = re.compile(
+    r"\b(?:department|dept\.?|school|faculty|division|section|unit|laborator(?:y|ies)|lab"
+    r"|chair|programme|program|group)\b",
+    re.IGNORECASE,
+)
+_TOP_LEVEL = re.compile(
+    r"\b(?:universit\w*|universidad\w*|universidade|college|institut\w*|inc|corp\w*|ltd|llc"
+    r"|gmbh|hospital|academy|foundation)\b",
+    re.IGNORECASE,
+)
 _STREET = re.compile(
     r"\b(?:way|street|st\.|avenue|ave\.?|road|rd\.|box|blvd|drive|suite|campus|building"
     r"|floor)\b",
@@ -323,6 +333,9 @@ def trim_address(text: str) -> str:
     while len(parts) > 1 and not AFFIL_WORDS.search(parts[-1]) and len(parts[-1].split()) <= 2:
         if _OF_PLACE.search(parts[-2]) and len(parts) == 2:
             break  # "University of California, Berkeley": the campus is part of the name
+        if _SUBUNIT.search(parts[-2]) and not _TOP_LEVEL.search(parts[-2]):
+            break  # a department is never the whole affiliation: "Research Department,
+            # Deutsche Bundesbank" names its institution last
         if re.fullmatch(r"[A-Z][A-Z&\-]{2,}", parts[-1]):
             break  # an institution's acronym: "LT-Lab, DFKI"
         parts.pop()
