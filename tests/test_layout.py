@@ -321,3 +321,25 @@ def test_an_affiliation_all_authors_share_stays_whole(tmp_path: Path) -> None:
     sheet.put(190, 666, "Department of Computer Science, University of Turin", 9)
     paper = read_header(_body(sheet, 620).save(tmp_path / "shared.pdf"))
     assert paper.affiliations == ["Department of Computer Science, University of Turin"]
+
+
+def test_an_editorial_signed_at_the_end_of_its_text(tmp_path: Path) -> None:
+    """No names under the title: the author signs flush right after the text, with the
+    affiliation under the name and an e-mail line that is not part of it."""
+    sheet = (
+        Sheet()
+        .put(500, 760, "EDITORIAL", 8)
+        .put(72, 720, "Vaccination in Vulnerable Groups", 17, "B")
+    )
+    y = sheet.prose(72, 690, PROSE + " " + PROSE, width=60, size=10)
+    for text, size, x in [
+        ("Greg M. Delgoffe", 10, 262),
+        ("Department of Immunology, University of Pittsburgh,", 9, 130),
+        ("Pittsburgh, Pennsylvania, USA", 9, 215),
+        ("Email: gmd@example.org", 9, 232),
+    ]:
+        y -= 14
+        sheet.put(x, y, text, size)  # each line ends at x = 342, the text column's right edge
+    paper = read_header(sheet.save(tmp_path / "editorial.pdf"))
+    assert paper.authors == ["Greg M. Delgoffe"]
+    assert paper.affiliations == ["Department of Immunology, University of Pittsburgh"]

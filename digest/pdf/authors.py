@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from digest.pdf.affiliations import column_records, dedupe
+from digest.pdf.affiliations import column_records, dedupe, trim_address
 from digest.pdf.clean import strip_marks
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
@@ -254,3 +254,29 @@ def labelled_authors(lines: list[Line]) -> tuple[list[str], list[str]]:
             authors += names
             records += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
     return list(dict.fromkeys(authors)), dedupe(records)
+
+
+def signed_authors(lines: list[Line]) -> tuple[list[str], list[str]]:
+    """An editorial's or a commentary's signature: the author's name on a short line set flush
+    right at the end of the text, the affiliation on the short flush-right lines under it.
+    (Lines of running text end at the same edge but start at the column's left edge.)"""
+    for i, ln in enumerate(lines):
+        names, rest = names_in(ln.marked)
+        if not names or rest or not ln.x1 or len(ln.text.split()) > 10:
+            continue
+        column = [x for x in lines if x.x1 and abs(x.x1 - ln.x1) <= 3 and x is not ln]
+        left = min((x.x for x in column), default=ln.x)
+        if ln.x - left < 0.25 * (ln.x1 - left):
+            continue  # not set apart from the column's text
+        under: list[Line] = []
+        for x in lines[i + 1 :]:
+            if ln.y - x.y > (len(under) + 2) * 1.6 * ln.size:
+                break
+            if EMAIL.search(x.text) or re.match(r"(?i)e-?mail|correspond", x.text.strip()):
+                break
+            if abs(x.x1 - ln.x1) <= 3 and x.x - left >= 0.1 * (ln.x1 - left):
+                under.append(x)
+        text = " ".join(x.text for x in under)
+        if under and AFFIL_WORDS.search(text):
+            return names, [trim_address(text)]
+    return [], []

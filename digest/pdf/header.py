@@ -10,7 +10,8 @@ happens to be stored in:
 - the **author block** runs from the title down to the abstract (or to the first prose, a
   publisher's notice, or a section heading): its lines are name lines (names.py), e-mail lines,
   and affiliation lines, read in columns when authors are set side by side (affiliations.py);
-  names printed above the title, or after labels ("Authors:"), are read too;
+  names printed above the title, or after labels ("Authors:"), are read too, and so is an
+  editorial's signature at the end of its text (flush right: the name, the affiliation);
 - the **abstract** is read by abstract.py, from page 2 when page 1 has none but page 2 does.
 
 A cover page (no names, no abstract on page 1, a header on page 2) is skipped.
@@ -29,7 +30,13 @@ from dataclasses import dataclass, field
 
 from digest.pdf.abstract import labelled_abstract, unlabelled_abstract
 from digest.pdf.affiliations import affiliations_elsewhere
-from digest.pdf.authors import author_region, beside_block, labelled_authors, read_region
+from digest.pdf.authors import (
+    author_region,
+    beside_block,
+    labelled_authors,
+    read_region,
+    signed_authors,
+)
 from digest.pdf.clean import Vocabulary, is_noise_line
 from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
 from digest.pdf.metadata import DocInfo
@@ -119,6 +126,11 @@ def parse_header(
         if second.title and second.authors:  # page 1 is a cover page
             second.warnings.append("header read from page 2 (page 1 looks like a cover page)")
             return second
+    for page in (lines, page2) if not head.authors else ():  # signed at the end of the text
+        head.authors, signed = signed_authors(page)
+        if head.authors:
+            head.affiliations = head.affiliations or signed
+            break
     head.abstract = _abstract(lines, page2, anchor, region, top, body, vocab)
     if not head.abstract:
         head.warnings.append("no abstract found on pages 1-2")
