@@ -102,4 +102,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0005_endpoint_settings",
+        """
+        CREATE TABLE endpoint_settings (
+            endpoint    TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            learned_at  TEXT NOT NULL,
+            PRIMARY KEY (endpoint, model, name)
+        );
+        """,
+    ),
 ]

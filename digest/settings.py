@@ -26,7 +26,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # The settings that shape request keys and the report, recorded with each run (see recorded()).
 RECORDED = (
     "engine", "fallback", "model", "token_budget", "encoding", "max_output_tokens", "title",
-    "with_pdf", "structured", "lookup",
+    "with_pdf", "structured", "lookup", "max_tokens_field",
 )  # fmt: skip
 
 EngineChoice = Literal["llm", "offline", "auto"]
@@ -45,6 +45,11 @@ class Settings(BaseModel):
     )
     fallback: Fallback = Field(
         "none", description="offline: a paper whose LLM call fails gets an offline brief."
+    )
+    max_tokens_field: Literal["auto", "max_completion_tokens", "max_tokens"] = Field(
+        "auto",
+        description="The request field of the output-token limit; auto steps down to "
+        "max_tokens when a server rejects max_completion_tokens (remembered).",
     )
     model: str = DEFAULT_MODEL
     api_key: SecretStr | None = None

@@ -241,6 +241,22 @@ class Store:
                 (endpoint, model, mode, _now()),
             )
 
+    def endpoint_setting(self, endpoint: str, model: str, name: str) -> str | None:
+        """A request setting learned for this endpoint and model (e.g. which field carries the
+        output-token limit), if learned."""
+        rows = self._read(
+            "SELECT value FROM endpoint_settings WHERE endpoint = ? AND model = ? AND name = ?",
+            (endpoint, model, name),
+        )
+        return str(rows[0]["value"]) if rows else None
+
+    def save_endpoint_setting(self, endpoint: str, model: str, name: str, value: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO endpoint_settings VALUES (?, ?, ?, ?, ?)",
+                (endpoint, model, name, value, _now()),
+            )
+
     # --- report titles -------------------------------------------------------------------------
 
     def title(self, key: str) -> tuple[str, Usage] | None:

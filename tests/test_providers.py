@@ -153,6 +153,60 @@ def test_the_mode_that_worked_is_remembered_per_endpoint_and_model(
     assert second and set(second) == {"json_object"}  # learned, kept: nothing refused again
 
 
+# vLLM before 0.6.4 validates the body with pydantic and forbids unknown fields.
+VLLM_REFUSAL = (
+    "[{'type': 'extra_forbidden', 'loc': ('body', 'max_completion_tokens'), "
+    "'msg': 'Extra inputs are not permitted', 'input': 1200}]"
+)
+
+
+def limit_field(request: httpx.Request) -> str:
+    body = sent_json(request)
+    fields = [f for f in ("max_completion_tokens", "max_tokens") if f in body]
+    assert len(fields) == 1, body.keys()
+    return fields[0]
+
+
+def test_a_server_refusing_max_completion_tokens_gets_max_tokens(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    route = llm.post(ROUTE).mock(side_effect=[error(400, VLLM_REFUSAL), completion(GOOD)])
+    extraction = run_facts()
+    assert [limit_field(c.request) for c in route.calls] == ["max_completion_tokens", "max_tokens"]
+    assert [kind(c.request) for c in route.calls] == ["json_schema", "json_schema"]  # same mode
+    assert sent_json(route.calls.last.request)["max_tokens"] == 1200
+    assert extraction.usage.attempts == 1
+
+
+def test_a_chosen_token_field_is_sent_and_never_stepped_down(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    route = llm.post(ROUTE).mock(return_value=completion(GOOD))
+    run_facts(Settings.from_env(max_tokens_field="max_tokens"))
+    assert [limit_field(c.request) for c in route.calls] == ["max_tokens"]
+    route.mock(return_value=error(400, VLLM_REFUSAL))
+    with pytest.raises(LLMRequestError, match="extra_forbidden"):
+        run_facts(Settings.from_env(max_tokens_field="max_completion_tokens"))
+
+
+def test_the_token_field_that_worked_is_remembered(llm: respx.MockRouter, tmp_path: Path) -> None:
+    def old_vllm(request: httpx.Request) -> httpx.Response:
+        if "max_completion_tokens" in sent_json(request):
+            return error(400, VLLM_REFUSAL)
+        return answer(request)
+
+    route = llm.post(ROUTE).mock(side_effect=old_vllm)
+    papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+    settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
+    report = run([papers], settings)
+    assert all(r.status == "ok" for r in report.papers)
+    first = [limit_field(c.request) for c in route.calls]
+    assert first.count("max_completion_tokens") == 1  # refused once, then max_tokens
+    before = len(route.calls)
+    run([papers], settings.model_copy(update={"refresh": True}))
+    assert {limit_field(c.request) for c in list(route.calls)[before:]} == {"max_tokens"}
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [

@@ -283,6 +283,7 @@ def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
         ("0002_arxiv_entries",),
         ("0003_structured_modes",),
         ("0004_lookups",),
+        ("0005_endpoint_settings",),
     ]
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()
     assert mode == ("wal",)

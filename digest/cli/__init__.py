@@ -40,6 +40,7 @@ from .options import (
     InputsArg,
     LookupOpt,
     MaxCostOpt,
+    MaxTokensFieldOpt,
     ModelOpt,
     OutputOpt,
     StoreOpt,
@@ -119,6 +120,7 @@ def run(
         bool, typer.Option(help="Ask the LLM again even for papers the store has answers for.")
     ] = False,
     structured: StructuredOpt = None,
+    max_tokens_field: MaxTokensFieldOpt = None,
     with_pdf: Annotated[
         bool,
         typer.Option(
@@ -150,6 +152,7 @@ def run(
             refresh=refresh,
             with_pdf=with_pdf or None,
             structured=structured,
+            max_tokens_field=max_tokens_field,
             lookup=lookup,
         )
         started = time.perf_counter()

@@ -21,6 +21,7 @@ __all__ = [
     "InputsArg",
     "LookupOpt",
     "MaxCostOpt",
+    "MaxTokensFieldOpt",
     "ModelOpt",
     "OutputOpt",
     "StoreOpt",
@@ -46,6 +47,12 @@ class StructuredOption(StrEnum):
     json_schema = "json_schema"
     json_object = "json_object"
     tools = "tools"
+
+
+class MaxTokensFieldOption(StrEnum):
+    auto = "auto"
+    max_completion_tokens = "max_completion_tokens"
+    max_tokens = "max_tokens"
 
 
 class FallbackOption(StrEnum):
@@ -115,5 +122,12 @@ LookupOpt = Annotated[
         "(cached in the store; default on, DIGEST_LOOKUP=0 turns it off; DIGEST_CONTACT=you@org "
         "joins Crossref's polite pool).",
         show_default=False,
+    ),
+]
+MaxTokensFieldOpt = Annotated[
+    MaxTokensFieldOption | None,
+    typer.Option(
+        help="The request field of the output-token limit: auto (max_completion_tokens, "
+        "stepping down to max_tokens when the server rejects it, remembered), or one of them."
     ),
 ]

@@ -16,13 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer import strip_reasoning
-    from .client import MODES, Transport, build_client, endpoint_of
+    from .client import MODES, TOKEN_FIELDS, Transport, build_client, endpoint_of
     from .extractor import Extractor
 
-__all__ = ["MODES", "Extractor", "Transport", "build_client", "endpoint_of", "strip_reasoning"]
+__all__ = [
+    "MODES",
+    "TOKEN_FIELDS",
+    "Extractor",
+    "Transport",
+    "build_client",
+    "endpoint_of",
+    "strip_reasoning",
+]
 
 _WHERE = {
     "MODES": "client",
+    "TOKEN_FIELDS": "client",
     "Transport": "client",
     "build_client": "client",
     "endpoint_of": "client",

@@ -7,6 +7,9 @@ Transport     one chat-completion request in the current structured-output mode:
     ``json_object`` (the schema in the system prompt) or ``tools`` (one forced function call);
   - the step-down: with ``--structured auto``, an endpoint that answers 400/422 naming the feature
     gets the next mode, remembered through ``on_mode``;
+  - the output-token limit goes in ``max_completion_tokens`` (OpenAI's current field); a server
+    that rejects that field by name (vLLM before 0.6.4, some Ollama builds) gets ``max_tokens``
+    with ``--max-tokens-field auto``, remembered through ``on_token_field``;
   - transport errors after the SDK's own retries (network, 429, 5xx) become LLMRequestError;
     a 200 whose body is not a chat completion (an HTML page, a cut stream) is retried like one.
 
@@ -33,11 +36,12 @@ from ..prompts import Prompt
 from ..settings import Settings
 from ..strings import one_line
 
-__all__ = ["MODES", "Transport", "build_client"]
+__all__ = ["MODES", "TOKEN_FIELDS", "Transport", "build_client"]
 
 log = logging.getLogger(__name__)
 
 MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
+TOKEN_FIELDS = ("max_completion_tokens", "max_tokens")  # the order auto tries them in
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 _UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
@@ -79,6 +83,9 @@ class Transport:
         self.json_mode = json_mode
         self.mode = settings.structured if settings.structured != "auto" else MODES[0]
         self.on_mode: Callable[[str], None] | None = None  # told when auto steps down
+        chosen = settings.max_tokens_field
+        self.token_field = chosen if chosen != "auto" else TOKEN_FIELDS[0]
+        self.on_token_field: Callable[[str], None] | None = None  # told when auto steps down
 
     async def send(
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
@@ -105,10 +112,12 @@ class Transport:
         """Send in the current mode; with --structured auto, step down to the next mode when
         the endpoint says it does not support this one, and remember it."""
         while True:
-            mode = self.mode
+            mode, field = self.mode, self.token_field
             try:
                 raw = await self._send_as(mode, messages, schema)
             except openai.APIStatusError as err:
+                if self._token_field_refused(err, field):
+                    continue
                 following = MODES[MODES.index(mode) + 1 :]
                 if self.settings.structured == "auto" and following and _unsupported(err):
                     if self.mode == mode:  # another paper may have stepped down already
@@ -136,15 +145,34 @@ class Transport:
                 raise _MalformedBody(f"the body starts with {raw.http_response.text[:60]!r}")
             return body
 
+    def _token_field_refused(self, err: openai.APIStatusError, field: str) -> bool:
+        """Whether the endpoint refused the output-token field by name and auto may try the
+        next one (then switched, warned and told); False leaves the error to the caller."""
+        if self.settings.max_tokens_field != "auto" or err.status_code not in (400, 422):
+            return False
+        if field not in _api_message(err) or field == TOKEN_FIELDS[-1]:
+            return False
+        if self.token_field == field:  # another paper may have switched already
+            self.token_field = TOKEN_FIELDS[TOKEN_FIELDS.index(field) + 1]
+            log.warning(
+                "%s does not take %s (%s); sending the output limit as %s",
+                self.settings.model, field, self.scrub(one_line(_api_message(err)))[:120],
+                self.token_field,
+            )  # fmt: skip
+            if self.on_token_field is not None:
+                self.on_token_field(self.token_field)
+        return True
+
     async def _send_as(
         self, mode: str, messages: list[dict[str, str]], schema: type[BaseModel]
     ) -> Any:
         completions = self.client.chat.completions.with_raw_response
         sent: Any = messages
-        model, limit = self.settings.model, self.settings.max_output_tokens
+        model = self.settings.model
+        limit: Any = {self.token_field: self.settings.max_output_tokens}
         if mode == "json_schema":
             return await completions.parse(
-                model=model, messages=sent, response_format=schema, max_completion_tokens=limit
+                model=model, messages=sent, response_format=schema, **limit
             )
         if mode == "json_object":
             schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
@@ -155,7 +183,7 @@ class Transport:
                 model=model,
                 messages=with_schema,
                 response_format={"type": "json_object"},
-                max_completion_tokens=limit,
+                **limit,
             )
         tool = openai.pydantic_function_tool(schema)
         return await completions.create(
@@ -163,7 +191,7 @@ class Transport:
             messages=sent,
             tools=[tool],
             tool_choice={"type": "function", "function": {"name": tool["function"]["name"]}},
-            max_completion_tokens=limit,
+            **limit,
         )
 
     def scrub(self, text: str) -> str:

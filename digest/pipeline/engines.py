@@ -121,8 +121,9 @@ class LlmEngine:
         store: Store | None,
     ) -> LlmEngine:
         """The engine with its client open (closed with `stack`); with a store and
-        --structured auto, the mode learned for this endpoint and model is used and kept."""
-        from ..llm import MODES, Extractor, build_client, endpoint_of
+        --structured auto, the mode learned for this endpoint and model is used and kept, and
+        so is the output-token field with --max-tokens-field auto."""
+        from ..llm import MODES, TOKEN_FIELDS, Extractor, build_client, endpoint_of
 
         counter = get_counter(settings.model, settings.encoding)
         client = build_client(
@@ -132,13 +133,20 @@ class LlmEngine:
         extractor = Extractor(client, settings)
         transport = extractor.transport
         assert transport is not None
+        endpoint = endpoint_of(settings)
         if store is not None and settings.structured == "auto":
-            endpoint = endpoint_of(settings)
             learned = store.structured_mode(endpoint, settings.model)
             if learned in MODES:
                 transport.mode = learned
             transport.on_mode = lambda mode: store.save_structured_mode(
                 endpoint, settings.model, mode
+            )
+        if store is not None and settings.max_tokens_field == "auto":
+            field = store.endpoint_setting(endpoint, settings.model, "max_tokens_field")
+            if field in TOKEN_FIELDS:
+                transport.token_field = field
+            transport.on_token_field = lambda field: store.save_endpoint_setting(
+                endpoint, settings.model, "max_tokens_field", field
             )
         return cls(extractor, settings, gate)
 
