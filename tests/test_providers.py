@@ -117,6 +117,39 @@ def test_a_tools_only_server_gets_a_forced_function_call(llm: respx.MockRouter) 
     assert extraction.facts.method == GOOD["method"]
 
 
+def tool_answer(content: dict[str, Any]) -> httpx.Response:
+    call = {
+        "id": "call_abc",
+        "type": "function",
+        "function": {"name": "PaperFacts", "arguments": json.dumps(content, ensure_ascii=False)},
+    }
+    body = completion_body(None, finish_reason="tool_calls")
+    body["choices"][0]["message"]["tool_calls"] = [call]
+    return httpx.Response(200, json=body)
+
+
+def test_tools_mode_reasks_with_the_call_it_made_and_keeps_it(llm: respx.MockRouter) -> None:
+    """The model sees the call it must fix (its arguments, answered by a tool message with the
+    complaints), and the stored raw answer is those arguments, not an empty content."""
+    wrong = {**GOOD, "method_evidence": "words that appear nowhere in this paper"}
+    route = llm.post(ROUTE).mock(side_effect=[tool_answer(wrong), tool_answer(GOOD)])
+    extraction = run_facts(Settings.from_env(structured="tools"))
+    assert route.call_count == 2
+    messages = sent_json(route.calls.last.request)["messages"]
+    assistant, tool = messages[-2], messages[-1]
+    assert assistant["role"] == "assistant" and assistant["tool_calls"][0]["function"][
+        "arguments"
+    ] == json.dumps(wrong, ensure_ascii=False)
+    assert tool == {
+        "role": "tool",
+        "tool_call_id": assistant["tool_calls"][0]["id"],
+        "content": tool["content"],
+    }
+    assert "method_evidence" in tool["content"]
+    assert extraction.raw_response == json.dumps(GOOD, ensure_ascii=False)
+    assert extraction.facts.method_evidence == GOOD["method_evidence"]
+
+
 def test_a_chosen_mode_does_not_step_down(llm: respx.MockRouter) -> None:
     route = llm.post(ROUTE).mock(return_value=error(400, "response_format is not supported"))
     with pytest.raises(LLMRequestError, match="HTTP 400"):

@@ -60,10 +60,15 @@ def usage_of(body: dict[str, Any], price: Price | None) -> Usage:
 
 
 def answer_text(body: dict[str, Any]) -> str:
-    """The message's content as sent (what the store keeps as the raw answer)."""
+    """The answer as sent, what the store keeps and a re-ask shows the model: the tool call's
+    arguments (tools mode), else the message's content."""
     try:
-        return str(body["choices"][0]["message"]["content"] or "")
-    except (KeyError, IndexError, TypeError):
+        message = body["choices"][0]["message"]
+        calls = message.get("tool_calls") or []
+        if calls:
+            return str(calls[0]["function"]["arguments"] or "")
+        return str(message["content"] or "")
+    except (KeyError, IndexError, TypeError, AttributeError):
         return ""
 
 

@@ -188,7 +188,7 @@ class Transport:
         tool = openai.pydantic_function_tool(schema)
         return await completions.create(
             model=model,
-            messages=sent,
+            messages=_as_tool_turns(messages, tool["function"]["name"]),
             tools=[tool],
             tool_choice={"type": "function", "function": {"name": tool["function"]["name"]}},
             **limit,
@@ -198,6 +198,27 @@ class Transport:
         """The text with the API key masked."""
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
+
+
+def _as_tool_turns(messages: list[dict[str, str]], name: str) -> Any:
+    """A re-ask in tools mode as the protocol has it: the model's earlier answer is its call of
+    the function (with the arguments it sent), and what to fix is that call's result."""
+    out: list[dict[str, Any]] = []
+    for i, message in enumerate(messages):
+        previous = out[-1] if out else None
+        if message["role"] == "assistant":
+            call: dict[str, Any] = {
+                "id": f"call_{i}",
+                "type": "function",
+                "function": {"name": name, "arguments": message["content"]},
+            }
+            out.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif message["role"] == "user" and previous is not None and "tool_calls" in previous:
+            call_id = previous["tool_calls"][0]["id"]
+            out.append({"role": "tool", "tool_call_id": call_id, "content": message["content"]})
+        else:
+            out.append(dict(message))
+    return out
 
 
 def endpoint_of(settings: Settings) -> str:
