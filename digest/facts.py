@@ -22,6 +22,8 @@ __all__ = ["MIN_CHINESE_SHARE", "Institution", "PaperFacts", "ReportTopic", "num
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_PHRASE = 200
+MAX_HANZI = 80  # Chinese characters per phrase, as the schema says
+MIN_QUOTE_CHARS, MAX_QUOTE_CHARS = 10, 200
 
 
 MIN_CHINESE_SHARE = 0.5
@@ -144,20 +146,28 @@ class PaperFacts(BaseModel):
                 f"{info.field_name} must be a Chinese phrase (names, acronyms and numbers may "
                 f"stay as in the paper), got {value!r}"
             )
-        if len(value) > _MAX_PHRASE:
-            raise ValueError(
-                f"{info.field_name} is {len(value)} characters; keep it under 80 Chinese characters"
-            )
+        if not context.get("require_chinese") and len(value) > _MAX_PHRASE:
+            raise ValueError(f"{info.field_name} is {len(value)} characters; keep it shorter")
         return value
 
+    @field_validator("method_evidence", "problem_evidence", "result_evidence")
+    @classmethod
+    def _quote(cls, value: str) -> str:
+        return " ".join(value.split())
+
     method_evidence: str = Field(
-        description="支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符。"
+        description=(
+            "支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符；"
+            "其中的方法名称或缩写要写进 method。"
+        )
     )
     problem_evidence: str = Field(
         description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。"
     )
     result_evidence: str = Field(
-        description="支持 result 的原文短引文，含其中的数字：从论文文本逐字摘录，10-200字符。"
+        description=(
+            "支持 result 的原文短引文，须含 result 中的每个数字：从论文文本逐字摘录，10-200字符。"
+        )
     )
 
 

@@ -157,11 +157,29 @@ class Usage(BaseModel):
 Engine = Literal["llm", "offline"]
 
 
+Part = Literal["method", "problem", "result", "institutions"]
+Reason = Literal["form", "quote", "figure", "name", "term", "filler", "institution", "chinese_name"]
+
+
+class Unsupported(BaseModel):
+    """One part of an answer its evidence does not support, still after the re-ask: it is left
+    out of the brief (or, for a Chinese institution name, printed in English) and a note says
+    so under the brief."""
+
+    part: Part
+    reason: Reason
+    value: str = Field("", description="What failed: a figure, a name, an institution.")
+
+
 class Extraction(BaseModel):
     """The facts of one paper and where they came from."""
 
     warnings: list[str] = Field(
-        default_factory=list, description="Checks the answer still failed after its re-ask."
+        default_factory=list,
+        description="The checks the answer still failed after its re-ask, as told to the LLM.",
+    )
+    unsupported: list[Unsupported] = Field(
+        default_factory=list, description="The same failures as data: what the brief leaves out."
     )
     engine: Engine = "llm"
     facts: PaperFacts
@@ -174,7 +192,10 @@ class Extraction(BaseModel):
 
 Status = Literal["ok", "failed"]
 
-NoticeCode = Literal["no_abstract", "no_authors", "fell_back", "duplicate", "unchecked", "text"]
+NoticeCode = Literal[
+    "no_abstract", "no_authors", "fell_back", "duplicate", "unchecked", "unsupported", "text"
+]
+BRIEF_NOTICES = frozenset({"unsupported"})  # printed under the brief they concern
 
 
 class Notice(BaseModel):

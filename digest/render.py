@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from .language import Language
 from .language.zh import ZH
-from .models import PaperResult, Report
+from .models import BRIEF_NOTICES, Notice, PaperResult, Report
 
 __all__ = ["render_json", "render_markdown", "rewrite_brief"]
 
@@ -50,7 +50,7 @@ def render_markdown(report: Report, language: Language = ZH) -> str:
         "",
     ]
     for i, result in enumerate(papers, 1):
-        lines += [f"### {i}. {result.title}", "", result.brief or "", ""]
+        lines += [*_brief_block(i, result, language), ""]
     lines += [language.details_heading, ""]
     for i, result in enumerate(papers, 1):
         lines += [f"### {i}. {result.title}", "", *_details(result, language), ""]
@@ -76,9 +76,12 @@ def _details(result: PaperResult, language: Language) -> list[str]:
     ]
     if paper.abstract:
         lines.append(paper.abstract)
-    for notice in result.warnings:
-        lines.append(language.note_line.format(text=language.notice(notice.code, notice.detail)))
+    lines += [_note(n, language) for n in result.warnings if n.code not in BRIEF_NOTICES]
     return lines
+
+
+def _note(notice: Notice, language: Language) -> str:
+    return language.note_line.format(text=language.notice(notice.code, notice.detail))
 
 
 def rewrite_brief(
@@ -95,13 +98,20 @@ def rewrite_brief(
         return render_markdown(report, language), why
     briefs_at = markdown.find(f"\n{language.briefs_heading}\n")
     details_at = markdown.find(f"\n{language.details_heading}\n")
-    block = f"\n### {number}. {fresh.title}\n\n{previous.brief or ''}\n"
+    block = "\n" + "\n".join(_brief_block(number, previous, language)) + "\n"
     at = markdown.find(block, briefs_at)
     if briefs_at < 0 or at < 0 or (details_at >= 0 and at > details_at):
         why = f"brief {number} ({fresh.title}) is not in the report as it was rendered"
         return render_markdown(report, language), why
-    updated = f"\n### {number}. {fresh.title}\n\n{fresh.brief or ''}\n"
+    updated = "\n" + "\n".join(_brief_block(number, fresh, language)) + "\n"
     return markdown[:at] + updated + markdown[at + len(block) :], None
+
+
+def _brief_block(number: int, result: PaperResult, language: Language) -> list[str]:
+    """A brief as the report prints it: its heading, the paragraph, and right under it the
+    notes on what it left out."""
+    notes = [_note(n, language) for n in result.warnings if n.code in BRIEF_NOTICES]
+    return [f"### {number}. {result.title}", "", result.brief or "", *notes]
 
 
 def render_json(report: Report, language: Language = ZH) -> str:

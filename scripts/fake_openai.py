@@ -5,8 +5,8 @@
 
 POST /v1/chat/completions answers a structured-output request with a valid object for the
 schema it names (PaperFacts or ReportTopic), after `latency` ± `jitter` seconds, with
-OpenAI-shaped usage. The answers carry no figures, so they always pass the check that a result's
-numbers come from the paper. Faults, drawn at random per request: a 429 (OpenAI's body and
+OpenAI-shaped usage. The answers carry no figures, no method name and a verbatim quote, so they
+pass the checks on any paper. Faults, drawn at random per request: a 429 (OpenAI's body and
 x-ratelimit headers), a 500, a 200 whose body is an HTML page, or a dropped connection (faults
 come at once, a 500 after a tenth of the latency, as middleware and proxies answer); with
 `rpm`, requests beyond that many in the last 60 s get a 429 with a Retry-After. `requests`
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -26,11 +27,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 FACTS = {
+    "title": "",
+    "authors": [],
     "institutions": [],
-    "method": "论文提出的方法",
-    "problem": "论文关注的问题",
-    "result": "论文报告的主要结果",
+    "method": "基于注意力的文本表示学习框架",
+    "problem": "长文档检索效率低下的问题",
+    "result": "在检索任务上优于基线",
 }
+# A quote that names no method (no acronym in parentheses, no coined name) and cites no figure,
+# so the phrases above pass the checks on any paper.
+_NAMING = re.compile(r"\(|[a-z][A-Z]|[A-Z]{2,}|\d")
 
 
 def _facts_for(body: dict[str, Any]) -> dict[str, Any]:
@@ -40,8 +46,15 @@ def _facts_for(body: dict[str, Any]) -> dict[str, Any]:
     ]
     paper = (users[0] if users else "").split("<paper>", 1)[-1].split("</paper>", 1)[0]
     lines = [ln for ln in paper.splitlines() if len(ln) >= 20 and not ln.startswith("[")]
-    quote = lines[0][:60] if lines else "no text"  # contiguous: a faithful verbatim quote
+    quotes = [q for ln in lines for q in _windows(ln) if not _NAMING.search(q)]
+    quote = quotes[0] if quotes else (lines[0][:60] if lines else "no text")
     return {**FACTS, **{f"{f}_evidence": quote for f in ("method", "problem", "result")}}
+
+
+def _windows(line: str) -> list[str]:
+    """Contiguous 60-character stretches of a line, word-aligned: faithful verbatim quotes."""
+    words = line.split()
+    return [" ".join(words[i:])[:60] for i in range(0, len(words), 4)]
 
 
 TOPIC = {"topic": "人工智能"}

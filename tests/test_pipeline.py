@@ -57,7 +57,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
         evidence=(
             "a simple dual-encoder framework",
             "traditional sparse vector space models, such as TF-IDF or BM25",
-            "outperforms a strong Lucene-BM25 system greatly by 9%-19% absolute",
+            "outperforms a strong Lucene-BM25 system greatly by 9%-19% absolute in terms of "
+            "top-20 passage retrieval accuracy",
         ),
     ),
     "stochastic gradient descent": facts(
@@ -84,7 +85,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
         evidence=(
             "This paper introduces Open IE (OIE), a new extraction paradigm",
             "manually create new extraction rules or hand-tag new training examples",
-            "TEXTRUNNER achieves an error reduction of 33%",
+            "over a 9,000,000 Web page corpus that compare TEXTRUNNER with KNOWITALL, a "
+            "state-of-the-art Web IE system. TEXTRUNNER achieves an error reduction of 33%",
         ),
     ),
     "make words with vectors": facts(

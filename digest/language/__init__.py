@@ -22,8 +22,13 @@ class Language:
     """Every reader-facing string of a report, and the brief's frame."""
 
     code: str
-    # -- the brief: "{who}...{title}...{method}...{problem}...{result}..."
-    brief: str
+    # -- the brief: a head "{who}...{title}...", then one clause per phrase ("...{method}",
+    # "...{problem}", "...{result}..."), joined, and an end mark; a clause its evidence does
+    # not support is left out
+    brief_head: str
+    brief_clauses: Mapping[str, str]  # "method" | "problem" | "result" -> "...{phrase}..."
+    clause_joiner: str
+    brief_end: str
     no_institution: str  # `who` when no institution is known
     name_joiner: str  # between institution names in `who`
     more_institutions: str  # `who` when more than `max_named` are known: "{names}..."
@@ -47,12 +52,20 @@ class Language:
     author_count: str  # "{count}..."
     unknown_count: str
     abstract_label: str
-    note_line: str  # "...{text}": a notice under a paper's details
+    note_line: str  # "...{text}": a notice under a paper's details (or under its brief)
     notices: Mapping[str, str]  # Notice.code -> "...{detail}..."
+    # -- what the brief left out, and why: the "unsupported" notice, worded from its data
+    parts: Mapping[str, str]  # Unsupported.part -> its name in the reader's words
+    reasons: Mapping[str, str]  # Unsupported.reason -> "...{part}...{value}..."
 
     def notice(self, code: str, detail: str = "") -> str:
         """A notice in words. Codes without a template (free text kept from an older store)
-        print their detail as it is."""
+        print their detail as it is. An "unsupported" notice's detail is "part|reason|value"."""
+        if code == "unsupported":
+            part, reason, value = [*detail.split("|", 2), "", ""][:3]
+            return self.reasons.get(reason, "{part}: {value}").format(
+                part=self.parts.get(part, part), value=value
+            )
         template = self.notices.get(code)
         return detail if template is None else template.format(detail=detail)
 

@@ -10,7 +10,14 @@ from . import Language
 
 ZH = Language(
     code="zh",
-    brief="{who}发布了《{title}》论文，使用{method}，解决了{problem}，达成了{result}的效果。",
+    brief_head="{who}发布了《{title}》论文",
+    brief_clauses={
+        "method": "使用{phrase}",
+        "problem": "解决了{phrase}",
+        "result": "达成了{phrase}的效果",
+    },
+    clause_joiner="，",
+    brief_end="。",
     no_institution="相关研究机构",
     name_joiner="、",
     more_institutions="{names}等机构",
@@ -40,5 +47,16 @@ ZH = Language(
         "fell_back": "LLM未能生成本条简报，以下简报由离线引擎起草: {detail}",
         "duplicate": "同一论文的另一份文件: {detail}",
         "unchecked": "核对未通过（重问一次后仍然如此，请对照原文）: {detail}",
+    },
+    parts={"method": "方法", "problem": "所解决的问题", "result": "结果", "institutions": "机构"},
+    reasons={
+        "form": "简报略去了{part}：它不是一个合格的短语（{value}），请对照原文",
+        "quote": "简报略去了{part}：它所引的原文在论文中找不到，请对照原文",
+        "term": "简报略去了{part}：其中的{value}在论文中找不到，请对照原文",
+        "figure": "简报略去了{part}：其中的数字{value}不在它所引的原文里，请对照原文",
+        "name": "简报略去了{part}：未写出原文给出的方法名称{value}，请对照原文",
+        "filler": "简报略去了{part}：只有空泛的说法，请对照原文",
+        "institution": "简报略去了机构“{value}”：论文所列的机构中没有它",
+        "chinese_name": "机构的中文名未经核实，简报中用英文名：{value}",
     },
 )

@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
-from ..checks import check_facts, unsupported_institutions
+from ..checks import check_facts, complaint, fitting_chinese_name
 from ..costs import price_for
 from ..errors import ExtractionError, InvalidOutputError
 from ..facts import PaperFacts, ReportTopic
-from ..models import Excerpt, Extraction, Paper, Usage
+from ..models import Excerpt, Extraction, Paper, Unsupported, Usage
 from ..prompts import load_prompt
 from ..settings import Settings
-from ..strings import match_key, one_line
+from ..strings import one_line
 from ..tokens import get_counter
 from .answer import InvalidAnswer, answer_text, read_answer, usage_of
 
@@ -105,8 +105,10 @@ class Extractor:
         source = f"{paper.title}\n{excerpt.text}"
         context = {"source_text": source, "require_chinese": True}
         facts, usage, raw = await self._structured(messages, PaperFacts, context, paper.source)
-        complaints = check_facts(facts, source, paper.affiliations)
-        if complaints:  # re-asked once with the complaints; what still fails is shown, not hidden
+        whole = "\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)])
+        problems = check_facts(facts, source, paper.affiliations, whole)
+        if problems:  # re-asked once with the complaints; what still fails is left out, noted
+            complaints = [complaint(p) for p in problems]
             log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
             again = [
                 *messages,
@@ -121,17 +123,18 @@ class Extractor:
                 usage += err.usage or Usage()
             else:
                 usage += spent
-                left = check_facts(second, source, paper.affiliations)
-                if len(left) <= len(complaints):
-                    facts, raw, complaints = second, raw2, left
+                left = check_facts(second, source, paper.affiliations, whole)
+                if len(left) <= len(problems):
+                    facts, raw, problems = second, raw2, left
         return Extraction(
-            facts=_without_invented_institutions(facts, paper.affiliations, source),
+            facts=_supported(facts, problems),
             model=self.settings.model,
             prompt_sha256=self.prompt_sha256,
             usage=usage,
             input_tokens=excerpt.tokens,
             raw_response=raw,
-            warnings=complaints,
+            warnings=[complaint(p) for p in problems],
+            unsupported=problems,
         )
 
     async def topic(self, titles: list[str]) -> tuple[str, Usage]:
@@ -211,12 +214,15 @@ def _listed(complaints: list[str]) -> str:
     return "\n".join(f"- {c}" for c in complaints)
 
 
-def _without_invented_institutions(
-    facts: PaperFacts, candidates: list[str], source: str
-) -> PaperFacts:
-    """The facts without any institution the paper does not support: not among the parser's
-    candidates (when it read any), else not printed in the text sent."""
-    names = [i.name for i in facts.institutions]
-    invented = set(unsupported_institutions(names, candidates, match_key(source)))
-    kept = [i for i in facts.institutions if i.name not in invented]
+def _supported(facts: PaperFacts, problems: list[Unsupported]) -> PaperFacts:
+    """The facts with the institutions the paper does not support taken out, and each
+    institution's Chinese name from a checked source (the known-names table, else the model's
+    when it fits the English name, else none: the English name is printed). The phrases stay as
+    answered; the brief leaves out the unsupported ones (digest.compose)."""
+    invented = {p.value for p in problems if p.reason == "institution"}
+    kept = [
+        i.model_copy(update={"name_zh": fitting_chinese_name(i)})
+        for i in facts.institutions
+        if i.name not in invented
+    ]
     return facts.model_copy(update={"institutions": kept})

@@ -12,7 +12,7 @@ from ..facts import Institution
 from ..institutions import merge_institutions
 from ..models import Paper
 
-__all__ = ["institution_zh", "paper_institutions", "reduce_affiliation"]
+__all__ = ["chinese_names", "institution_zh", "paper_institutions", "reduce_affiliation"]
 
 _HEAD = re.compile(
     r"\b(?:Univ\w*|Universit\w*|College|Institute|Institut\w*|Instituto|Laborator\w*|Labs?|"
@@ -65,6 +65,13 @@ def _table() -> dict[str, tuple[str, str]]:
 @cache
 def _longest_name() -> int:
     return max((len(key.split()) for key in _table()), default=0)
+
+
+@cache
+def chinese_names() -> frozenset[str]:
+    """Every Chinese name of the table (a model's name_zh that is one of these must be the one
+    its English name has in the table)."""
+    return frozenset(chinese for _, chinese in _table().values())
 
 
 def institution_zh(name: str) -> str | None:

@@ -11,6 +11,7 @@ from ..errors import DigestError, ExtractionError
 from ..institutions import compare, merge_institutions
 from ..merge import reconcile_header
 from ..models import Extraction, Notice, Paper, PaperResult, Usage
+from ..offline.institutions import paper_institutions
 from .context import RunContext
 from .engines import OfflineEngine, cached
 
@@ -63,8 +64,16 @@ def succeeded(
     cached: bool = False,
     fallback_error: str | None = None,
 ) -> PaperResult:
-    notices = notices + [Notice(code="unchecked", detail=w) for w in extraction.warnings]
-    institutions = merge_institutions(i.name for i in extraction.facts.institutions)
+    if extraction.unsupported:  # what the brief leaves out, and why (under the brief)
+        notices = notices + [
+            Notice(code="unsupported", detail=f"{u.part}|{u.reason}|{u.value}")
+            for u in extraction.unsupported
+        ]
+    else:  # answers stored before the checks kept their findings as data
+        notices = notices + [Notice(code="unchecked", detail=w) for w in extraction.warnings]
+    left_out = {u.part for u in extraction.unsupported}
+    named = extraction.facts.institutions
+    institutions = merge_institutions(i.name for i in named)
     flags: list[str] = []
     header_flags: list[str] = []
     if extraction.engine == "llm":
@@ -77,7 +86,12 @@ def succeeded(
         status="ok",
         paper=paper,
         extraction=extraction,
-        brief=compose_brief(paper.title, extraction.facts),
+        brief=compose_brief(
+            paper.title,
+            extraction.facts,
+            left_out=left_out,
+            institutions=named or paper_institutions(paper),  # the parser's when none named
+        ),
         institutions=institutions or merge_institutions(paper.affiliations),
         warnings=notices,
         fallback_error=fallback_error,
