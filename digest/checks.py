@@ -68,20 +68,24 @@ _TERM = re.compile(
 )
 
 
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of|for|and|the|[A-Z][\w'-]*))+")
+
+
 class _Terms:
-    """The terms a paper's text supports: what it prints, and the initials of its phrases (a
-    model may write "DPR" for "Dense Passage Retrieval")."""
+    """The terms a paper's text supports: what it prints, and the initials of its runs of
+    capitalised words (a model may write "DPR" for "Dense Passage Retrieval")."""
 
     def __init__(self, text: str) -> None:
-        self.key = match_key(text)
-        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", text) if len(w) > 1 or w.isupper()]
-        firsts = [w[0].upper() for w in words]
-        self.initials = {
-            "".join(firsts[i : i + n]) for n in range(2, 7) for i in range(len(firsts) - n + 1)
-        }
+        self.words = {match_key(w) for w in re.findall(r"\w+(?:[-_.]\w+)*", text)}
+        self.initials: set[str] = set()
+        for run in _CAPITALISED_RUN.findall(text):  # "Dense Passage Retrieval" -> DPR
+            firsts = [w[0] for w in run.split()]
+            for n in range(2, len(firsts) + 1):
+                self.initials |= {"".join(firsts[i : i + n]) for i in range(len(firsts) - n + 1)}
 
     def has(self, term: str) -> bool:
-        if term in _COMMON or term.upper() in _COMMON or match_key(term) in self.key:
+        key = match_key(term)
+        if term in _COMMON or key in self.words or f"{key}s" in self.words:  # "DLLM", "DLLMs"
             return True
         bare = re.sub(r"s$", "", term)  # "LLMs"
         return bare.isupper() and bare in self.initials

@@ -125,9 +125,10 @@ def test_figures_must_come_from_the_phrases_own_quote(result: str, quote: str, o
     from digest.checks import check_facts
 
     source = (
-        "University of Limerick. camera and radar fused in the BEV space; boosted up to 2.8x; improvements (up to 30.0%); 231K "
-        "parameters, 161x; 1024 ms. a novel and efficient map segmentation architecture, "
-        "achieving high accuracy and meeting real-time performance, reaching 53.5 mIoU"
+        "University of Limerick. camera and radar fused in the BEV space; boosted up to 2.8x; "
+        "improvements (up to 30.0%); 231K parameters, 161x; 1024 ms. a novel and efficient map "
+        "segmentation architecture, achieving high accuracy and meeting real-time performance, "
+        "reaching 53.5 mIoU"
     )
     facts = make_facts(result=result, result_evidence=quote)
     problems = check_facts(facts, source, ["University of Limerick"])
