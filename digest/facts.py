@@ -24,6 +24,13 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_PHRASE = 200
 MAX_HANZI = 80  # Chinese characters per phrase, as the schema says
 MIN_QUOTE_CHARS, MAX_QUOTE_CHARS = 10, 200
+# Length bounds the schema carries (JSON Schema keywords, not pydantic constraints: what breaks
+# them is a check that leaves the part out, digest.checks, not a failed answer). A server that
+# decodes by grammar (llama.cpp, vLLM) cannot run past them; OpenAI's strict mode does not take
+# them, so the LLM client removes them there (digest.llm.client).
+PHRASE_BOUNDS: dict[str, Any] = {"maxLength": 2 * MAX_HANZI + 40}
+QUOTE_BOUNDS: dict[str, Any] = {"minLength": MIN_QUOTE_CHARS, "maxLength": MAX_QUOTE_CHARS}
+BOUND_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
 
 
 MIN_CHINESE_SHARE = 0.5
@@ -42,6 +49,7 @@ class Institution(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(
+        json_schema_extra={"maxLength": 200},
         description=(
             "The institution exactly as written in the paper's author block, at the level of a "
             "university, company or lab (e.g. 'Stanford University', 'NVIDIA'), without "
@@ -73,6 +81,7 @@ class PaperFacts(BaseModel):
         return data
 
     title: str = Field(
+        json_schema_extra={"maxLength": 400},
         description=(
             "The paper's title exactly as printed in the first-page header (original language "
             'and spelling, not translated, without footnote marks); "" when the text does not '
@@ -80,6 +89,7 @@ class PaperFacts(BaseModel):
         )
     )
     authors: list[str] = Field(
+        json_schema_extra={"maxItems": 200, "items": {"type": "string", "maxLength": 100}},
         description=(
             "The authors' names in the order the first-page header prints them, each once, as "
             "written there (no footnote marks, degrees, e-mails or institutions; a consortium "
@@ -87,24 +97,28 @@ class PaperFacts(BaseModel):
         )
     )
     institutions: list[Institution] = Field(
+        json_schema_extra={"maxItems": 40},
         description=(
             "Distinct institutions of the authors, in order of first appearance, each once. "
             "Empty list when the text names none."
         )
     )
     method: str = Field(
+        json_schema_extra=PHRASE_BOUNDS,
         description=(
             "一个中文短语：论文提出或使用的方法/技术，先写其名称或缩写（保持原文拼写），"
             "不以“使用”开头，不加句号，不超过80个汉字。"
         )
     )
     problem: str = Field(
+        json_schema_extra=PHRASE_BOUNDS,
         description=(
             "一个中文短语：论文要解决的问题，以“……的问题”结尾，不以“解决”开头，不加句号，"
             "不超过80个汉字。"
         )
     )
     result: str = Field(
+        json_schema_extra=PHRASE_BOUNDS,
         description=(
             "一个中文短语：论文达成的主要结果，保留原文中的关键数字、单位与基准名称（如 2.8倍、"
             "161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，不加句号，"
@@ -156,15 +170,18 @@ class PaperFacts(BaseModel):
         return " ".join(value.split())
 
     method_evidence: str = Field(
+        json_schema_extra=QUOTE_BOUNDS,
         description=(
             "支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符；"
             "其中的方法名称或缩写要写进 method。"
         )
     )
     problem_evidence: str = Field(
+        json_schema_extra=QUOTE_BOUNDS,
         description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。"
     )
     result_evidence: str = Field(
+        json_schema_extra=QUOTE_BOUNDS,
         description=(
             "支持 result 的原文短引文，须含 result 中的每个数字：从论文文本逐字摘录，10-200字符。"
         )

@@ -269,3 +269,40 @@ def test_a_stepping_down_warning_never_shows_the_key(
     run_facts()
     assert "does not take json_schema" in caplog.text
     assert API_KEY not in caplog.text
+
+
+def _bounds(schema: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        found |= {k for k in schema if k in ("maxLength", "minLength", "maxItems")}
+        for value in schema.values():
+            found |= _bounds(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found |= _bounds(value)
+    return found
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "tools"])
+def test_length_bounds_go_to_servers_that_enforce_them_not_to_openai(
+    mode: str, completion: Any
+) -> None:
+    """A grammar-decoding server (llama.cpp, vLLM) gets maxLength/maxItems, so a field cannot
+    run on to the output limit; OpenAI's strict mode, which refuses them, does not."""
+
+    def schema_of(request: httpx.Request) -> Any:
+        body = sent_json(request)
+        if mode == "tools":
+            return body["tools"][0]["function"]["parameters"]
+        return body["response_format"]["json_schema"]["schema"]
+
+    answer = tool_answer(GOOD) if mode == "tools" else completion(GOOD)
+    for base, bounded in [("http://127.0.0.1:8080/v1", True), ("https://api.openai.com/v1", False)]:
+        with respx.mock(base_url=base) as mock:
+            route = mock.post(ROUTE).mock(return_value=answer)
+            run_facts(Settings.from_env(base_url=base, structured=mode))
+        schema = schema_of(route.calls.last.request)
+        assert (_bounds(schema) == {"maxLength", "minLength", "maxItems"}) is bounded
+        assert schema["properties"]["method_evidence"].get("maxLength") == (
+            200 if bounded else None
+        )

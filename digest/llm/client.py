@@ -3,8 +3,10 @@
 build_client  the one AsyncOpenAI client of a run (key, endpoint, SDK retries, httpx hooks)
 Transport     one chat-completion request in the current structured-output mode:
 
-  - the request for each mode: ``json_schema`` (strict schema, ``chat.completions.parse``),
-    ``json_object`` (the schema in the system prompt) or ``tools`` (one forced function call);
+  - the request for each mode: ``json_schema`` (the strict schema), ``json_object`` (the
+    schema in the system prompt) or ``tools`` (one forced function call); the schema carries
+    length bounds (a grammar-decoding server cannot run past them) except for OpenAI's own
+    endpoint, whose strict mode refuses them;
   - the step-down: with ``--structured auto``, an endpoint that answers 400/422 naming the feature
     gets the next mode, remembered through ``on_mode``;
   - the output-token limit goes in ``max_completion_tokens`` (OpenAI's current field); a server
@@ -32,6 +34,7 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel
 
 from ..errors import LLMRequestError
+from ..facts import BOUND_KEYWORDS
 from ..prompts import Prompt
 from ..settings import Settings
 from ..strings import one_line
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
 TOKEN_FIELDS = ("max_completion_tokens", "max_tokens")  # the order auto tries them in
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"
+OPENAI_HOSTS = frozenset({"api.openai.com"})
 _UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
     r"unavailable|invalid.parameter",
@@ -83,6 +87,9 @@ class Transport:
         self.json_mode = json_mode
         self.mode = settings.structured if settings.structured != "auto" else MODES[0]
         self.on_mode: Callable[[str], None] | None = None  # told when auto steps down
+        # OpenAI's strict mode refuses length keywords; servers that decode by grammar enforce
+        # them, so a run-on field cannot happen there
+        self.bounded = httpx.URL(endpoint_of(settings)).host not in OPENAI_HOSTS
         chosen = settings.max_tokens_field
         self.token_field = chosen if chosen != "auto" else TOKEN_FIELDS[0]
         self.on_token_field: Callable[[str], None] | None = None  # told when auto steps down
@@ -170,9 +177,20 @@ class Transport:
         sent: Any = messages
         model = self.settings.model
         limit: Any = {self.token_field: self.settings.max_output_tokens}
+        tool = openai.pydantic_function_tool(schema)  # the strict JSON schema of `schema`
+        if not self.bounded:
+            tool["function"]["parameters"] = _without_bounds(tool["function"]["parameters"])
         if mode == "json_schema":
-            return await completions.parse(
-                model=model, messages=sent, response_format=schema, **limit
+            response_format: Any = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": schema.__name__,
+                    "schema": tool["function"]["parameters"],
+                    "strict": True,
+                },
+            }
+            return await completions.create(
+                model=model, messages=sent, response_format=response_format, **limit
             )
         if mode == "json_object":
             schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
@@ -185,7 +203,6 @@ class Transport:
                 response_format={"type": "json_object"},
                 **limit,
             )
-        tool = openai.pydantic_function_tool(schema)
         return await completions.create(
             model=model,
             messages=_as_tool_turns(messages, tool["function"]["name"]),
@@ -198,6 +215,15 @@ class Transport:
         """The text with the API key masked."""
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
         return text.replace(key, "***") if key else text
+
+
+def _without_bounds(schema: Any) -> Any:
+    """The schema without length keywords (maxLength, maxItems, ...), at every depth."""
+    if isinstance(schema, dict):
+        return {k: _without_bounds(v) for k, v in schema.items() if k not in BOUND_KEYWORDS}
+    if isinstance(schema, list):
+        return [_without_bounds(v) for v in schema]
+    return schema
 
 
 def _as_tool_turns(messages: list[dict[str, str]], name: str) -> Any:
