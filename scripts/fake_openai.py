@@ -23,6 +23,7 @@ import socket
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -75,7 +76,11 @@ class FakeOpenAI:
         pmalformed: float = 0.0,
         pdrop: float = 0.0,
         seed: int = 7,
+        answer: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
+        """`answer` makes the PaperFacts content from the request body (default: a faithful
+        answer that passes the checks; scripts/bench_defects.py passes defective ones)."""
+        self.answer = answer or _facts_for
         self.latency, self.jitter, self.rpm = latency, jitter, rpm
         self.rates = {"429": p429, "500": p500, "malformed": pmalformed, "drop": pdrop}
         self.random = random.Random(seed)
@@ -163,7 +168,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == "malformed":
                 self._send(200, b"<html><body>502 Bad Gateway</body></html>", {}, "text/html")
                 return
-            content = TOPIC if schema == "ReportTopic" else _facts_for(body)
+            content = TOPIC if schema == "ReportTopic" else fake.answer(body)
             answer = {
                 "id": "chatcmpl-fake",
                 "object": "chat.completion",
