@@ -77,6 +77,7 @@ class _Terms:
 
     def __init__(self, text: str) -> None:
         self.words = {match_key(w) for w in re.findall(r"\w+(?:[-_.]\w+)*", text)}
+        self.key = match_key(text)
         self.initials: set[str] = set()
         for run in _CAPITALISED_RUN.findall(text):  # "Dense Passage Retrieval" -> DPR
             firsts = [w[0] for w in run.split()]
@@ -87,6 +88,8 @@ class _Terms:
         key = match_key(term)
         if term in _COMMON or key in self.words or f"{key}s" in self.words:  # "DLLM", "DLLMs"
             return True
+        if len(key) >= 6 and key in self.key:  # "BERT-base" for "BERT base": specific enough
+            return True  # (a short one, "DPR", could be read across any two words)
         bare = re.sub(r"s$", "", term)  # "LLMs"
         return bare.isupper() and bare in self.initials
 
