@@ -19,8 +19,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .version import __version__
-
 if TYPE_CHECKING:
     from .compose import compose_brief
     from .errors import (
@@ -67,6 +65,7 @@ if TYPE_CHECKING:
     from .settings import Settings
     from .store import Store
     from .tokens import get_counter
+    from .version import __version__
 
 __all__ = [
     "ArxivError",
@@ -121,6 +120,7 @@ __all__ = [
 
 # name -> (module, attribute in it): imported on first use
 _API: dict[str, tuple[str, str]] = {
+    "__version__": ("version", "__version__"),  # importlib.metadata only when asked
     "ArxivError": ("errors", "ArxivError"),
     "ConfigError": ("errors", "ConfigError"),
     "CorruptPDFError": ("errors", "CorruptPDFError"),

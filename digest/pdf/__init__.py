@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
 from digest.ids import data_sha256, find_doi
-from digest.models import HeaderSources, Paper
+from digest.paper import HeaderSources, Paper
 from digest.pdf.affiliations import back_matter_affiliations
 from digest.pdf.clean import (
     Vocabulary,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from digest.models import Section, SectionKind
+from digest.paper import Section, SectionKind
 from digest.pdf.clean import Vocabulary, clean_paragraph, collapse_ws, normalize
 from digest.pdf.reader import Line
 
