@@ -82,9 +82,20 @@ def _modules_loaded(code: str) -> set[str]:
 
 
 def test_a_parse_worker_never_loads_the_llm_client() -> None:
-    loaded = _modules_loaded("import digest.pdf")
+    """What a spawned worker imports: the initializer's module and the PDF reader."""
+    loaded = _modules_loaded("import digest.workers, digest.pdf")
     assert "pypdf" in loaded
-    assert not loaded & {"openai", "tenacity", "tiktoken"}
+    assert not loaded & {"openai", "tenacity", "tiktoken", "httpx"}
+    probe = (
+        "import sys, digest.workers, digest.pdf\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('digest')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    ours = set(done.stdout.split())
+    assert not {m for m in ours if m.startswith(("digest.pipeline", "digest.llm", "digest.facts"))}
+    assert "digest.version" not in ours  # importlib.metadata only when the version is asked
 
 
 def test_the_version_loads_no_llm_client() -> None:

@@ -21,6 +21,7 @@ from ..errors import ConfigError
 from ..limits import Gate, RateLimiter
 from ..settings import Settings
 from ..store import Store
+from ..workers import LOGGERS, quiet_like_parent
 from .engines import Engine, LlmEngine, OfflineEngine
 
 __all__ = ["RunContext", "open_run"]
@@ -78,20 +79,14 @@ async def open_run(
 
 
 def _parse_pool(workers: int) -> Executor:
-    """Processes for parsing when there is more than one core and paper; else a thread."""
+    """Processes for parsing when there is more than one core and paper; else a thread. A
+    worker imports only digest.workers and digest.pdf (see digest.workers)."""
     if workers <= 1:
         return ThreadPoolExecutor(max_workers=1)
-    levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("", "digest", "pypdf")}
+    levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_quiet_like_parent,
+        initializer=quiet_like_parent,
         initargs=(levels,),
     )
-
-
-def _quiet_like_parent(levels: dict[str, int]) -> None:
-    """In a worker: log no more than the parent process would (e.g. no pypdf noise without -v)."""
-    logging.basicConfig(level=levels[""], format="%(levelname)s %(name)s: %(message)s")
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
