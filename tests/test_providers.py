@@ -18,7 +18,7 @@ import pytest
 import respx
 from conftest import completion_body, facts, sent_json
 from test_extract import make_paper, run_facts
-from test_pipeline import answer
+from test_pipeline import ANSWERS, answer
 
 from digest import LLMRequestError, Settings, run
 from digest.llm import strip_reasoning
@@ -172,12 +172,15 @@ def test_the_mode_that_worked_is_remembered_per_endpoint_and_model(
     def deepseek(request: httpx.Request) -> httpx.Response:
         if kind(request) == "json_schema":
             return error(400, "This response_format type is unavailable now")
-        return answer(request)
+        text = sent_json(request)["messages"][-1]["content"].lower()
+        canned = [body for phrase, body in ANSWERS.items() if phrase.lower() in text]
+        return httpx.Response(200, json=completion_body(canned[0]))
 
     route = llm.post(ROUTE).mock(side_effect=deepseek)
     papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
     settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
-    run([papers], settings)
+    report = run([papers], settings)
+    assert [p.status for p in report.papers] == ["ok"] * 3
     first = [kind(c.request) for c in route.calls]
     assert first.count("json_schema") == 1  # refused once, then every call in json_object
     before = len(route.calls)
