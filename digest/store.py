@@ -127,6 +127,13 @@ class Store:
         )
         return Paper.model_validate_json(rows[0]["paper_json"]) if rows else None
 
+    def has_paper(self, sha256: str, parser: str) -> bool:
+        """Whether this content was parsed by this parser (without reading the record)."""
+        rows = self._read(
+            "SELECT 1 FROM papers WHERE sha256 = ? AND parser = ? LIMIT 1", (sha256, parser)
+        )
+        return bool(rows)
+
     def save_paper(self, paper: Paper, parser: str) -> None:
         with self._write() as db:
             db.execute(

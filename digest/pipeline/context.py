@@ -7,11 +7,11 @@ the parse pool, the arXiv and Crossref clients) is closed when the run ends, how
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,8 +21,8 @@ from ..errors import ConfigError
 from ..limits import Gate, RateLimiter
 from ..settings import Settings
 from ..store import Store
-from ..workers import LOGGERS, quiet_like_parent
 from .engines import Engine, LlmEngine, OfflineEngine
+from .parsing import hash_files, open_pool
 
 __all__ = ["RunContext", "open_run"]
 
@@ -36,12 +36,13 @@ class RunContext:
     settings: Settings
     engine: Engine
     store: Store | None
-    pool: Executor  # parses PDFs off the event loop
+    pool: Executor  # parses PDFs off the event loop (see parsing.py)
     gate: Gate
     limiter: RateLimiter
     stack: AsyncExitStack  # closes what is opened during the run (arXiv, Crossref clients)
     arxiv: Any = field(default=None)  # the run's one ArxivClient, opened on first use
     crossref: Any = field(default=None)  # the run's one CrossrefClient, opened on first use
+    hashes: dict[Path, str] = field(default_factory=dict)  # content hash of each readable PDF
 
 
 async def open_run(
@@ -49,10 +50,11 @@ async def open_run(
     settings: Settings,
     http_client: httpx.AsyncClient | None = None,
     *,
-    workers: int = 1,
+    pdfs: Sequence[Path] = (),
 ) -> RunContext:
     """Open what a run needs. Raises ConfigError for settings that cannot work (no key for an
-    LLM run, a cost limit for a model without a price) before anything is sent."""
+    LLM run, a cost limit for a model without a price) before anything is sent. The parse
+    pool for `pdfs` starts before the LLM client is imported, so the two overlap."""
     price = price_for(settings.model)
     if settings.max_cost_usd is not None and price is None:
         raise ConfigError(
@@ -67,26 +69,13 @@ async def open_run(
     if settings.resolved_engine == "llm":
         settings.require_key()  # before the store file is made
     store = stack.enter_context(Store(settings.store)) if settings.store else None
+    hashes = hash_files(pdfs)
+    pool = stack.enter_context(open_pool(hashes, store, settings.parse_workers))
     engine: Engine
     if settings.resolved_engine == "llm":
         engine = await LlmEngine.open(stack, settings, http_client, limiter, gate, store)
     else:
         log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
         engine = OfflineEngine()
-    workers = min(settings.parse_workers or os.cpu_count() or 1, workers)
-    pool = stack.enter_context(_parse_pool(workers))
-    return RunContext(settings, engine, store, pool, gate, limiter, stack)
+    return RunContext(settings, engine, store, pool, gate, limiter, stack, hashes=hashes)
 
-
-def _parse_pool(workers: int) -> Executor:
-    """Processes for parsing when there is more than one core and paper; else a thread. A
-    worker imports only digest.workers and digest.pdf (see digest.workers)."""
-    if workers <= 1:
-        return ThreadPoolExecutor(max_workers=1)
-    levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=quiet_like_parent,
-        initargs=(levels,),
-    )

@@ -83,7 +83,7 @@ async def estimate_async(
     resolved = resolve_inputs(inputs, id_files)
     offline = settings.model_copy(update={"engine": "offline"})  # no client, no call
     async with AsyncExitStack() as stack:
-        ctx = await open_run(stack, offline, workers=len(resolved.pdfs))
+        ctx = await open_run(stack, offline, pdfs=resolved.pdfs)
         batch = await gather(resolved, ctx)
         unreadable: list[PaperResult] = []
         papers: list[Paper] = []

@@ -117,17 +117,20 @@ async def gather(resolved: Inputs, ctx: RunContext) -> Batch:
     """Read the entries (fetching arXiv IDs) and identify the PDFs; nothing is parsed yet."""
     failures: list[PaperResult] = []
     entries = await read_entries(resolved, ctx, failures.append)
-    groups, unreadable = identify(resolved.pdfs)
+    groups, unreadable = identify(resolved.pdfs, ctx.hashes)
     return Batch(ctx, entries, groups, failures + unreadable)
 
 
-def identify(files: list[Path]) -> tuple[dict[str, list[Path]], list[PaperResult]]:
-    """Group files by content hash (one paper per content); unreadable files fail here."""
+def identify(
+    files: list[Path], known: dict[Path, str] | None = None
+) -> tuple[dict[str, list[Path]], list[PaperResult]]:
+    """Group files by content hash (one paper per content; `known` hashes are not read
+    again); unreadable files fail here."""
     groups: dict[str, list[Path]] = {}
     unreadable = []
     for path in files:
         try:
-            sha256 = file_sha256(path)
+            sha256 = (known or {}).get(path) or file_sha256(path)
         except OSError as err:
             error = NotAPDFError(path, f"cannot read file: {err.strerror or err}")
             unreadable.append(failed(str(path), error, time.perf_counter()))

@@ -73,7 +73,7 @@ async def run_async(
     result."""
     resolved = resolve_inputs(inputs, id_files)
     async with AsyncExitStack() as stack:
-        ctx = await open_run(stack, settings, http_client, workers=len(resolved.pdfs))
+        ctx = await open_run(stack, settings, http_client, pdfs=resolved.pdfs)
         run_id = ctx.store.start_run() if ctx.store else None
         batch = await gather(resolved, ctx)
         if progress is not None:

@@ -1,0 +1,63 @@
+"""Where PDFs are parsed: processes only when they pay for their start-up."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+from digest.ids import file_sha256
+from digest.pdf import parse_pdf, parser_version
+from digest.pipeline.parsing import (
+    POOL_PAYS_AFTER,
+    estimated_seconds,
+    hash_files,
+    open_pool,
+    pool_size,
+)
+from digest.store import Store
+
+PAPERS = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+KB = 1024
+
+
+def test_a_few_small_pdfs_are_parsed_in_a_thread() -> None:
+    assert pool_size([6 * KB] * 3, cores=2) == 0
+    assert pool_size([300 * KB], cores=8) == 0  # one file: nothing to share
+    assert pool_size([], cores=8) == 0
+
+
+def test_enough_work_gets_one_process_per_core_at_most_one_per_pdf() -> None:
+    assert pool_size([6 * KB] * 64, cores=2) == 2
+    assert pool_size([900 * KB] * 3, cores=8) == 3
+    assert pool_size([900 * KB] * 30, cores=8, limit=4) == 4
+    assert pool_size([900 * KB] * 30, cores=8, limit=1) == 0  # --parse-workers 1: a thread
+
+
+def test_the_estimate_grows_with_size_and_is_capped() -> None:
+    small, paper, huge = (estimated_seconds(n * KB) for n in (6, 300, 30_000))
+    assert small < paper < huge
+    assert huge <= POOL_PAYS_AFTER  # one file alone never justifies a pool
+
+
+def test_contents_the_store_has_parsed_do_not_count(tmp_path: Path) -> None:
+    files = sorted(PAPERS.glob("*.pdf"))
+    copies = []
+    for i in range(4):  # 4 x 3 distinct contents: enough parsing for a pool
+        for path in files:
+            copy = tmp_path / f"{i}-{path.name}"
+            copy.write_bytes(path.read_bytes() + b"%" * (i + 1))
+            copies.append(copy)
+    hashes = hash_files(copies)
+    with open_pool(hashes, None, cores=2) as pool:
+        assert isinstance(pool, ProcessPoolExecutor)
+    with Store(tmp_path / "s.db") as store:
+        for path in copies[3:]:
+            store.save_paper(parse_pdf(path).model_copy(update={"sha256": file_sha256(path)}),
+                             parser_version())  # fmt: skip
+        with open_pool(hashes, store, cores=2) as pool:
+            assert isinstance(pool, ThreadPoolExecutor)  # 3 small papers left: one thread
+
+
+def test_unreadable_files_are_left_for_the_run_to_report(tmp_path: Path) -> None:
+    gone = tmp_path / "gone.pdf"
+    assert hash_files([gone, *PAPERS.glob("*.pdf")]).keys() == set(PAPERS.glob("*.pdf"))
