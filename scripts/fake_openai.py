@@ -10,7 +10,8 @@ pass the checks on any paper. Faults, drawn at random per request: a 429 (OpenAI
 x-ratelimit headers), a 500, a 200 whose body is an HTML page, or a dropped connection (faults
 come at once, a 500 after a tenth of the latency, as middleware and proxies answer); with
 `rpm`, requests beyond that many in the last 60 s get a 429 with a Retry-After. `requests`
-counts what arrived per schema, `faults` what was injected.
+counts what arrived per schema, `faults` what was injected, `first_at` is when the first
+request arrived (time.monotonic()).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class FakeOpenAI:
         self.requests: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
         self.arrivals: deque[float] = deque()
+        self.first_at: float | None = None  # time.monotonic() of the first request
         self._lock = threading.Lock()
         handler = _handler(self)
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -100,6 +102,8 @@ class FakeOpenAI:
 
     def count(self, schema: str) -> None:
         with self._lock:
+            if self.first_at is None:
+                self.first_at = time.monotonic()
             self.requests[schema] += 1
 
     def decide(self) -> tuple[str | None, float, float]:
