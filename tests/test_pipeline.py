@@ -21,7 +21,7 @@ import respx
 from conftest import API_KEY, BASE_URL, FIXTURES, completion_body, facts, sent_json
 from typer.testing import CliRunner
 
-from digest import Report, Settings, render_json, render_markdown, run
+from digest import PaperResult, Report, Settings, render_json, render_markdown, run
 from digest.cli import app
 from digest.cli.output import current_umask
 
@@ -119,6 +119,27 @@ def answer(request: httpx.Request) -> httpx.Response:
 @pytest.fixture
 def endpoint(llm: respx.MockRouter) -> respx.Route:
     return llm.post("/chat/completions").mock(side_effect=answer)
+
+
+def test_progress_hears_each_pdf_read_before_any_answer(endpoint: respx.Route) -> None:
+    """The bar moves while PDFs are parsed, not only when the LLM answers."""
+    events: list[tuple[Any, ...]] = []
+
+    class Recorder:
+        def started(self, total: int) -> None:
+            events.append(("started", total))
+
+        def read(self, count: int, total: int) -> None:
+            events.append(("read", count, total))
+
+        def done(self, result: PaperResult) -> None:
+            events.append(("done", result.status))
+
+    run([PAPERS], Settings.from_env(), progress=Recorder())
+    assert events[0] == ("started", 3)
+    assert [e for e in events if e[0] == "read"] == [("read", n, 3) for n in (1, 2, 3)]
+    assert events.index(("read", 1, 3)) < events.index(("done", "ok"))
+    assert events.count(("done", "ok")) == 3
 
 
 def fixed(report: Report) -> Report:

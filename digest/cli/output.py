@@ -105,6 +105,7 @@ class Progress:
         self.spent = Usage()
         self.bar: Any = None
         self.task: Any = None
+        self.reading: Any = None  # the bar's row for the PDFs, added when the first is read
 
     def started(self, total: int) -> None:
         if not sys.stderr.isatty():
@@ -129,6 +130,15 @@ class Progress:
         )
         self.bar.start()
         self.task = self.bar.add_task("papers", total=total, status="")
+
+    def read(self, count: int, total: int) -> None:
+        """On a terminal, a second row counts the PDFs parsed (papers wait for the LLM after
+        that); in a log nothing: each paper gets its line when it is done."""
+        if self.bar is None:
+            return
+        if self.reading is None:
+            self.reading = self.bar.add_task("PDFs read", total=total, status="")
+        self.bar.update(self.reading, completed=count)
 
     def done(self, result: PaperResult) -> None:
         self.count += 1

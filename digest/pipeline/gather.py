@@ -73,17 +73,22 @@ class Batch:
         """How many results to expect (an upper bound: a PDF may absorb its arXiv entry)."""
         return len(self.failures) + len(self.groups) + len(self.entries)
 
-    async def papers(self) -> AsyncIterator[Ready | PaperResult]:
-        """Every PDF as soon as it is parsed (merged with its entry), or its failure; then the
-        entries no PDF claimed."""
+    async def papers(
+        self, read: Callable[[int, int], None] | None = None
+    ) -> AsyncIterator[Ready | PaperResult]:
+        """Every PDF as soon as it is parsed (merged with its entry), or its failure, each
+        told to `read(PDFs read, PDFs in all)`; then the entries no PDF claimed."""
         claims = Claims(self.entries)
         pending = [
             asyncio.ensure_future(self._pdf(sha256, files, claims))
             for sha256, files in self.groups.items()
         ]
         try:
-            for next_done in asyncio.as_completed(pending):
-                yield await next_done
+            for count, next_done in enumerate(asyncio.as_completed(pending), 1):
+                item = await next_done
+                if read is not None:
+                    read(count, len(pending))
+                yield item
         finally:
             for task in pending:
                 task.cancel()

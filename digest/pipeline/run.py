@@ -34,6 +34,10 @@ class Progress(Protocol):
     def started(self, total: int) -> None:
         """How many results to expect (an upper bound: a PDF may absorb its arXiv entry)."""
 
+    def read(self, count: int, total: int) -> None:
+        """`count` of the run's `total` PDFs are parsed (or found unreadable); told as each
+        one is, long before its LLM answer."""
+
     def done(self, result: PaperResult) -> None:
         """One paper is finished, ok or failed."""
 
@@ -92,7 +96,7 @@ async def run_async(
         results = [done(r) for r in batch.failures]
         tasks: list[asyncio.Task[PaperResult]] = []
         async with asyncio.TaskGroup() as group:
-            async for item in batch.papers():
+            async for item in batch.papers(progress.read if progress is not None else None):
                 if isinstance(item, Ready):
                     tasks.append(group.create_task(digest(item)))
                 else:
