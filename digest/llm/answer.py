@@ -12,14 +12,22 @@ import json
 import re
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ..costs import Price
 from ..errors import RefusalError, TruncatedOutputError
 from ..models import Usage
 from ..strings import one_line
 
-__all__ = ["InvalidAnswer", "answer_text", "read_answer", "strip_reasoning", "usage_of"]
+__all__ = [
+    "Completion",
+    "InvalidAnswer",
+    "answer_text",
+    "read_answer",
+    "shape_problem",
+    "strip_reasoning",
+    "usage_of",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -46,12 +54,51 @@ def strip_reasoning(text: str) -> str:
     return fenced.group(1).strip() if fenced else text
 
 
-def usage_of(body: dict[str, Any], price: Price | None) -> Usage:
-    """The tokens one answer cost, as the endpoint counted them."""
-    counted = body.get("usage") or {}
+class Function(BaseModel):
+    """A tool call's function: its arguments are the answer in tools mode."""
+
+    name: str | None = None
+    arguments: str
+
+    @field_validator("arguments", mode="before")
+    @classmethod
+    def _object_as_text(cls, value: Any) -> Any:
+        """Some servers send the arguments as a JSON object rather than its text."""
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+
+
+class ToolCall(BaseModel):
+    function: Function
+
+
+class Message(BaseModel):
+    content: str | None = None
+    refusal: str | None = None
+    tool_calls: list[ToolCall] | None = None
+
+
+class Choice(BaseModel):
+    message: Message
+    finish_reason: str | None = None
+
+
+class Completion(BaseModel):
+    """A chat completion in the shape the API documents, as far as this tool reads it: the one
+    boundary every answer passes (digest.llm.client validates each 200 into it; a body that is
+    not this shape is a malformed answer, never a crash). Usage is kept as sent and read
+    leniently (:func:`usage_of`): a bad count must not throw away a good answer."""
+
+    choices: list[Choice] = Field(min_length=1)
+    usage: dict[str, Any] | None = None
+
+
+def usage_of(completion: Completion, price: Price | None) -> Usage:
+    """The tokens one answer cost, as the endpoint counted them (a count that is not a
+    plausible number of tokens is taken as 0)."""
+    counted = completion.usage or {}
     spent = Usage(
-        prompt_tokens=int(counted.get("prompt_tokens") or 0),
-        completion_tokens=int(counted.get("completion_tokens") or 0),
+        prompt_tokens=_tokens(counted.get("prompt_tokens")),
+        completion_tokens=_tokens(counted.get("completion_tokens")),
         attempts=1,
     )
     if price is not None:
@@ -59,42 +106,48 @@ def usage_of(body: dict[str, Any], price: Price | None) -> Usage:
     return spent
 
 
-def answer_text(body: dict[str, Any]) -> str:
+MOST_TOKENS = 10**8  # no request counts more; a larger count is a broken server's
+
+
+def _tokens(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MOST_TOKENS:
+        return value
+    return 0
+
+
+def answer_text(completion: Completion) -> str:
     """The answer as sent, what the store keeps and a re-ask shows the model: the tool call's
     arguments (tools mode), else the message's content."""
-    try:
-        message = body["choices"][0]["message"]
-        calls = message.get("tool_calls") or []
-        if calls:
-            return str(calls[0]["function"]["arguments"] or "")
-        return str(message["content"] or "")
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return ""
+    message = completion.choices[0].message
+    if message.tool_calls:
+        return message.tool_calls[0].function.arguments
+    return message.content or ""
 
 
 def read_answer(
-    body: dict[str, Any],
+    completion: Completion,
     schema: type[M],
     context: dict[str, Any],
     label: str,
     max_output_tokens: int,
 ) -> M:
-    """The answer in the body, whatever the mode: finish reason, refusal, then the JSON (tool
-    arguments or content, reasoning text and code fences removed), validated with `context`."""
-    choice = body["choices"][0]
-    message = choice.get("message") or {}
-    if choice.get("finish_reason") == "length":
+    """The answer, whatever the mode: finish reason, refusal, then the JSON (tool arguments or
+    content, reasoning text and code fences removed), validated with `context`."""
+    choice = completion.choices[0]
+    if choice.finish_reason == "length":
         raise TruncatedOutputError(
             f"{label}: the answer was cut at {max_output_tokens} output tokens; "
             "raise --max-output-tokens or use a model with a larger output limit"
         )
-    if choice.get("finish_reason") == "content_filter":
+    if choice.finish_reason == "content_filter":
         raise RefusalError(f"{label}: the endpoint's content filter rejected the answer")
-    if message.get("refusal"):
-        raise RefusalError(f"{label}: the model refused: {one_line(message['refusal'])}")
-    calls = message.get("tool_calls") or []
-    text = calls[0]["function"]["arguments"] if calls else str(message.get("content") or "")
-    text = strip_reasoning(text)
+    if choice.message.refusal:
+        raise RefusalError(f"{label}: the model refused: {one_line(choice.message.refusal)}")
+    text = strip_reasoning(answer_text(completion))
     if not text:
         raise InvalidAnswer("- answer: empty; fill every field of the schema", text)
     try:
@@ -106,6 +159,13 @@ def read_answer(
         return schema.model_validate(data, context=context)
     except ValidationError as err:
         raise InvalidAnswer(_describe(err), text) from err
+
+
+def shape_problem(err: ValidationError) -> str:
+    """Where a body breaks the completion's shape, in one short line."""
+    first = err.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "body"
+    return one_line(f"{where}: {first['msg']}")[:160]
 
 
 def _describe(err: ValidationError) -> str:

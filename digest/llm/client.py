@@ -15,8 +15,10 @@ Transport     one chat-completion request in the current structured-output mode:
   - transport errors after the SDK's own retries (network, 429, 5xx) become LLMRequestError;
     a 200 whose body is not a chat completion (an HTML page, a cut stream) is retried like one.
 
-The body comes back as a dict, so usage is read from what was sent even when the answer is then
-rejected. The API key never appears in a message: every error text is scrubbed.
+Every 200 is validated into a :class:`~digest.llm.answer.Completion` here, the one boundary:
+usage is read from what was sent even when the answer is then rejected, and a body of any other
+shape is a malformed answer (retried, then the paper's failure), never a crash. The API key
+never appears in a message: every error text is scrubbed.
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ from typing import Any
 import httpx
 import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..errors import LLMRequestError
 from ..facts import BOUND_KEYWORDS
 from ..prompts import Prompt
 from ..settings import Settings
 from ..strings import one_line
+from .answer import Completion, shape_problem
 
 __all__ = ["MODES", "TOKEN_FIELDS", "Transport", "build_client"]
 
@@ -97,9 +100,9 @@ class Transport:
 
     async def send(
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
-    ) -> dict[str, Any]:
-        """The body of one answer. A 200 that is not a chat completion is retried with the
-        SDK's retry count and a short backoff, then LLMRequestError."""
+    ) -> Completion:
+        """One answer, validated into a Completion. A 200 that is not a chat completion is
+        retried with the SDK's retry count and a short backoff, then LLMRequestError."""
         retries = self.settings.sdk_retries
         for attempt in range(retries + 1):
             try:
@@ -108,7 +111,7 @@ class Transport:
                 if attempt == retries:
                     raise LLMRequestError(
                         f"{label}: the endpoint answered 200 with a body that is not a chat "
-                        f"completion ({attempt + 1} tries): {err}"
+                        f"completion ({attempt + 1} {'try' if attempt == 0 else 'tries'}): {err}"
                     ) from err
                 log.info("%s: malformed answer body, retrying", label)
                 await asyncio.sleep(min(0.5 * 2**attempt, 8.0))
@@ -116,7 +119,7 @@ class Transport:
 
     async def _send(
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
-    ) -> dict[str, Any]:
+    ) -> Completion:
         """Send in the current mode; with --structured auto, step down to the next mode when
         the endpoint says it does not support this one, and remember it."""
         while True:
@@ -148,10 +151,10 @@ class Transport:
                     f"{label}: LLM request failed: {self.scrub(str(err))} "
                     f"(endpoint {self.settings.base_url or DEFAULT_ENDPOINT})"
                 ) from err
-            body = _json_body(raw)
-            if not body.get("choices"):  # an HTML error page, a cut stream: not a completion
-                raise _MalformedBody(f"the body starts with {raw.text[:60]!r}")
-            return body
+            try:
+                return Completion.model_validate(_json_body(raw))
+            except ValidationError as err:  # an HTML page, a cut stream, another shape
+                raise _MalformedBody(_malformed(raw, err)) from None
 
     def _token_field_refused(self, err: openai.APIStatusError, field: str) -> bool:
         """Whether the endpoint refused the output-token field by name and auto may try the
@@ -260,6 +263,13 @@ def endpoint_of(settings: Settings) -> str:
 def _unsupported(err: openai.APIStatusError) -> bool:
     """A 400/422 that names the structured-output feature: try the next mode."""
     return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(_api_message(err)))
+
+
+def _malformed(response: httpx.Response, err: ValidationError) -> str:
+    """What is wrong with a 200 that is not a chat completion, in one line."""
+    if not _json_body(response):
+        return f"the body starts with {one_line(response.text[:60])!r}"
+    return f"at {shape_problem(err)}"
 
 
 def _json_body(response: httpx.Response) -> dict[str, Any]:

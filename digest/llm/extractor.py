@@ -192,11 +192,12 @@ class Extractor:
     ) -> tuple[M, Usage, str]:
         """One answer: validated, with its usage and raw text; errors carry the usage."""
         assert self.transport is not None, "an Extractor without a client cannot call"
-        body = await self.transport.send(messages, schema, label)
-        spent = usage_of(body, self.price)
+        completion = await self.transport.send(messages, schema, label)
+        spent = usage_of(completion, self.price)
         limit = self.settings.max_output_tokens
         try:
-            return read_answer(body, schema, context, label, limit), spent, answer_text(body)
+            answer = read_answer(completion, schema, context, label, limit)
+            return answer, spent, answer_text(completion)
         except (InvalidAnswer, ExtractionError) as err:
             err.usage = spent
             raise

@@ -78,4 +78,3 @@ async def open_run(
         log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
         engine = OfflineEngine()
     return RunContext(settings, engine, store, pool, gate, limiter, stack, hashes=hashes)
-
