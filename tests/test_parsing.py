@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from digest.ids import file_sha256
 from digest.pdf import parse_pdf, parser_version
@@ -61,3 +67,34 @@ def test_contents_the_store_has_parsed_do_not_count(tmp_path: Path) -> None:
 def test_unreadable_files_are_left_for_the_run_to_report(tmp_path: Path) -> None:
     gone = tmp_path / "gone.pdf"
     assert hash_files([gone, *PAPERS.glob("*.pdf")]).keys() == set(PAPERS.glob("*.pdf"))
+
+
+OPEN_A_POOL = """
+import sys, time
+from pathlib import Path
+from digest.pipeline.parsing import hash_files, open_pool
+files = sorted(Path(sys.argv[1]).glob("*.pdf"))
+pool = open_pool(hash_files(files), None, cores=2)
+pool.submit(sum, ()).result()
+print(" ".join(str(pid) for pid in pool._processes), flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    for i in range(4):  # 12 distinct contents: enough for a pool
+        for path in PAPERS.glob("*.pdf"):
+            (tmp_path / f"{i}-{path.name}").write_bytes(path.read_bytes() + b"%" * (i + 1))
+    parent = subprocess.Popen(
+        [sys.executable, "-c", OPEN_A_POOL, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
