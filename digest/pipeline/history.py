@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +14,8 @@ from ..models import Report
 from ..store import Store
 
 __all__ = ["find_paper", "last_report", "last_settings", "rerunnable"]
+
+log = logging.getLogger(__name__)
 
 
 def last_report(store: Path) -> Report:
@@ -66,7 +69,11 @@ def rerunnable(sources: Iterable[str]) -> list[str]:
     once for all its papers, "file#3" -> "file"), and arXiv IDs."""
     names: dict[str, None] = {}
     for source in sources:
-        base = source.rsplit("#", 1)[0] if "#" in source else source
+        base, _, number = source.rpartition("#")
+        if Path(source).exists() or not (base and number.isdigit()):
+            base = source  # a file whose own name has a "#" is that file
         if Path(base).exists() or parse_arxiv_id(base) is not None:
             names.setdefault(base, None)
+        else:
+            log.warning("%s: no longer there (moved or renamed?); not run again", source)
     return list(names)
