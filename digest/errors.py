@@ -10,6 +10,7 @@ them into one line and an exit code.
     ├── StoreError                the store file is corrupt, locked or unwritable
     ├── ArxivError                the arXiv API could not answer (after paced retries)
     ├── InputError                one paper cannot be read; the batch goes on without it
+    │   ├── FileNameError         its name is not valid UTF-8 (cannot be printed or stored)
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
     │   ├── EncryptedPDFError     it needs a password
@@ -28,6 +29,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .strings import shown_path
+
 if TYPE_CHECKING:
     from .models import Usage
 
@@ -38,6 +41,7 @@ __all__ = [
     "DigestError",
     "EncryptedPDFError",
     "ExtractionError",
+    "FileNameError",
     "GarbledTextError",
     "InputError",
     "InvalidOutputError",
@@ -93,7 +97,7 @@ class InputError(DigestError):
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
         self.detail = detail
-        message = f"{self.path}: {self.reason}"
+        message = f"{shown_path(self.path)}: {self.reason}"
         if detail:
             message += f" ({detail})"
         if self.hint:
@@ -107,6 +111,11 @@ class InputError(DigestError):
 
 class NotAPDFError(InputError):
     reason = "not a PDF file"
+
+
+class FileNameError(InputError):
+    reason = "the file name is not valid UTF-8"
+    hint = "rename the file (e.g. convmv -f latin1 -t utf8 --notest NAME) and run again"
 
 
 class CorruptPDFError(InputError):

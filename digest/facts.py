@@ -54,7 +54,7 @@ class Institution(BaseModel):
             "The institution exactly as written in the paper's author block, at the level of a "
             "university, company or lab (e.g. 'Stanford University', 'NVIDIA'), without "
             "departments, street addresses, footnote marks or e-mail domains."
-        )
+        ),
     )
     name_zh: str | None = Field(
         description=(
@@ -86,7 +86,7 @@ class PaperFacts(BaseModel):
             "The paper's title exactly as printed in the first-page header (original language "
             'and spelling, not translated, without footnote marks); "" when the text does not '
             "show it."
-        )
+        ),
     )
     authors: list[str] = Field(
         json_schema_extra={"maxItems": 200, "items": {"type": "string", "maxLength": 100}},
@@ -94,28 +94,28 @@ class PaperFacts(BaseModel):
             "The authors' names in the order the first-page header prints them, each once, as "
             "written there (no footnote marks, degrees, e-mails or institutions; a consortium "
             "that signs as an author is one name). Empty list when the text shows no names."
-        )
+        ),
     )
     institutions: list[Institution] = Field(
         json_schema_extra={"maxItems": 40},
         description=(
             "Distinct institutions of the authors, in order of first appearance, each once. "
             "Empty list when the text names none."
-        )
+        ),
     )
     method: str = Field(
         json_schema_extra=PHRASE_BOUNDS,
         description=(
             "一个中文短语：论文提出或使用的方法/技术，先写其名称或缩写（保持原文拼写），"
             "不以“使用”开头，不加句号，不超过80个汉字。"
-        )
+        ),
     )
     problem: str = Field(
         json_schema_extra=PHRASE_BOUNDS,
         description=(
             "一个中文短语：论文要解决的问题，以“……的问题”结尾，不以“解决”开头，不加句号，"
             "不超过80个汉字。"
-        )
+        ),
     )
     result: str = Field(
         json_schema_extra=PHRASE_BOUNDS,
@@ -123,7 +123,7 @@ class PaperFacts(BaseModel):
             "一个中文短语：论文达成的主要结果，保留原文中的关键数字、单位与基准名称（如 2.8倍、"
             "161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，不加句号，"
             "不超过80个汉字。"
-        )
+        ),
     )
 
     @field_validator("title")
@@ -174,17 +174,17 @@ class PaperFacts(BaseModel):
         description=(
             "支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符；"
             "其中的方法名称或缩写要写进 method。"
-        )
+        ),
     )
     problem_evidence: str = Field(
         json_schema_extra=QUOTE_BOUNDS,
-        description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。"
+        description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。",
     )
     result_evidence: str = Field(
         json_schema_extra=QUOTE_BOUNDS,
         description=(
             "支持 result 的原文短引文，须含 result 中的每个数字：从论文文本逐字摘录，10-200字符。"
-        )
+        ),
     )
 
 

@@ -9,6 +9,9 @@
                       an arXiv ID, looked up with the arXiv API
     --ids FILE        a file of arXiv IDs, one per line, `#` starts a comment
 
+A file whose name is not UTF-8 is not read: it is reported as that paper's failure (its name
+with \\xNN escapes), because it could be neither printed nor stored nor named again.
+
 Everything is checked before any work starts: a name that is neither an existing path nor an
 arXiv ID stops the run with one line, and an ID is never turned into anything but a request to
 the arXiv API for that ID.
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .ids import parse_arxiv_id
+from .strings import is_utf8_name, shown_path
 
 __all__ = ["FEED_SUFFIXES", "TEXT_SUFFIXES", "Inputs", "discover", "read_id_list", "resolve"]
 
@@ -35,9 +39,10 @@ class Inputs:
     feeds: list[Path] = field(default_factory=list)
     texts: list[Path] = field(default_factory=list)
     arxiv_ids: list[str] = field(default_factory=list)
+    misnamed: list[Path] = field(default_factory=list)  # names that are not UTF-8: not read
 
     def __bool__(self) -> bool:
-        return bool(self.pdfs or self.feeds or self.texts or self.arxiv_ids)
+        return bool(self.pdfs or self.feeds or self.texts or self.arxiv_ids or self.misnamed)
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -62,7 +67,7 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
         elif path.exists():
             found.setdefault(path.resolve(), path)
         else:
-            raise ConfigError(f"{path}: no such file or folder")
+            raise ConfigError(f"{shown_path(path)}: no such file or folder")
     return sorted(found.values())
 
 
@@ -87,11 +92,16 @@ def resolve(names: Sequence[Path | str], id_files: Sequence[Path] = ()) -> Input
         elif (arxiv_id := parse_arxiv_id(str(raw))) is not None:
             add_id(arxiv_id)
         else:
-            raise ConfigError(f"{raw}: no such file or folder, and not an arXiv ID or URL")
+            raise ConfigError(
+                f"{shown_path(raw)}: no such file or folder, and not an arXiv ID or URL"
+            )
     for id_file in id_files:
         for arxiv_id in read_id_list(id_file):
             add_id(arxiv_id)
     inputs.pdfs = discover(pdf_names) if pdf_names else []
+    for files in (inputs.pdfs, inputs.feeds, inputs.texts):  # each reported, none read
+        inputs.misnamed += [path for path in files if not is_utf8_name(path)]
+        files[:] = [path for path in files if is_utf8_name(path)]
     return inputs
 
 
@@ -100,7 +110,13 @@ def read_id_list(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
-        raise ConfigError(f"{path}: cannot read the ID list ({err.strerror})") from err
+        raise ConfigError(f"{shown_path(path)}: cannot read the ID list ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        byte = err.object[err.start]
+        raise ConfigError(
+            f"{shown_path(path)}: the ID list is not UTF-8 text (byte 0x{byte:02x} at offset "
+            f"{err.start})"
+        ) from None
     ids, bad = [], []
     for number, line in enumerate(lines, 1):
         text = line.split("#", 1)[0].strip()
@@ -113,5 +129,5 @@ def read_id_list(path: Path) -> list[str]:
             ids.append(arxiv_id)
     if bad:
         shown = "; ".join(bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
-        raise ConfigError(f"{path}: not arXiv IDs: {shown}")
+        raise ConfigError(f"{shown_path(path)}: not arXiv IDs: {shown}")
     return ids

@@ -4,6 +4,7 @@ abstract files, and a PDF merged with its entry."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -169,3 +170,36 @@ def test_with_pdf_reads_institutions_from_the_paper_when_the_feed_has_none(tmp_p
     assert any("Harvard" in a for a in paper.affiliations)  # what only the PDF had
     assert download.call_count == 1  # kept beside the store: the second run downloads nothing
     assert again.papers[0].paper == paper
+
+
+def test_a_file_name_that_is_not_utf8_fails_that_file_only(tmp_path: Path) -> None:
+    """Latin-1 names from an old archive: reported with \\xNN escapes, the rest goes on, and
+    the report, the JSON, the store and `estimate` all work."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    dpr = FIXTURES / "papers" / "dpr-emnlp2020-p1-2.pdf"
+    bad = os.fsdecode(bytes(folder) + b"/caf\xe9-dpr.pdf")
+    Path(bad).write_bytes(dpr.read_bytes())
+    sgd = FIXTURES / "papers" / "sgd-teacher-student-1906.08632-p1.pdf"
+    (folder / "sgd.pdf").write_bytes(sgd.read_bytes())
+    store = tmp_path / "s.db"
+    result = runner.invoke(app, ["run", str(folder), "--engine", "offline", "--store", str(store),
+                                 "--format", "json", "-o", str(tmp_path / "r.json")])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    failed = [p for p in report["papers"] if p["status"] == "failed"]
+    assert [p["source"].rsplit("/", 1)[-1] for p in failed if "caf" in p["source"]] == [
+        "caf\\xe9-dpr.pdf"
+    ]
+    assert "not valid UTF-8" in result.stderr and "rename" in result.stderr
+    assert any(p["status"] == "ok" and p["source"].endswith("sgd.pdf") for p in report["papers"])
+    estimate = runner.invoke(app, ["estimate", str(folder), "--store", str(store)])
+    assert estimate.exit_code in (0, 1), estimate.output
+    assert "caf\\xe9-dpr.pdf" in estimate.output
+
+
+def test_an_id_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(b"2005.11401\n\xff\xfe1706.03762\n")
+    with pytest.raises(ConfigError, match=r"ids.txt: the ID list is not UTF-8 text \(byte 0xff"):
+        read_id_list(ids)

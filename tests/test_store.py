@@ -376,3 +376,17 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_is_finished(
     assert "interrupted: finished papers are kept in the store" in err.decode()
     assert "Traceback" not in err.decode()
     assert stored_ok(store) >= 2 and not out.exists()
+
+
+def test_retry_failed_names_again_files_with_a_hash_in_their_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from digest.pipeline import rerunnable
+
+    hashed = tmp_path / "notes#2 draft.pdf"
+    hashed.write_bytes(b"%PDF-1.4")
+    texts = tmp_path / "abstracts.jsonl"
+    texts.write_text("{}")
+    sources = [str(hashed), f"{texts}#3", f"{texts}#4", "2005.11401", str(tmp_path / "gone.pdf")]
+    assert rerunnable(sources) == [str(hashed), str(texts), "2005.11401"]
+    assert "gone.pdf: no longer there" in caplog.text

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ArxivError, ConfigError, InputError, NotAPDFError
+from ..errors import ArxivError, ConfigError, FileNameError, InputError, NotAPDFError
 from ..ids import file_sha256, versionless
 from ..inputs import Inputs, resolve
 from ..merge import Claims, merge_papers
@@ -30,6 +30,7 @@ from ..models import Notice, Paper, PaperResult
 from ..pdf import parse_pdf, parser_version
 from ..sources.abstracts import read_abstracts
 from ..sources.arxiv import read_feed_file
+from ..strings import shown_path
 from .context import RunContext
 from .lookup import look_up
 from .results import cause, failed
@@ -55,7 +56,7 @@ def resolve_inputs(inputs: Sequence[Path | str], id_files: Sequence[Path] = ()) 
     """The inputs sorted by kind; ConfigError when there is nothing to read."""
     resolved = resolve(inputs, id_files)
     if not resolved:
-        raise ConfigError(f"no PDF files found in {', '.join(str(p) for p in inputs)}")
+        raise ConfigError(f"no PDF files found in {', '.join(map(shown_path, inputs))}")
     return resolved
 
 
@@ -120,7 +121,10 @@ class Batch:
 
 async def gather(resolved: Inputs, ctx: RunContext) -> Batch:
     """Read the entries (fetching arXiv IDs) and identify the PDFs; nothing is parsed yet."""
-    failures: list[PaperResult] = []
+    failures = [
+        failed(shown_path(path), FileNameError(path), time.perf_counter())
+        for path in resolved.misnamed
+    ]
     entries = await read_entries(resolved, ctx, failures.append)
     groups, unreadable = identify(resolved.pdfs, ctx.hashes)
     return Batch(ctx, entries, groups, failures + unreadable)
