@@ -12,6 +12,7 @@ them into one line and an exit code.
     ├── InputError                one paper cannot be read; the batch goes on without it
     │   ├── FileNameError         its name is not valid UTF-8 (cannot be printed or stored)
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
+    │   ├── ParserDiedError       reading it killed the parser process (out of memory?)
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
     │   ├── EncryptedPDFError     it needs a password
     │   ├── NoTextError           no usable text layer (scanned / image-only)
@@ -51,6 +52,7 @@ __all__ = [
     "NoTextError",
     "NotAPDFError",
     "NotStartedError",
+    "ParserDiedError",
     "PromptError",
     "RefusalError",
     "StoreError",
@@ -111,6 +113,11 @@ class InputError(DigestError):
 
 class NotAPDFError(InputError):
     reason = "not a PDF file"
+
+
+class ParserDiedError(InputError):
+    reason = "the PDF reader's process died while reading it, twice"
+    hint = "it may need more memory than there is (the other papers were read)"
 
 
 class FileNameError(InputError):

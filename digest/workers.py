@@ -11,6 +11,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from multiprocessing.connection import wait
 
@@ -20,9 +21,12 @@ LOGGERS = ("", "digest", "pypdf")
 
 
 def start_worker(levels: dict[str, int]) -> None:
-    """In a worker: end with the parent, log no more than it would (e.g. no pypdf noise
-    without -v), and import the PDF reader now, while the parent is still opening the run."""
+    """In a worker: end with the parent, leave Ctrl-C to it (the parent stops the pool; a
+    worker interrupted mid-paper would only print a traceback), log no more than it would (e.g.
+    no pypdf noise without -v), and import the PDF reader now, while the parent is still
+    opening the run."""
     exit_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=levels[""], format="%(levelname)s %(name)s: %(message)s")
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from digest.errors import ParserDiedError
 from digest.ids import file_sha256
+from digest.models import Paper
 from digest.pdf import parse_pdf, parser_version
 from digest.pipeline.parsing import (
     POOL_PAYS_AFTER,
+    ParsePool,
     estimated_seconds,
     hash_files,
     open_pool,
@@ -55,13 +61,13 @@ def test_contents_the_store_has_parsed_do_not_count(tmp_path: Path) -> None:
             copies.append(copy)
     hashes = hash_files(copies)
     with open_pool(hashes, None, cores=2) as pool:
-        assert isinstance(pool, ProcessPoolExecutor)
+        assert isinstance(pool.executor, ProcessPoolExecutor)
     with Store(tmp_path / "s.db") as store:
-        for path in copies[3:]:
-            store.save_paper(parse_pdf(path).model_copy(update={"sha256": file_sha256(path)}),
-                             parser_version())  # fmt: skip
+        for path in copies[3:]:  # as if parsed by an earlier run
+            parsed = Paper(source=str(path), sha256=file_sha256(path), title="Parsed before")
+            store.save_paper(parsed, parser_version())
         with open_pool(hashes, store, cores=2) as pool:
-            assert isinstance(pool, ThreadPoolExecutor)  # 3 small papers left: one thread
+            assert isinstance(pool.executor, ThreadPoolExecutor)  # 3 small papers left: one thread
 
 
 def test_unreadable_files_are_left_for_the_run_to_report(tmp_path: Path) -> None:
@@ -74,7 +80,7 @@ import sys, time
 from pathlib import Path
 from digest.pipeline.parsing import hash_files, open_pool
 files = sorted(Path(sys.argv[1]).glob("*.pdf"))
-pool = open_pool(hash_files(files), None, cores=2)
+pool = open_pool(hash_files(files), None, cores=2).executor
 pool.submit(sum, ()).result()
 print(" ".join(str(pid) for pid in pool._processes), flush=True)
 time.sleep(60)
@@ -98,3 +104,50 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.05)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def dies_on_bombs(path: Path) -> Paper:
+    """Parses like the reader, except that a file named *bomb* kills the process reading it
+    (as the OOM killer would)."""
+    if "bomb" in path.name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return parse_pdf(path)
+
+
+def distinct_copies(folder: Path, n: int) -> list[Path]:
+    copies = []
+    for i in range(n):
+        for path in sorted(PAPERS.glob("*.pdf")):
+            copy = folder / f"{i}-{path.name}"
+            copy.write_bytes(path.read_bytes() + b"%" * (i + 1))
+            copies.append(copy)
+    return copies
+
+
+def parse_all(pool: ParsePool, files: list[Path], kill_a_worker: bool = False) -> list[Any]:
+    async def go() -> list[Any]:
+        tasks = [asyncio.ensure_future(pool.parse(path)) for path in files]
+        await asyncio.sleep(0.3)  # submitted, workers started
+        if kill_a_worker:
+            assert isinstance(pool.executor, ProcessPoolExecutor)
+            os.kill(next(iter(pool.executor._processes)), signal.SIGKILL)
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    with pool:
+        return asyncio.run(go())
+
+
+def test_a_killed_worker_costs_no_paper(tmp_path: Path) -> None:
+    files = distinct_copies(tmp_path, 4)
+    results = parse_all(ParsePool(2), files, kill_a_worker=True)
+    assert [type(r).__name__ for r in results] == ["Paper"] * len(files)
+
+
+def test_a_paper_that_kills_its_parser_fails_alone(tmp_path: Path) -> None:
+    files = distinct_copies(tmp_path, 2)
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(files[0].read_bytes())
+    results = parse_all(ParsePool(2, parse=dies_on_bombs), [*files[:4], bomb, *files[4:]])
+    assert isinstance(results[4], ParserDiedError)
+    assert "bomb.pdf: the PDF reader's process died" in str(results[4])
+    assert [type(r).__name__ for i, r in enumerate(results) if i != 4] == ["Paper"] * len(files)

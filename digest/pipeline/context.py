@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from ..limits import Gate, RateLimiter
 from ..settings import Settings
 from ..store import Store
 from .engines import Engine, LlmEngine, OfflineEngine
-from .parsing import hash_files, open_pool
+from .parsing import ParsePool, hash_files, open_pool
 
 __all__ = ["RunContext", "open_run"]
 
@@ -36,7 +35,7 @@ class RunContext:
     settings: Settings
     engine: Engine
     store: Store | None
-    pool: Executor  # parses PDFs off the event loop (see parsing.py)
+    pool: ParsePool  # parses PDFs off the event loop (see parsing.py)
     gate: Gate
     limiter: RateLimiter
     stack: AsyncExitStack  # closes what is opened during the run (arXiv, Crossref clients)

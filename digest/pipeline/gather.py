@@ -27,7 +27,7 @@ from ..ids import file_sha256, versionless
 from ..inputs import Inputs, resolve
 from ..merge import Claims, merge_papers
 from ..models import Notice, Paper, PaperResult
-from ..pdf import parse_pdf, parser_version
+from ..pdf import parser_version
 from ..sources.abstracts import read_abstracts
 from ..sources.arxiv import read_feed_file
 from ..strings import shown_path
@@ -155,7 +155,7 @@ async def parse_cached(path: Path, sha256: str, ctx: RunContext) -> Paper:
         stored = ctx.store.paper(sha256, parser_version())
         if stored is not None:
             return stored.model_copy(update={"source": str(path)})  # renamed files keep it
-    paper = await asyncio.get_running_loop().run_in_executor(ctx.pool, parse_pdf, path)
+    paper = await ctx.pool.parse(path)
     if ctx.store is not None:
         ctx.store.save_paper(paper, parser_version())
     return paper

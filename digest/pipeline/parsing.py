@@ -13,20 +13,32 @@ paper is not slower than the rest.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..errors import ParserDiedError
 from ..ids import file_sha256
-from ..pdf import parser_version
+from ..models import Paper
+from ..pdf import parse_pdf, parser_version
 from ..store import Store
+from ..strings import shown_path
 from ..workers import LOGGERS, start_worker
 
-__all__ = ["POOL_PAYS_AFTER", "estimated_seconds", "hash_files", "open_pool", "pool_size"]
+__all__ = [
+    "POOL_PAYS_AFTER",
+    "ParsePool",
+    "estimated_seconds",
+    "hash_files",
+    "open_pool",
+    "pool_size",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +76,87 @@ def hash_files(pdfs: Sequence[Path]) -> dict[Path, str]:
     return hashes
 
 
+class ParsePool:
+    """Parses PDFs off the event loop: in worker processes, or in one thread (workers=0).
+
+    A worker that dies (the OOM killer, a crash in the PDF library) breaks its whole process
+    pool, failing every paper in it. So a paper whose parse meets a broken pool is parsed
+    again in a fresh pool (made once per breakage); one that meets a broken pool twice is
+    parsed alone (one such paper at a time, in a process of their own), and fails with
+    :class:`ParserDiedError` only if that process dies too. Innocent papers are never lost to
+    another paper's crash.
+    """
+
+    def __init__(self, workers: int, parse: Callable[[Path], Paper] = parse_pdf) -> None:
+        """`parse` runs in the workers: a module-level function they can import."""
+        self.workers = workers
+        self.parse_file = parse
+        self.executor: Executor = (
+            self._processes(workers) if workers else ThreadPoolExecutor(max_workers=1)
+        )
+        self._alone: ProcessPoolExecutor | None = None  # one process for suspects, in turn
+        self._one_at_a_time = asyncio.Lock()
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self._alone is not None:
+            self._alone.shutdown(wait=True, cancel_futures=True)
+
+    async def parse(self, path: Path) -> Paper:
+        """The parsed paper; raises InputError (ParserDiedError when it kills the parser)."""
+        loop = asyncio.get_running_loop()
+        for _ in range(2):
+            executor = self.executor
+            try:
+                return await loop.run_in_executor(executor, self.parse_file, path)
+            except BrokenProcessPool:
+                self._replace(executor)
+        log.warning("%s: the parser process died twice with it in the pool; reading it alone",
+                    shown_path(path))  # fmt: skip
+        async with self._one_at_a_time:  # never a crowd of processes when memory is short
+            if self._alone is None:
+                self._alone = self._processes(1)
+            try:
+                return await loop.run_in_executor(self._alone, self.parse_file, path)
+            except BrokenProcessPool:
+                self._alone.shutdown(wait=False, cancel_futures=True)
+                self._alone = None
+                raise ParserDiedError(path) from None
+
+    def _replace(self, broken: Executor) -> None:
+        """A fresh pool for the broken one, once however many papers saw it break."""
+        if self.executor is broken:
+            log.warning("a PDF parser process died; starting new ones for the papers left")
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._processes(self.workers)
+
+    @staticmethod
+    def _processes(workers: int) -> ProcessPoolExecutor:
+        """`workers` spawned processes, each started now (see digest.workers)."""
+        levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=start_worker,
+            initargs=(levels,),
+        )
+        for _ in range(workers):  # a spawn pool starts a worker per job waiting: start all
+            pool.submit(math.fsum, ())
+        return pool
+
+
 def open_pool(
     hashes: dict[Path, str],
     store: Store | None,
     limit: int | None = None,
     *,
     cores: int | None = None,
-) -> Executor:
+) -> ParsePool:
     """The parse pool for these PDFs (path -> content hash), its workers already starting;
-    the caller shuts it down. Contents the store has parsed with this parser do not count."""
+    the caller closes it. Contents the store has parsed with this parser do not count."""
     parser = parser_version()
     sizes = {
         sha256: _size(path)
@@ -81,19 +165,9 @@ def open_pool(
     }
     cores = cores or os.cpu_count() or 1
     workers = pool_size(list(sizes.values()), cores=cores, limit=limit)
-    if workers == 0:
-        return ThreadPoolExecutor(max_workers=1)
-    log.info("parsing %d PDF(s) in %d worker processes", len(sizes), workers)
-    levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=start_worker,
-        initargs=(levels,),
-    )
-    for _ in range(workers):  # a spawn pool starts a worker per job waiting for one: start all
-        pool.submit(math.fsum, ())
-    return pool
+    if workers:
+        log.info("parsing %d PDF(s) in %d worker processes", len(sizes), workers)
+    return ParsePool(workers)
 
 
 def _size(path: Path) -> int:
