@@ -55,6 +55,15 @@ def request_key(
 _RENAMED_SETTINGS = {"budget": "token_budget"}
 
 
+_COLUMNS = (
+    "sha256", "engine", "model", "prompt_sha256", "schema_version", "budget", "status",
+    "raw_response", "facts_json", "extraction_json", "prompt_tokens", "completion_tokens",
+    "attempts", "cost_usd", "error", "seconds", "updated_at",
+)  # fmt: skip
+_EVERY_COLUMN = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)  # an upsert's SET clause
+_UNLESS_ANSWERED = " WHERE extractions.status != 'ok'"
+
+
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
@@ -168,14 +177,18 @@ class Store:
         error: str | None,
         seconds: float,
     ) -> None:
-        """Record one outcome for a key; a success replaces an earlier failure."""
+        """Record one outcome for a key: a success replaces whatever was there; a failure
+        replaces an earlier failure but never a success (a failed --refresh or `digest brief`
+        keeps the answer that was paid for)."""
         facts = extraction.facts.model_dump_json() if extraction else None
+        keep_success = "" if extraction else _UNLESS_ANSWERED
         with self._write() as db:
             db.execute(
-                "INSERT OR REPLACE INTO extractions (key, sha256, engine, model, prompt_sha256,"
+                "INSERT INTO extractions (key, sha256, engine, model, prompt_sha256,"
                 " schema_version, budget, status, raw_response, facts_json, extraction_json,"
                 " prompt_tokens, completion_tokens, attempts, cost_usd, error, seconds, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f" ON CONFLICT (key) DO UPDATE SET {_EVERY_COLUMN}{keep_success}",
                 (
                     key,
                     sha256,

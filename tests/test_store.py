@@ -390,3 +390,36 @@ def test_retry_failed_names_again_files_with_a_hash_in_their_name(
     sources = [str(hashed), f"{texts}#3", f"{texts}#4", "2005.11401", str(tmp_path / "gone.pdf")]
     assert rerunnable(sources) == [str(hashed), str(texts), "2005.11401"]
     assert "gone.pdf: no longer there" in caplog.text
+
+
+def test_a_failed_refresh_or_brief_keeps_the_answer_paid_for(
+    llm: respx.MockRouter, folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = {"now": False}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if down["now"]:
+            return httpx.Response(400, json={"error": {"message": "endpoint down"}})
+        return answer(request)
+
+    route = llm.post("/chat/completions").mock(side_effect=respond)
+    out = tmp_path / "report.md"
+    store = ["--store", str(tmp_path / "store.db")]
+    assert runner.invoke(app, ["run", str(folder), "-o", str(out), *store]).exit_code == 0
+    report = out.read_text(encoding="utf-8")
+
+    down["now"] = True
+    brief = runner.invoke(app, ["brief", "1", "--report", str(out), *store])
+    assert brief.exit_code == 2 and "endpoint down" in brief.stderr
+    assert out.read_text(encoding="utf-8") == report  # the report is untouched
+    refresh = runner.invoke(app, ["run", str(folder), "--refresh", "-o", str(out), *store])
+    assert refresh.exit_code == 1
+    kept = caplog.text.count("asking again failed; the stored answer is kept")
+    assert kept == 1 + n_papers()  # `brief 1`, then every paper of the --refresh run
+
+    down["now"] = False
+    calls = route.call_count
+    again = runner.invoke(app, ["run", str(folder), "-o", str(out), *store])
+    assert again.exit_code == 0, again.output
+    assert route.call_count == calls  # every answer still in the store: no call
+    assert out.read_text(encoding="utf-8").count("发布了《") == n_papers()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import time
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -35,6 +36,8 @@ if TYPE_CHECKING:  # the LLM client is imported when an LLM run opens, not befor
     from ..llm import Extractor
 
 __all__ = ["Engine", "LlmEngine", "OfflineEngine", "cached", "draft_offline"]
+
+log = logging.getLogger(__name__)
 
 
 class Engine(Protocol):
@@ -198,6 +201,8 @@ async def cached(
         extraction = await engine.extract(paper)
     except ExtractionError as err:
         _save(engine, store, key, paper, None, err.usage or Usage(), str(err), started)
+        if refresh and store is not None and store.extraction(key) is not None:
+            log.warning("%s: asking again failed; the stored answer is kept", paper.source)
         raise
     _save(engine, store, key, paper, extraction, extraction.usage, None, started)
     return extraction, False
