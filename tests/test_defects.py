@@ -196,3 +196,32 @@ def test_an_institution_invented_where_the_parser_found_none(tmp_path: Path) -> 
     brief = report.papers[0].brief or ""
     assert "斯坦福" not in brief and brief.startswith("相关研究机构发布了")
     assert "论文所列的机构中没有它" in brief_section(markdown)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        httpx.Response(500, json={"error": {"message": "upstream reset"}}),
+        httpx.Response(200, json=completion_body(None, refusal="I can't help with that.")),
+        httpx.Response(200, json=completion_body(FAITHFUL, finish_reason="length")),
+    ],
+    ids=["500", "refusal", "cut at the output limit"],
+)
+def test_a_failed_re_ask_keeps_the_first_answer_and_its_cost(
+    tmp_path: Path, second: httpx.Response
+) -> None:
+    first = with_(FAITHFUL, method="论文提出的方法")  # filler: re-asked
+    with respx.mock(base_url="https://llm.test/v1") as mock:
+        route = mock.post("/chat/completions").mock(
+            side_effect=[httpx.Response(200, json=completion_body(first)), second]
+        )
+        settings = Settings.from_env(title="T", store=tmp_path / "s.db", sdk_retries=0)
+        report = run([DPR], settings)
+    assert route.call_count == 2
+    (result,) = report.papers
+    assert result.status == "ok", result.error
+    answered = 1 if second.status_code == 500 else 2  # a 500 carries no usage to count
+    assert result.extraction is not None and result.usage.attempts == answered
+    assert result.usage.prompt_tokens == 900 * answered
+    assert [u.part for u in result.extraction.unsupported] == ["method"]
+    assert result.brief is not None and "论文提出的方法" not in result.brief

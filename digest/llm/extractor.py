@@ -119,8 +119,11 @@ class Extractor:
                 second, spent, raw2 = await self._structured(
                     again, PaperFacts, context, paper.source
                 )
-            except InvalidOutputError as err:
+            except ExtractionError as err:  # refused, cut, endpoint down, budget spent...
+                # the first answer was valid and paid for: it stands, its unsupported parts
+                # left out as they would be after a stubborn re-ask
                 usage += err.usage or Usage()
+                log.warning("re-ask failed, the first answer stands: %s", one_line(str(err)))
             else:
                 usage += spent
                 left = check_facts(second, source, paper.affiliations, whole)
