@@ -309,3 +309,32 @@ def test_length_bounds_go_to_servers_that_enforce_them_not_to_openai(
         assert schema["properties"]["method_evidence"].get("maxLength") == (
             200 if bounded else None
         )
+
+
+def test_a_step_down_that_never_worked_is_not_remembered(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    """A 400 that says "unsupported" about something else (here: every mode fails alike) must
+    not switch the endpoint's mode for later runs against a healthy server."""
+    broken = {"now": True}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if broken["now"]:
+            return error(400, "Unsupported value: 'temperature' for this deployment")
+        text = sent_json(request)["messages"][-1]["content"].lower()
+        canned = [body for phrase, body in ANSWERS.items() if phrase.lower() in text]
+        return httpx.Response(200, json=completion_body(canned[0]))
+
+    route = llm.post(ROUTE).mock(side_effect=respond)
+    papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+    settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
+    first = run([papers], settings)
+    assert [p.status for p in first.papers] == ["failed"] * 3
+    assert {kind(c.request) for c in route.calls} == {"json_schema", "json_object", "tools"}
+    assert kind(route.calls[3].request) == "json_schema"  # the next paper started over
+
+    broken["now"] = False
+    before = len(route.calls)
+    second = run([papers], settings)
+    assert [p.status for p in second.papers] == ["ok"] * 3
+    assert {kind(c.request) for c in list(route.calls)[before:]} == {"json_schema"}

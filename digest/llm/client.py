@@ -90,13 +90,15 @@ class Transport:
         self.settings = settings
         self.json_mode = json_mode
         self.mode = settings.structured if settings.structured != "auto" else MODES[0]
-        self.on_mode: Callable[[str], None] | None = None  # told when auto steps down
+        self.on_mode: Callable[[str], None] | None = None  # told when a step-down worked
         # OpenAI's strict mode refuses length keywords; servers that decode by grammar enforce
         # them, so a run-on field cannot happen there
         self.bounded = httpx.URL(endpoint_of(settings)).host not in OPENAI_HOSTS
         chosen = settings.max_tokens_field
         self.token_field = chosen if chosen != "auto" else TOKEN_FIELDS[0]
-        self.on_token_field: Callable[[str], None] | None = None  # told when auto steps down
+        self.on_token_field: Callable[[str], None] | None = None  # told when a switch worked
+        self._stepped_down = self._switched_field = False  # and not yet told (see _worked)
+        self._stepped_from = self.mode
 
     async def send(
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
@@ -121,7 +123,7 @@ class Transport:
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
     ) -> Completion:
         """Send in the current mode; with --structured auto, step down to the next mode when
-        the endpoint says it does not support this one, and remember it."""
+        the endpoint says it does not support this one (remembered once it works)."""
         while True:
             mode, field = self.mode, self.token_field
             try:
@@ -138,10 +140,13 @@ class Transport:
                             self.scrub(one_line(_api_message(err)))[:120],
                             following[0],
                         )  # fmt: skip
+                        if not self._stepped_down:
+                            self._stepped_from = mode
                         self.mode = following[0]
-                        if self.on_mode is not None:
-                            self.on_mode(self.mode)
+                        self._stepped_down = True
                     continue
+                if self._stepped_down and self.mode == mode:  # no mode worked: start over
+                    self.mode, self._stepped_down = self._stepped_from, False
                 raise LLMRequestError(
                     f"{label}: LLM request failed with HTTP {err.status_code}: "
                     f"{self.scrub(_api_message(err))}"
@@ -152,26 +157,40 @@ class Transport:
                     f"(endpoint {self.settings.base_url or DEFAULT_ENDPOINT})"
                 ) from err
             try:
-                return Completion.model_validate(_json_body(raw))
+                completion = Completion.model_validate(_json_body(raw))
             except ValidationError as err:  # an HTML page, a cut stream, another shape
                 raise _MalformedBody(_malformed(raw, err)) from None
+            self._worked(mode, field)
+            return completion
+
+    def _worked(self, mode: str, field: str) -> None:
+        """A step-down is remembered for the endpoint only once an answer came back with it:
+        a 400 that named "unsupported" for another reason must not switch later runs."""
+        if self._stepped_down and mode == self.mode:
+            self._stepped_down = False
+            if self.on_mode is not None:
+                self.on_mode(mode)
+        if self._switched_field and field == self.token_field:
+            self._switched_field = False
+            if self.on_token_field is not None:
+                self.on_token_field(field)
 
     def _token_field_refused(self, err: openai.APIStatusError, field: str) -> bool:
         """Whether the endpoint refused the output-token field by name and auto may try the
-        next one (then switched, warned and told); False leaves the error to the caller."""
+        next one (then switched and warned; told once it works); False leaves the error to the
+        caller."""
         if self.settings.max_tokens_field != "auto" or err.status_code not in (400, 422):
             return False
         if field not in _api_message(err) or field == TOKEN_FIELDS[-1]:
             return False
         if self.token_field == field:  # another paper may have switched already
             self.token_field = TOKEN_FIELDS[TOKEN_FIELDS.index(field) + 1]
+            self._switched_field = True
             log.warning(
                 "%s does not take %s (%s); sending the output limit as %s",
                 self.settings.model, field, self.scrub(one_line(_api_message(err)))[:120],
                 self.token_field,
             )  # fmt: skip
-            if self.on_token_field is not None:
-                self.on_token_field(self.token_field)
         return True
 
     async def _send_as(
