@@ -19,6 +19,7 @@ them into one line and an exit code.
     │   └── GarbledTextError      a text layer that is not text (broken font encoding)
     └── ExtractionError           the LLM did not give usable facts for one paper
         ├── LLMRequestError       the request failed after the SDK's own retries
+        │   └── EndpointError     the endpoint cannot answer any paper (key, URL, quota)
         ├── TruncatedOutputError  the answer was cut at the token limit
         ├── RefusalError          the model refused to answer
         ├── NotStartedError       not asked: the run's cost budget or quota was used up
@@ -41,6 +42,7 @@ __all__ = [
     "CorruptPDFError",
     "DigestError",
     "EncryptedPDFError",
+    "EndpointError",
     "ExtractionError",
     "FileNameError",
     "GarbledTextError",
@@ -157,6 +159,16 @@ class ExtractionError(DigestError):
 
 class LLMRequestError(ExtractionError):
     """The HTTP request failed after the SDK's own retries (network, auth, rate limit, 5xx)."""
+
+
+class EndpointError(LLMRequestError):
+    """The endpoint cannot answer any paper (the key refused, nothing at the URL or for the
+    model, the quota used up, unreachable before any answer): the run starts no other paper,
+    and when nothing could be done it stops with this as its one line."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # the message without the paper's name
 
 
 class TruncatedOutputError(ExtractionError):

@@ -177,7 +177,9 @@ def hooks(
         await response.aread()
         retry_after = parse_retry_after(response.headers)
         if _quota_exhausted(response) or (retry_after or 0) > QUOTA_RETRY_AFTER:
-            # Waiting would not help: stop starting papers; calls in flight fail fast.
+            # Waiting would not help: stop starting papers; calls in flight fail fast, since
+            # the SDK obeys the (OpenAI-defined) header and does not retry this answer.
+            response.headers["x-should-retry"] = "false"
             gate.stop(
                 "the provider's quota is used up (HTTP 429"
                 + (f", retry after {retry_after:.0f} s" if retry_after else "")

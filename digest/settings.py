@@ -64,7 +64,9 @@ class Settings(BaseModel):
     max_output_tokens: int = 1200
     attempts: int = Field(3, ge=1, le=6, description="Tries per paper when output is invalid.")
     sdk_retries: int = Field(3, ge=0, description="The SDK's own retries for 429/5xx/network.")
-    timeout: float = Field(120.0, gt=0)
+    timeout: float = Field(
+        120.0, gt=0, description="Seconds an LLM answer may take (each attempt); --timeout."
+    )
     concurrency: int = Field(8, ge=1, le=256)
     rpm: int | None = Field(None, ge=1, description="Requests per minute; None: the price table's.")
     tpm: int | None = Field(None, ge=1, description="Tokens per minute; None: the price table's.")

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from digest import ConfigError, Settings, run
 from digest.cli import app
 from digest.costs import Price, load_prices, price_for
+from digest.errors import EndpointError
 from digest.limits import MARGIN, Gate, RateLimiter, hooks, parse_duration
 from digest.models import Usage
 
@@ -218,3 +219,75 @@ def test_estimate_skips_what_the_store_already_answered(
     n = len(list(PAPERS.glob("*.pdf")))
     assert f"{n} already answered in the store" in again.stdout
     assert "1 LLM call (one names the report)" in again.stdout
+
+
+QUOTA = {"error": {"code": "insufficient_quota", "message": "You exceeded your current quota"}}
+UNUSABLE = {
+    "key refused": (
+        lambda: httpx.Response(401, json={"error": {"message": "Incorrect API key provided"}}),
+        "refused the API key (HTTP 401",
+    ),
+    "wrong base URL": (
+        lambda: httpx.Response(404, text="<html>Not Found</html>"),
+        "nothing answers at https://llm.test/v1/chat/completions for model gpt-4o-mini",
+    ),
+    "quota used up": (lambda: httpx.Response(429, json=QUOTA), "quota is used up"),
+    "unreachable": (
+        lambda: httpx.ConnectError("[Errno -2] Name or service not known"),
+        "cannot reach the LLM endpoint https://llm.test/v1 ([Errno -2] Name or service",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNUSABLE, ids=list(UNUSABLE))
+def test_an_endpoint_that_cannot_work_stops_the_run_with_one_line(
+    llm: respx.MockRouter, tmp_path: Path, case: str
+) -> None:
+    respond, said = UNUSABLE[case]
+    sent = []
+
+    def count(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        answered = respond()
+        if isinstance(answered, Exception):
+            raise answered
+        return answered
+
+    llm.post("/chat/completions").mock(side_effect=count)
+    out = tmp_path / "report.md"
+    args = ["run", str(PAPERS), "-o", str(out), "--store", str(tmp_path / "s.db")]
+    result = runner.invoke(app, [*args, "--concurrency", "1"])
+    assert result.exit_code == 2, result.output
+    assert f"error: {said}" in result.stderr.replace("\n", " ") or said in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert not out.exists()  # nothing could be done: no report of 0 papers
+    attempts = 4 if case == "unreachable" else 1  # a connection is retried by the SDK
+    assert len(sent) == attempts  # one paper's request(s), then no other paper
+
+
+def test_a_key_refused_after_answers_ends_the_run_with_what_is_done(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    state = {"calls": 0}
+
+    def key_revoked_after_one(request: httpx.Request) -> httpx.Response:
+        state["calls"] += 1
+        if state["calls"] == 1:
+            return answer(request)
+        return httpx.Response(401, json={"error": {"message": "key revoked"}})
+
+    llm.post("/chat/completions").mock(side_effect=key_revoked_after_one)
+    report = run([PAPERS], Settings.from_env(title="T", concurrency=1, store=tmp_path / "s.db"))
+    assert len(report.succeeded) == 1
+    errors = [f.error or "" for f in report.failed]
+    assert sum("not started" in e for e in errors) == len(errors) - 1
+    assert state["calls"] == 2
+
+
+def test_a_quota_answer_is_not_retried(llm: respx.MockRouter, tmp_path: Path) -> None:
+    """The SDK would send a 429 four times; a quota answer once."""
+    route = llm.post("/chat/completions").mock(return_value=httpx.Response(429, json=QUOTA))
+    settings = Settings.from_env(title="T", concurrency=1, sdk_retries=3)
+    with pytest.raises(EndpointError, match="quota is used up"):
+        run([PAPERS / "dpr-emnlp2020-p1-2.pdf"], settings)
+    assert route.call_count == 1

@@ -308,13 +308,27 @@ def test_secrets_never_reach_reports_or_messages(
 ) -> None:
     echoed = {"error": {"message": f"Incorrect API key provided: {API_KEY}"}}
     llm.post("/chat/completions").mock(return_value=httpx.Response(401, json=echoed))
-    result = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "-v"])
-    assert result.exit_code == 1
-    assert API_KEY not in result.output
+    result = runner.invoke(app, ["run", str(PAPERS), "--format", "json"])
+    assert result.exit_code == 2  # a refused key: nothing could be done
+    assert "HTTP 401" in result.stderr and API_KEY not in result.output
+    verbose = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "-v"])
+    assert verbose.exception is not None and "HTTP 401" in str(verbose.exception)
+    assert API_KEY not in str(verbose.exception) + verbose.output
     assert API_KEY not in caplog.text
-    report = Report.model_validate_json(result.stdout)
-    assert API_KEY not in render_json(report) + render_markdown(report)
-    assert all("HTTP 401" in (p.error or "") for p in report.papers)
+
+    sent = []
+
+    def echo_after_one(request: httpx.Request) -> httpx.Response:  # a report with failures
+        sent.append(request)
+        return answer(request) if len(sent) == 1 else httpx.Response(400, json=echoed)
+
+    llm.post("/chat/completions").mock(side_effect=echo_after_one)
+    partial = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "--concurrency", "1"])
+    assert partial.exit_code == 1
+    report = Report.model_validate_json(partial.stdout)
+    assert API_KEY not in render_json(report) + render_markdown(report) + partial.output
+    assert [p.status for p in report.papers].count("failed") == 2
+    assert all("HTTP 400" in (p.error or "") for p in report.failed)
     assert BASE_URL  # the endpoint may be named; the key never is
 
 

@@ -116,6 +116,10 @@ def run(
     max_output_tokens: Annotated[
         int | None, typer.Option(help="Output token limit per call (default 1200).")
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Seconds one LLM answer may take before it is retried (default 120)."),
+    ] = None,
     store: StoreOpt = None,
     refresh: Annotated[
         bool, typer.Option(help="Ask the LLM again even for papers the store has answers for.")
@@ -149,6 +153,7 @@ def run(
             rpm=rpm,
             tpm=tpm,
             max_output_tokens=max_output_tokens,
+            timeout=timeout,
             store=_store_path(store, output),
             refresh=refresh,
             with_pdf=with_pdf or None,

@@ -36,7 +36,7 @@ import openai
 from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 
-from ..errors import LLMRequestError
+from ..errors import EndpointError, LLMRequestError
 from ..facts import BOUND_KEYWORDS
 from ..prompts import Prompt
 from ..settings import Settings
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
 TOKEN_FIELDS = ("max_completion_tokens", "max_tokens")  # the order auto tries them in
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"
+CONNECT_TIMEOUT = 10.0  # seconds to open a connection
 OPENAI_HOSTS = frozenset({"api.openai.com"})
 _UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
@@ -73,7 +74,9 @@ def build_client(
         api_key=key.get_secret_value(),
         base_url=settings.base_url,
         max_retries=settings.sdk_retries,
-        timeout=settings.timeout,
+        # an endpoint that does not accept the connection is known within seconds; an answer
+        # may take as long as --timeout
+        timeout=httpx.Timeout(settings.timeout, connect=min(CONNECT_TIMEOUT, settings.timeout)),
         http_client=http_client,
     )
 
@@ -99,6 +102,7 @@ class Transport:
         self.on_token_field: Callable[[str], None] | None = None  # told when a switch worked
         self._stepped_down = self._switched_field = False  # and not yet told (see _worked)
         self._stepped_from = self.mode
+        self._answered = False  # whether any answer came back from this endpoint yet
 
     async def send(
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
@@ -147,11 +151,21 @@ class Transport:
                     continue
                 if self._stepped_down and self.mode == mode:  # no mode worked: start over
                     self.mode, self._stepped_down = self._stepped_from, False
+                unusable = self._unusable(err)
+                if unusable is not None:
+                    raise EndpointError(f"{label}: {unusable}", unusable) from err
                 raise LLMRequestError(
                     f"{label}: LLM request failed with HTTP {err.status_code}: "
                     f"{self.scrub(_api_message(err))}"
                 ) from err
             except openai.APIError as err:  # connection errors and timeouts, after SDK retries
+                if not self._answered:  # nothing ever came back: the endpoint, not the paper
+                    reason = (
+                        f"cannot reach the LLM endpoint {endpoint_of(self.settings)} "
+                        f"({self.scrub(one_line(str(err.__cause__ or err)))}); check "
+                        "OPENAI_BASE_URL and the network"
+                    )
+                    raise EndpointError(f"{label}: {reason}", reason) from err
                 raise LLMRequestError(
                     f"{label}: LLM request failed: {self.scrub(str(err))} "
                     f"(endpoint {self.settings.base_url or DEFAULT_ENDPOINT})"
@@ -163,9 +177,32 @@ class Transport:
             self._worked(mode, field)
             return completion
 
+    def _unusable(self, err: openai.APIStatusError) -> str | None:
+        """Why no paper can be answered, when the status says so (None: this paper's error).
+        A refused key or a URL with nothing behind it fails every request alike; a 403 only
+        counts before any answer came back (later it may be about one request)."""
+        status, said = err.status_code, self.scrub(one_line(_api_message(err)))[:160]
+        if status == 401:
+            return f"the endpoint refused the API key (HTTP 401: {said}); check OPENAI_API_KEY"
+        if status == 403 and not self._answered:
+            return f"the endpoint denied access (HTTP 403: {said}); check the key's permissions"
+        if status == 404:
+            return (
+                f"nothing answers at {endpoint_of(self.settings)}/chat/completions for model "
+                f"{self.settings.model} (HTTP 404: {said}); check OPENAI_BASE_URL (it usually "
+                "ends in /v1) and --model"
+            )
+        if status == 429 and _quota_used_up(err):
+            return (
+                "the provider's quota is used up (HTTP 429 insufficient_quota); finished papers "
+                "are kept: run the same command again once it is renewed"
+            )
+        return None
+
     def _worked(self, mode: str, field: str) -> None:
         """A step-down is remembered for the endpoint only once an answer came back with it:
         a 400 that named "unsupported" for another reason must not switch later runs."""
+        self._answered = True
         if self._stepped_down and mode == self.mode:
             self._stepped_down = False
             if self.on_mode is not None:
@@ -277,6 +314,12 @@ def endpoint_of(settings: Settings) -> str:
     """The endpoint's address without credentials a URL might carry (user:pass@)."""
     url = httpx.URL(settings.base_url or DEFAULT_ENDPOINT)
     return str(url.copy_with(username=None, password=None))
+
+
+def _quota_used_up(err: openai.APIStatusError) -> bool:
+    body = err.body
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    return isinstance(inner, dict) and inner.get("code") == "insufficient_quota"
 
 
 def _unsupported(err: openai.APIStatusError) -> bool:

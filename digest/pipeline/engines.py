@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import httpx
 from pydantic import ValidationError
 
-from ..errors import ExtractionError
+from ..errors import EndpointError, ExtractionError
 from ..excerpt import select
 from ..limits import Gate, RateLimiter, hooks
 from ..models import Extraction, Paper, Usage
@@ -172,6 +172,8 @@ class LlmEngine:
                 extraction = await self.extractor.facts(paper, excerpt)
             except ExtractionError as err:
                 self.gate.settle(ticket, err.usage)
+                if isinstance(err, EndpointError):  # no other paper can be answered either
+                    self.gate.stop(err.reason)
                 raise
         self.gate.settle(ticket, extraction.usage)
         return extraction

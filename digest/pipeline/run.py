@@ -12,7 +12,7 @@ from typing import Protocol
 
 import httpx
 
-from ..errors import ExtractionError
+from ..errors import EndpointError, ExtractionError
 from ..language.zh import ZH
 from ..models import PaperResult, Report, Usage
 from ..settings import Settings
@@ -103,6 +103,8 @@ async def run_async(
                     results.append(done(item))
         results += [task.result() for task in tasks]
         results.sort(key=sort_key)
+        if ctx.gate.stopped and results and not any(r.status == "ok" for r in results):
+            raise EndpointError(ctx.gate.stopped, ctx.gate.stopped)  # nothing could be done
         title, title_usage = await _name_report(ctx, results)
         report = Report(
             title=title,
