@@ -187,7 +187,7 @@ def test_transport_failure_after_sdk_retries_is_named_and_never_shows_the_key(
 
 def test_connection_errors_become_llm_request_errors(llm: respx.MockRouter) -> None:
     route = llm.post(ROUTE).mock(side_effect=httpx.ConnectError("no route to host"))
-    with pytest.raises(LLMRequestError, match="cannot reach the LLM endpoint .*no route to host"):
+    with pytest.raises(LLMRequestError, match=r"cannot reach the LLM endpoint .*no route to host"):
         run_facts(Settings.from_env(sdk_retries=1))  # an EndpointError: nothing answered yet
     assert route.call_count == 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -291,3 +292,29 @@ def test_a_quota_answer_is_not_retried(llm: respx.MockRouter, tmp_path: Path) ->
     with pytest.raises(EndpointError, match="quota is used up"):
         run([PAPERS / "dpr-emnlp2020-p1-2.pdf"], settings)
     assert route.call_count == 1
+
+
+@pytest.mark.parametrize("limit", [0.001, 0.002, 0.004])
+def test_the_cost_limit_holds_with_re_asks_and_the_title_call(
+    llm: respx.MockRouter, limit: float
+) -> None:
+    """Every request is reserved at its worst case before it is sent: re-asks after failed
+    checks and the call naming the report too, so the run never spends past the limit."""
+
+    def stubborn_filler(request: httpx.Request) -> httpx.Response:
+        body = sent_json(request)
+        name = body["response_format"]["json_schema"]["name"]
+        if name == "ReportTopic":
+            content: dict[str, Any] = {"topic": "信息检索"}
+        else:
+            text = body["messages"][1]["content"]
+            canned = next(v for k, v in ANSWERS.items() if k.lower() in text.lower())
+            content = {**canned, "method": "论文提出的方法"}  # filler: re-asked every time
+        usage = {"prompt_tokens": 1000, "completion_tokens": 1200}
+        return httpx.Response(200, json=completion_body(content, **usage))
+
+    llm.post("/chat/completions").mock(side_effect=stubborn_filler)
+    settings = Settings.from_env(max_cost_usd=limit, concurrency=1)
+    report = run([PAPERS], settings)
+    assert report.usage.cost_usd is not None and report.usage.cost_usd <= limit
+    assert any(r.status == "ok" for r in report.papers)

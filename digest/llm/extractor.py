@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
@@ -26,7 +27,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from ..checks import check_facts, complaint, fitting_chinese_name
 from ..costs import price_for
-from ..errors import ExtractionError, InvalidOutputError
+from ..errors import ExtractionError, InvalidOutputError, NotStartedError
 from ..facts import PaperFacts, ReportTopic
 from ..models import Excerpt, Extraction, Paper, Unsupported, Usage
 from ..prompts import load_prompt
@@ -45,6 +46,7 @@ __all__ = ["Extractor"]
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+Admit = Callable[[list[dict[str, str]]], None]  # raises NotStartedError: no room for a request
 
 NO_CANDIDATES = "（无）"  # the prompt's list of institution candidates when the parser found none
 
@@ -96,15 +98,22 @@ class Extractor:
         joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
         return hashlib.sha256(joined.encode()).hexdigest()
 
-    async def facts(self, paper: Paper, excerpt: Excerpt) -> Extraction:
-        """The facts of one paper. Raises an ExtractionError subclass naming the paper."""
+    async def facts(
+        self, paper: Paper, excerpt: Excerpt, admit: Admit | None = None
+    ) -> Extraction:
+        """The facts of one paper. Raises an ExtractionError subclass naming the paper.
+
+        `admit(messages)` is asked before every request after the first (re-asks), and raises
+        NotStartedError when the run's limits leave no room for it (see LlmEngine)."""
         messages = [
             {"role": "system", "content": self.system.render()},
             {"role": "user", "content": self.render_user(paper, excerpt)},
         ]
         source = f"{paper.title}\n{excerpt.text}"
         context = {"source_text": source, "require_chinese": True}
-        facts, usage, raw = await self._structured(messages, PaperFacts, context, paper.source)
+        facts, usage, raw = await self._structured(
+            messages, PaperFacts, context, paper.source, admit, first_admitted=True
+        )
         whole = "\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)])
         problems = check_facts(facts, source, paper.affiliations, whole)
         if problems:  # re-asked once with the complaints; what still fails is left out, noted
@@ -117,7 +126,7 @@ class Extractor:
             ]
             try:
                 second, spent, raw2 = await self._structured(
-                    again, PaperFacts, context, paper.source
+                    again, PaperFacts, context, paper.source, admit
                 )
             except ExtractionError as err:  # refused, cut, endpoint down, budget spent...
                 # the first answer was valid and paid for: it stands, its unsupported parts
@@ -140,20 +149,32 @@ class Extractor:
             unsupported=problems,
         )
 
-    async def topic(self, titles: list[str]) -> tuple[str, Usage]:
+    async def topic(
+        self, titles: list[str], admit: Admit | None = None
+    ) -> tuple[str, Usage]:
         """A short Chinese name for the field the batch belongs to."""
         listing = "\n".join(f"- {t}" for t in titles)
         messages = [
             {"role": "system", "content": self.topic_system.render()},
             {"role": "user", "content": self.topic_user.render(titles=listing)},
         ]
-        answer, usage, _raw = await self._structured(messages, ReportTopic, {}, "report title")
+        answer, usage, _raw = await self._structured(
+            messages, ReportTopic, {}, "report title", admit, first_admitted=True
+        )
         return answer.topic, usage
 
     async def _structured(
-        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
+        self,
+        messages: list[dict[str, str]],
+        schema: type[M],
+        context: dict[str, Any],
+        label: str,
+        admit: Admit | None = None,
+        *,
+        first_admitted: bool = False,
     ) -> tuple[M, Usage, str]:
-        """The validated answer, the usage of every attempt, and the accepted raw answer."""
+        """The validated answer, the usage of every attempt, and the accepted raw answer.
+        Every request is first put to `admit`, except the first when `first_admitted`."""
         usage = Usage()
         last: InvalidAnswer | None = None
         retrying = AsyncRetrying(
@@ -170,6 +191,16 @@ class Extractor:
                             {"role": "assistant", "content": last.answer},
                             {"role": "user", "content": self.reask.render(errors=last.errors)},
                         ]
+                    if admit is not None and (last is not None or not first_admitted):
+                        try:
+                            admit(sent)
+                        except NotStartedError as stop:
+                            if last is None:
+                                raise
+                            raise InvalidOutputError(
+                                f"{label}: the answer failed validation and the run's limits "
+                                f"leave no room to re-ask ({stop}): {one_line(last.errors)}"
+                            ) from stop
                     try:
                         result, spent, raw = await self._ask(sent, schema, context, label)
                     except InvalidAnswer as invalid:

@@ -167,16 +167,27 @@ class LlmEngine:
         excerpt = select(paper, token_budget=self.settings.token_budget, counter=self.counter)
         async with self._limit:
             tokens = excerpt.tokens + self.extractor.overhead_tokens
-            ticket = self.gate.reserve(paper.source, tokens)
+            tickets = [self.gate.reserve(paper.source, tokens)]
+
+            def admit(messages: list[dict[str, str]]) -> None:  # a re-ask is reserved too
+                sent = sum(self.counter.count(m["content"]) for m in messages)
+                tickets.append(self.gate.reserve(paper.source, sent))
+
             try:
-                extraction = await self.extractor.facts(paper, excerpt)
+                extraction = await self.extractor.facts(paper, excerpt, admit)
             except ExtractionError as err:
-                self.gate.settle(ticket, err.usage)
+                self._settle(tickets, err.usage)
                 if isinstance(err, EndpointError):  # no other paper can be answered either
                     self.gate.stop(err.reason)
                 raise
-        self.gate.settle(ticket, extraction.usage)
+        self._settle(tickets, extraction.usage)
         return extraction
+
+    def _settle(self, tickets: list[int], usage: Usage | None) -> None:
+        """Release every reservation of one paper; its spending is counted once."""
+        self.gate.settle(tickets[0], usage)
+        for ticket in tickets[1:]:
+            self.gate.settle(ticket, None)
 
     def topic_key(self, titles: list[str]) -> str:
         """The key of the call that names a batch of these titles."""
@@ -184,7 +195,23 @@ class LlmEngine:
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     async def topic(self, titles: list[str]) -> tuple[str, Usage]:
-        return await self.extractor.topic(sorted(titles))
+        """The batch's field, its call (and any re-ask) admitted by the limits like a paper's;
+        NotStartedError when there is no room for it."""
+        label = "report title"
+        prompts = (self.extractor.topic_system.text, self.extractor.topic_user.text, *titles)
+        tickets = [self.gate.reserve(label, sum(map(self.counter.count, prompts)))]
+
+        def admit(messages: list[dict[str, str]]) -> None:
+            sent = sum(self.counter.count(m["content"]) for m in messages)
+            tickets.append(self.gate.reserve(label, sent))
+
+        try:
+            named, usage = await self.extractor.topic(sorted(titles), admit)
+        except ExtractionError as err:
+            self._settle(tickets, err.usage)
+            raise
+        self._settle(tickets, usage)
+        return named, usage
 
 
 async def cached(
