@@ -653,3 +653,12 @@ def test_read_abstracts_rejects_non_utf8_and_missing(tmp_path: Path) -> None:
         read_abstracts(latin)
     with pytest.raises(InputError, match="cannot open it"):
         read_abstracts(tmp_path / "missing.txt")
+
+
+def test_an_unreachable_arxiv_is_said_at_once(arxiv_api: respx.MockRouter, fake: FakeTime) -> None:
+    """No DNS or a refused connection before arXiv ever answered: no 45 s of retries, and no
+    talk of throttling."""
+    arxiv_api["api"].side_effect = httpx.ConnectError("[Errno -2] Name or service not known")
+    with pytest.raises(ArxivError, match=r"cannot reach arXiv .*Name or service not known"):
+        fetch(fake, ["astro-ph/0601001"])
+    assert arxiv_api["api"].call_count == 1 and fake.sleeps == []

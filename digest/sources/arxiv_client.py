@@ -62,6 +62,7 @@ class ArxivClient:
             raise ValueError("batch_size must be at least 1")
         self._owns_http = http is None
         self._headers = {"User-Agent": user_agent()}
+        self._reached = False  # whether a connection to arXiv was ever made
         self._http = http or httpx.AsyncClient(
             headers=self._headers,
             timeout=timeout,
@@ -162,8 +163,16 @@ class ArxivClient:
                     )
                 except _TRANSIENT as err:
                     last = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+                    if isinstance(err, httpx.ConnectError) and not self._reached:
+                        # no DNS, refused, no route: waiting would not help; say so at once
+                        raise ArxivError(
+                            f"cannot reach arXiv for {what} ({last}); check the network "
+                            "(saved feeds, abstract files and PDFs need none)"
+                        ) from None
+                    self._reached |= not isinstance(err, httpx.ConnectError | httpx.ConnectTimeout)
                     asked = 0.0
                 else:
+                    self._reached = True
                     if response.status_code not in RETRY_STATUSES:
                         return response
                     last = f"HTTP {response.status_code}"
