@@ -33,6 +33,7 @@ from __future__ import annotations
 from .language import Language
 from .language.zh import ZH
 from .models import BRIEF_NOTICES, Notice, PaperResult, Report
+from .strings import one_line
 
 __all__ = ["render_json", "render_markdown", "rewrite_brief"]
 
@@ -42,7 +43,7 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 def render_markdown(report: Report, language: Language = ZH) -> str:
     papers = report.succeeded
     lines = [
-        f"# {report.title}",
+        f"# {_line(report.title)}",
         language.generated_at.format(time=report.generated_at.strftime(TIME_FORMAT)),
         language.paper_count.format(count=len(papers)),
         "",
@@ -53,10 +54,10 @@ def render_markdown(report: Report, language: Language = ZH) -> str:
         lines += [*_brief_block(i, result, language), ""]
     lines += [language.details_heading, ""]
     for i, result in enumerate(papers, 1):
-        lines += [f"### {i}. {result.title}", "", *_details(result, language), ""]
+        lines += [f"### {i}. {_line(result.title)}", "", *_details(result, language), ""]
     if report.failed:
         lines += [language.failed_heading, ""]
-        lines += [f"- {result.source}: {result.error}" for result in report.failed]
+        lines += [f"- {_line(result.source)}: {_line(result.error)}" for result in report.failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -68,20 +69,26 @@ def _details(result: PaperResult, language: Language) -> list[str]:
     authors = language.author_count.format(count=count) if count else language.unknown_count
     lines = [
         language.institutions_line.format(
-            names=language.institutions_separator.join(result.institutions)
+            names=language.institutions_separator.join(map(_line, result.institutions))
         ),
         language.authors_line.format(count=authors),
         "",
         language.abstract_label,
     ]
     if paper.abstract:
-        lines.append(paper.abstract)
+        lines.append(_line(paper.abstract))
     lines += [_note(n, language) for n in result.warnings if n.code not in BRIEF_NOTICES]
     return lines
 
 
 def _note(notice: Notice, language: Language) -> str:
-    return language.note_line.format(text=language.notice(notice.code, notice.detail))
+    return language.note_line.format(text=_line(language.notice(notice.code, notice.detail)))
+
+
+def _line(text: str | None) -> str:
+    """Every text the report prints, whatever its origin (the paper, the LLM, an endpoint's
+    error page), as one line: it can never open a heading, a list or a new paragraph."""
+    return one_line(text)
 
 
 def rewrite_brief(
@@ -111,7 +118,7 @@ def _brief_block(number: int, result: PaperResult, language: Language) -> list[s
     """A brief as the report prints it: its heading, the paragraph, and right under it the
     notes on what it left out."""
     notes = [_note(n, language) for n in result.warnings if n.code in BRIEF_NOTICES]
-    return [f"### {number}. {result.title}", "", result.brief or "", *notes]
+    return [f"### {number}. {_line(result.title)}", "", _line(result.brief), *notes]
 
 
 def render_json(report: Report, language: Language = ZH) -> str:

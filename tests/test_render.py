@@ -121,3 +121,30 @@ def test_records_stored_before_notices_had_codes_read_back_as_codes() -> None:
     ]
     again = Report(title="t", generated_at=datetime(2026, 1, 1), papers=[back])
     assert json.loads(render_json(again))["papers"][0]["warnings"] == old["warnings"]
+
+
+def test_text_from_outside_the_paper_never_shapes_the_report() -> None:
+    """An endpoint's error page, a multi-line 400 message, a topic or a title with newlines:
+    each prints on its own line's place, never as a heading, a list item or a paragraph."""
+    report = seed_as_report()
+    report.title = "信息检索\n## 伪造的章节"
+    first = report.papers[0]
+    assert first.paper is not None
+    first.paper.title = first.paper.title + "\n### 99. injected"
+    first.paper.abstract = "Real abstract.\n\n# Not a heading\n- not a list"
+    first.brief = (first.brief or "") + "\n\n## 伪造"
+    first.institutions = ["MIT\n### 98. injected"]
+    nginx = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center>nginx</center>"
+    report.papers += [
+        PaperResult(source="a.pdf", status="failed", error=f"HTTP 502: {nginx}\n</html>"),
+        PaperResult(source="b.pdf\n### 97. x", status="failed", error="bad\n### 99. fake"),
+    ]
+    lines = render_markdown(report).splitlines()
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings[0] == "# 信息检索 ## 伪造的章节"
+    assert [h.split(" ", 1)[0] for h in headings[1:]] == ["##"] + ["###"] * 25 + ["##"] + [
+        "###"
+    ] * 25 + ["##"]
+    assert not any(line.startswith(("- not", "### 99", "### 98", "### 97")) for line in lines)
+    failures = lines[lines.index("## 处理失败的文件") + 2 :]
+    assert len(failures) == 2 and all(f.startswith("- ") for f in failures)

@@ -98,9 +98,7 @@ class Extractor:
         joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
         return hashlib.sha256(joined.encode()).hexdigest()
 
-    async def facts(
-        self, paper: Paper, excerpt: Excerpt, admit: Admit | None = None
-    ) -> Extraction:
+    async def facts(self, paper: Paper, excerpt: Excerpt, admit: Admit | None = None) -> Extraction:
         """The facts of one paper. Raises an ExtractionError subclass naming the paper.
 
         `admit(messages)` is asked before every request after the first (re-asks), and raises
@@ -149,9 +147,7 @@ class Extractor:
             unsupported=problems,
         )
 
-    async def topic(
-        self, titles: list[str], admit: Admit | None = None
-    ) -> tuple[str, Usage]:
+    async def topic(self, titles: list[str], admit: Admit | None = None) -> tuple[str, Usage]:
         """A short Chinese name for the field the batch belongs to."""
         listing = "\n".join(f"- {t}" for t in titles)
         messages = [
@@ -237,7 +233,7 @@ class Extractor:
             raise
 
 
-_DELIMITER = re.compile(r"<\s*/?\s*paper\s*>", re.IGNORECASE)
+_DELIMITER = re.compile(r"<\s*/?\s*paper\b[^>]*>", re.IGNORECASE)  # with any attributes
 
 
 def _as_data(text: str) -> str:

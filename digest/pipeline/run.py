@@ -16,7 +16,7 @@ from ..errors import EndpointError, ExtractionError
 from ..language.zh import ZH
 from ..models import PaperResult, Report, Usage
 from ..settings import Settings
-from ..strings import match_key
+from ..strings import match_key, one_line
 from ..topics import topic_offline
 from .context import RunContext, open_run
 from .engines import LlmEngine
@@ -136,7 +136,7 @@ async def _name_report(ctx: RunContext, results: list[PaperResult]) -> tuple[str
             return stored[0], Usage()
         try:
             named, usage = await engine.topic(titles)
-            heading = ZH.report_title.format(topic=named)
+            heading = ZH.report_title.format(topic=one_line(named))  # the model's: one line
             if ctx.store is not None:
                 ctx.store.save_title(key, heading, usage)
             return heading, usage
