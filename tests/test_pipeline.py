@@ -8,6 +8,7 @@ Re-record the golden report after an intended change with:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from typer.testing import CliRunner
 from digest import PaperResult, Report, Settings, render_json, render_markdown, run
 from digest.cli import app
 from digest.cli.output import current_umask
+from digest.redact import REDACT
 
 PAPERS = FIXTURES / "papers"
 BAD = FIXTURES / "bad"
@@ -354,3 +356,31 @@ def test_short_help_and_the_old_budget_flag_still_work(llm: respx.MockRouter) ->
     # --budget was the USD limit's name before it became --max-cost-usd: scripts keep working
     result = runner.invoke(app, ["run", str(PAPERS), "--model", "local-model", "--budget", "1"])
     assert result.exit_code == 2 and "--max-cost-usd needs the price" in result.stderr
+
+
+def test_a_password_in_the_endpoint_url_is_never_shown(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """OPENAI_BASE_URL=http://user:PASSWORD@host/v1 (a proxy's basic auth): the password
+    reaches no report, store, error or log line."""
+    secret = "Pa55-w0rd-never-shown"
+    url = f"https://user:{secret}@llm.test/v1"
+    with respx.mock(assert_all_called=False) as mock:
+        mock.post("https://llm.test/v1/chat/completions").mock(
+            return_value=httpx.Response(500, json={"error": {"message": f"bad gateway {url}"}})
+        )
+        caplog.set_level("DEBUG")
+        store = tmp_path / "s.db"
+        result = runner.invoke(
+            app,
+            ["run", str(PAPERS / "dpr-emnlp2020-p1-2.pdf"), "--store", str(store), "-v"],
+            env={"OPENAI_BASE_URL": url, "OPENAI_API_KEY": API_KEY},
+        )
+    assert result.exit_code != 0
+    for record in caplog.records:
+        REDACT.filter(record)  # what the command line's log handler does to every record
+    logged = "\n".join(logging.Formatter().format(r) for r in caplog.records)
+    shown = result.output + logged + str(result.exception)
+    assert secret not in shown and API_KEY not in shown
+    assert "user:***@llm.test" in shown  # the endpoint may be named; its password never is
+    assert secret.encode() not in store.read_bytes()

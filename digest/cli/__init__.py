@@ -21,8 +21,6 @@ Only the Python API does the work (`import digest`); it is imported when a comma
 from __future__ import annotations
 
 import gc
-import logging
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,7 +47,18 @@ from .options import (
     TokenBudgetOpt,
     VerboseOpt,
 )
-from .output import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, calls, emit, finish, papers, progress, write
+from .output import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    calls,
+    emit,
+    finish,
+    papers,
+    progress,
+    setup_logging,
+    write,
+)
 
 if TYPE_CHECKING:
     from ..models import PaperResult, Report
@@ -62,6 +71,7 @@ STORE_NAME = Path(".digest") / "digest.db"
 
 app = typer.Typer(
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # -v tracebacks: never the settings' values
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn a folder of research papers into a Chinese analysis report.",
 )
@@ -136,7 +146,7 @@ def run(
     verbose: VerboseOpt = False,
 ) -> None:
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
-    _logging(verbose)
+    setup_logging(verbose)
     with _errors(verbose):
         from ..pipeline import run as run_pipeline
 
@@ -179,7 +189,7 @@ def estimate_command(
     verbose: VerboseOpt = False,
 ) -> None:
     """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
-    _logging(verbose)
+    setup_logging(verbose)
     with _errors(verbose):
         from ..pipeline import EXPECTED_OUTPUT_TOKENS, estimate
 
@@ -222,7 +232,7 @@ def report(
     verbose: VerboseOpt = False,
 ) -> None:
     """Re-render the last run's report from the store, with no LLM call."""
-    _logging(verbose)
+    setup_logging(verbose)
     with _errors(verbose):
         from ..pipeline import last_report
 
@@ -246,7 +256,7 @@ def brief(
     verbose: VerboseOpt = False,
 ) -> None:
     """Ask again for one paper's brief and print it (the rest of the batch is not redone)."""
-    _logging(verbose)
+    setup_logging(verbose)
     with _errors(verbose):
         from ..pipeline import last_settings, regenerate
 
@@ -269,7 +279,7 @@ def brief(
 @app.command()
 def status(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
     """List the last run's papers: number, status, engine, tokens, file, and any error."""
-    _logging(verbose)
+    setup_logging(verbose)
     with _errors(verbose):
         from ..pipeline import last_report
 
@@ -300,7 +310,7 @@ def retry_failed(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the last run's inputs again: stored answers serve, only the failures make calls."""
-    _logging(verbose)
+    setup_logging(verbose)
     with _errors(verbose):
         from ..pipeline import last_report, last_settings, rerunnable
         from ..pipeline import run as run_pipeline
@@ -319,17 +329,6 @@ def retry_failed(
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not verbose:  # request logs and pypdf's font-decoding complaints are noise to a user
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @contextmanager

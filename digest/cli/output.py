@@ -3,6 +3,7 @@ run on stderr, and its summary line."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -16,9 +17,35 @@ import typer
 from ..models import PaperResult, Report, Usage
 from .options import Format
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PARTIAL", "calls", "emit", "finish", "papers", "progress"]
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "calls",
+    "emit",
+    "finish",
+    "papers",
+    "progress",
+    "setup_logging",
+]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def setup_logging(verbose: bool) -> None:
+    """Log lines on stderr, secrets masked; with -v everything, else warnings only."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from ..redact import REDACT
+
+    for handler in logging.getLogger().handlers:  # every line printed: secrets masked
+        handler.addFilter(REDACT)
+    if not verbose:  # request logs and pypdf's font-decoding complaints are noise to a user
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def papers(n: int) -> str:

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import EndpointError, LLMRequestError
 from ..facts import BOUND_KEYWORDS
 from ..prompts import Prompt
+from ..redact import REDACT, hide, hide_url_password, mask
 from ..settings import Settings
 from ..strings import one_line
 from .answer import Completion, shape_problem
@@ -67,6 +68,8 @@ def build_client(
     """The one client of a run. Pass `http_client` to control transport (tests, proxies);
     `hooks` (httpx event hooks, see digest.limits) see every request, retries included."""
     key = settings.require_key()
+    hide(key.get_secret_value())
+    hide_url_password(settings.base_url or DEFAULT_ENDPOINT)
     if hooks:
         http_client = http_client or openai.DefaultAsyncHttpxClient()
         http_client.event_hooks = hooks
@@ -79,6 +82,13 @@ def build_client(
         timeout=httpx.Timeout(settings.timeout, connect=min(CONNECT_TIMEOUT, settings.timeout)),
         http_client=http_client,
     )
+
+
+for _name in (  # a filter acts on the logger a record is made by, not on its parents
+    "httpx", "openai", "openai._base_client", "openai._response", "openai._legacy_response",
+    "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
+):  # fmt: skip
+    logging.getLogger(_name).addFilter(REDACT)
 
 
 class _MalformedBody(Exception):
@@ -168,7 +178,7 @@ class Transport:
                     raise EndpointError(f"{label}: {reason}", reason) from err
                 raise LLMRequestError(
                     f"{label}: LLM request failed: {self.scrub(str(err))} "
-                    f"(endpoint {self.settings.base_url or DEFAULT_ENDPOINT})"
+                    f"(endpoint {endpoint_of(self.settings)})"
                 ) from err
             try:
                 completion = Completion.model_validate(_json_body(raw))
@@ -268,9 +278,11 @@ class Transport:
         return await self.client.post("/chat/completions", cast_to=httpx.Response, body=body)
 
     def scrub(self, text: str) -> str:
-        """The text with the API key masked."""
-        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
-        return text.replace(key, "***") if key else text
+        """The text with the secrets masked: the API key, and a password in the endpoint's URL
+        (http://user:password@host/v1), however the text came to hold them."""
+        hide(self.settings.api_key.get_secret_value() if self.settings.api_key else None)
+        hide_url_password(self.settings.base_url or DEFAULT_ENDPOINT)
+        return mask(text)
 
 
 @functools.cache
