@@ -61,7 +61,12 @@ class Settings(BaseModel):
         None, gt=0, description="USD: stop starting new papers once this would be exceeded."
     )
     encoding: str | None = Field(None, description="tiktoken encoding; None: from the model.")
-    max_output_tokens: int = 1200
+    max_output_tokens: int = Field(
+        1200,
+        ge=256,  # an answer of every field needs a few hundred tokens; fewer cuts every one
+        le=1_000_000,
+        description="Output token limit per call.",
+    )
     attempts: int = Field(3, ge=1, le=6, description="Tries per paper when output is invalid.")
     sdk_retries: int = Field(3, ge=0, description="The SDK's own retries for 429/5xx/network.")
     timeout: float = Field(

@@ -15,11 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["DEFAULT_ENCODING", "TokenCounter", "approximate_tokens", "get_counter"]
+__all__ = [
+    "DEFAULT_ENCODING",
+    "TokenCounter",
+    "approximate_tokens",
+    "forget_counters",
+    "get_counter",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ENCODING = "o200k_base"
+_WARNED: list[str] = []  # encodings that could not be loaded (warned about once)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -54,14 +61,22 @@ def get_counter(model: str, encoding: str | None = None) -> TokenCounter:
     try:
         enc = tiktoken.get_encoding(name)
     except Exception as err:  # network, cache dir, unknown name: never fatal
-        log.warning(
+        log.log(
+            logging.WARNING if not _WARNED else logging.DEBUG,  # once per process, not per model
             "tiktoken encoding %s unavailable (%s); counting tokens approximately "
             "(1 per CJK character + 1 per 4 other characters). Set TIKTOKEN_CACHE_DIR to a "
             "folder holding the encoding to count exactly.",
             name,
             type(err).__name__,
         )
+        _WARNED.append(name)
         return TokenCounter(encoding=name, count=approximate_tokens, approximate=True)
     return TokenCounter(
         encoding=name, count=lambda text: len(enc.encode(text, disallowed_special=()))
     )
+
+
+def forget_counters() -> None:
+    """Load the encodings again on the next get_counter, and warn again (for tests)."""
+    get_counter.cache_clear()
+    _WARNED.clear()

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import respx
 
-from digest.tokens import get_counter
+from digest.tokens import forget_counters
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))  # evaluation scoring (scripts/score.py) lives there
@@ -44,9 +44,9 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(TIKTOKEN_DIR))
     else:  # never download: an empty cache makes tiktoken fail fast, and we fall back
         monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "no-tiktoken"))
-    get_counter.cache_clear()
+    forget_counters()
     yield
-    get_counter.cache_clear()
+    forget_counters()
 
 
 def completion_body(

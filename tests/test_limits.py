@@ -318,3 +318,19 @@ def test_the_cost_limit_holds_with_re_asks_and_the_title_call(
     report = run([PAPERS], settings)
     assert report.usage.cost_usd is not None and report.usage.cost_usd <= limit
     assert any(r.status == "ok" for r in report.papers)
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "100"])
+def test_an_output_limit_no_answer_fits_in_is_refused_up_front(value: str) -> None:
+    result = runner.invoke(app, ["run", str(PAPERS), "--max-output-tokens", value])
+    assert result.exit_code == 2
+    assert "--max-output-tokens: Input should be greater than or equal to 256" in result.stderr
+
+
+def test_the_summary_counts_requests_that_got_no_answer(llm: respx.MockRouter) -> None:
+    refused = httpx.Response(400, json={"error": {"message": "context length exceeded"}})
+    llm.post("/chat/completions").mock(return_value=refused)
+    result = runner.invoke(app, ["run", str(PAPERS), "--title", "T"])
+    assert result.exit_code == 1
+    n = len(list(PAPERS.glob("*.pdf")))
+    assert f"; {n} LLM requests, none answered;" in result.stderr

@@ -8,7 +8,7 @@ import pytest
 import tiktoken
 
 from digest import Paper, Section, get_counter, select
-from digest.tokens import approximate_tokens
+from digest.tokens import approximate_tokens, forget_counters
 
 SENTENCE = "We propose a method that reduces the decoding latency of large models by 30%. "
 
@@ -71,12 +71,14 @@ def test_offline_fallback_is_approximate_and_warns_once(
         raise ConnectionError("no network")
 
     monkeypatch.setattr(tiktoken, "get_encoding", offline)
-    get_counter.cache_clear()
+    forget_counters()
     caplog.set_level(logging.WARNING)
     excerpts = [
         select(paper(200, 300, 300), token_budget=1000, counter=get_counter("gpt-4o")) for _ in "ab"
     ]
     assert all(e.approximate and e.tokens <= 1000 for e in excerpts)
+    for model in ("gpt-4", "gpt-4.1", "deepseek-chat"):  # other encodings: still one warning
+        assert get_counter(model).approximate
     warnings = [r for r in caplog.records if "approximately" in r.message]
     assert len(warnings) == 1
 

@@ -73,13 +73,17 @@ def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> 
     failed = len(report.failed)
     usage = report.usage
     retries = max(report.http_requests - usage.attempts, 0)
-    spent = (
-        f"{calls(usage.attempts)}"
-        + (f" (+{retries} retried)" if retries else "")
-        + f", {usage.prompt_tokens:,} input + {usage.completion_tokens:,} output tokens"
-        if usage.attempts
-        else "no LLM calls"
-    )
+    if usage.attempts:
+        spent = (
+            f"{calls(usage.attempts)}"
+            + (f" (+{retries} retried)" if retries else "")
+            + f", {usage.prompt_tokens:,} input + {usage.completion_tokens:,} output tokens"
+        )
+    elif report.http_requests:  # requests went out, no answer came back
+        sent = report.http_requests
+        spent = f"{sent} LLM request{'s' * (sent != 1)}, none answered"
+    else:
+        spent = "no LLM calls"
     if usage.cost_usd is not None:
         spent += f", ${usage.cost_usd:.4f}"
     reused = sum(1 for r in report.papers if r.cached)
