@@ -203,3 +203,19 @@ def test_an_id_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     ids.write_bytes(b"2005.11401\n\xff\xfe1706.03762\n")
     with pytest.raises(ConfigError, match=r"ids.txt: the ID list is not UTF-8 text \(byte 0xff"):
         read_id_list(ids)
+
+
+def test_a_broken_line_of_a_jsonl_file_fails_that_paper_only(tmp_path: Path) -> None:
+    texts = tmp_path / "abstracts.jsonl"
+    good = '{"title": "%s", "abstract": "We propose a method for %s and show it works well."}'
+    texts.write_text(
+        "\n".join(
+            [good % ("Sparse Routing", "routing"), '{"title": ', good % ("Dense Maps", "maps")]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = run([texts], Settings.from_env(engine="offline", title="T"))
+    assert sorted(r.title for r in report.succeeded) == ["Dense Maps", "Sparse Routing"]
+    (bad,) = report.failed
+    assert bad.source == f"{texts}#2" and "invalid JSON at line 2" in (bad.error or "")

@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -169,13 +170,16 @@ async def read_entries(
 ) -> list[Paper]:
     """Saved feeds, abstract files and arXiv IDs as papers, each paper once."""
     entries: list[Paper] = []
+    bad: list[tuple[str, InputError]] = []  # lines of a .jsonl file that cannot be read
     readers = [(p, read_feed_file) for p in resolved.feeds]
-    readers += [(p, read_abstracts) for p in resolved.texts]
+    readers += [(p, partial(read_abstracts, bad=bad)) for p in resolved.texts]
     for path, read in readers:
         try:
             entries += read(path)
         except InputError as err:
             fail(failed(str(path), err, time.perf_counter()))
+    for source, problem in bad:
+        fail(failed(source, problem, time.perf_counter()))
     if resolved.arxiv_ids:
         fetched, errors = await _fetch_arxiv(resolved.arxiv_ids, ctx)
         if ctx.settings.with_pdf:

@@ -80,8 +80,14 @@ class _Fields:
     categories: list[str] = field(default_factory=list)
 
 
-def read_abstracts(path: Path) -> list[Paper]:
-    """Read a hand-written abstract file (.txt, .md, .json, .jsonl) into papers, origin "text"."""
+def read_abstracts(
+    path: Path, bad: list[tuple[str, InputError]] | None = None
+) -> list[Paper]:
+    """Read a hand-written abstract file (.txt, .md, .json, .jsonl) into papers, origin "text".
+
+    In a .jsonl file each line is a paper of its own: with `bad` given, a line that cannot be
+    read is added there as ("file#n", its error) and the other lines are read; a file with no
+    readable line at all raises InputError."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
@@ -89,12 +95,24 @@ def read_abstracts(path: Path) -> list[Paper]:
         )
     text = _read_text(path)
     if suffix in (".txt", ".md"):
-        found = _parse_text(path, text, markdown=suffix == ".md")
+        found: list[_Fields | InputError] = list(_parse_text(path, text, markdown=suffix == ".md"))
     else:
         found = _parse_json(path, text, lines=suffix == ".jsonl")
     if not found:
         raise InputError(path, "no paper in the file")
-    return [_to_paper(path, fields, i, len(found)) for i, fields in enumerate(found, start=1)]
+    papers, count = [], len(found)
+    for i, fields in enumerate(found, start=1):
+        try:
+            if isinstance(fields, InputError):
+                raise fields
+            papers.append(_to_paper(path, fields, i, count))
+        except InputError as err:
+            if bad is None or suffix != ".jsonl":
+                raise
+            bad.append((f"{path}#{i}", err))
+    if not papers:
+        raise bad.pop(0)[1] if bad else InputError(path, "no paper in the file")
+    return papers
 
 
 def _read_text(path: Path) -> str:
@@ -204,17 +222,22 @@ def _skip_blank(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 # --- .json and .jsonl ---------------------------------------------------------------------------
 
 
-def _parse_json(path: Path, text: str, *, lines: bool) -> list[_Fields]:
-    items: list[tuple[str, Any]] = []
+def _parse_json(path: Path, text: str, *, lines: bool) -> list[_Fields | InputError]:
+    """The records of the file; in a .jsonl file a line that cannot be read is its error."""
     if lines:
+        records: list[_Fields | InputError] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if line.strip():
-                items.append((f"line {number}", _loads(path, line, f"line {number}")))
-    else:
-        data = _loads(path, text, "")
-        objects = data if isinstance(data, list) else [data]
-        many = isinstance(data, list)
-        items = [(f"item {i}" if many else "the object", obj) for i, obj in enumerate(objects, 1)]
+                try:
+                    obj = _loads(path, line, f"line {number}")
+                    records.append(_from_object(path, f"line {number}", obj))
+                except InputError as err:
+                    records.append(err)
+        return records
+    data = _loads(path, text, "")
+    objects = data if isinstance(data, list) else [data]
+    many = isinstance(data, list)
+    items = [(f"item {i}" if many else "the object", obj) for i, obj in enumerate(objects, 1)]
     return [_from_object(path, where, obj) for where, obj in items]
 
 
