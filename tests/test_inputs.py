@@ -219,3 +219,9 @@ def test_a_broken_line_of_a_jsonl_file_fails_that_paper_only(tmp_path: Path) -> 
     assert sorted(r.title for r in report.succeeded) == ["Dense Maps", "Sparse Routing"]
     (bad,) = report.failed
     assert bad.source == f"{texts}#2" and "invalid JSON at line 2" in (bad.error or "")
+
+
+def test_a_folder_of_abstract_files_says_how_to_read_them(tmp_path: Path) -> None:
+    (tmp_path / "batch.jsonl").write_text('{"title": "A"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"no PDF files found in .*batch.jsonl: name them"):
+        run([tmp_path], Settings.from_env(engine="offline"))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ArxivError, ConfigError, FileNameError, InputError, NotAPDFError
 from ..ids import file_sha256, versionless
-from ..inputs import Inputs, resolve
+from ..inputs import FEED_SUFFIXES, TEXT_SUFFIXES, Inputs, resolve
 from ..merge import Claims, merge_papers
 from ..models import Notice, Paper, PaperResult
 from ..pdf import parser_version
@@ -57,7 +57,21 @@ def resolve_inputs(inputs: Sequence[Path | str], id_files: Sequence[Path] = ()) 
     """The inputs sorted by kind; ConfigError when there is nothing to read."""
     resolved = resolve(inputs, id_files)
     if not resolved:
-        raise ConfigError(f"no PDF files found in {', '.join(map(shown_path, inputs))}")
+        message = f"no PDF files found in {', '.join(map(shown_path, inputs))}"
+        others = sorted(
+            path
+            for folder in map(Path, inputs)
+            if folder.is_dir()
+            for path in folder.iterdir()
+            if path.suffix.lower() in TEXT_SUFFIXES | FEED_SUFFIXES and path.is_file()
+        )
+        if others:  # a folder is searched for PDFs only: notes and configs are not papers
+            shown = ", ".join(shown_path(p.name) for p in others[:3])
+            message += (
+                f" (it holds {len(others)} abstract or feed file(s), e.g. {shown}: name them "
+                "to read them as papers)"
+            )
+        raise ConfigError(message)
     return resolved
 
 
