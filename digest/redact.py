@@ -32,8 +32,9 @@ REDACT = _Redact()
 
 
 def hide(*secrets: str | None) -> None:
-    """Never show these (empty ones are ignored)."""
-    REDACT.secrets.update((s, "***") for s in secrets if s)
+    """Never show these. One shorter than MIN_ALONE characters is not a real key or password
+    and would match ordinary words: it is not masked (empty ones are ignored too)."""
+    REDACT.secrets.update((s, "***") for s in secrets if s and len(s) >= MIN_ALONE)
 
 
 def hide_url_password(url: str) -> None:

@@ -384,3 +384,14 @@ def test_a_password_in_the_endpoint_url_is_never_shown(
     assert secret not in shown and API_KEY not in shown
     assert "user:***@llm.test" in shown  # the endpoint may be named; its password never is
     assert secret.encode() not in store.read_bytes()
+
+
+def test_short_secrets_are_masked_only_where_they_cannot_be_ordinary_text() -> None:
+    from digest.redact import hide, hide_url_password, mask
+
+    hide("k")  # a test key, not a real one: masking every "k" would garble every message
+    hide_url_password("http://proxy-user:ab@gateway.test/v1")
+    assert mask("asking again: kept") == "asking again: kept"
+    assert mask("POST http://proxy-user:ab@gateway.test/v1/x (about)") == (
+        "POST http://proxy-user:***@gateway.test/v1/x (about)"
+    )
