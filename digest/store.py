@@ -73,6 +73,10 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.exists() and not path.is_file():  # /dev/null, a folder: SQLite would write
+            raise StoreError(  # its journal beside it, e.g. /dev/null-journal
+                f"{path}: not a file; give --store a file path (e.g. .digest/digest.db)"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)

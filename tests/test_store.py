@@ -423,3 +423,10 @@ def test_a_failed_refresh_or_brief_keeps_the_answer_paid_for(
     assert again.exit_code == 0, again.output
     assert route.call_count == calls  # every answer still in the store: no call
     assert out.read_text(encoding="utf-8").count("发布了《") == n_papers()
+
+
+@pytest.mark.parametrize("where", ["/dev/null", "."])
+def test_a_store_that_is_not_a_file_is_one_line(where: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(PAPERS), "--engine", "offline", "--store", where])
+    assert result.exit_code == 2 and f"error: {where}: not a file" in result.stderr
+    assert not Path(f"{where}-journal").exists() and not Path(f"{where}-wal").exists()

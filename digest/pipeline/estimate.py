@@ -98,6 +98,9 @@ async def estimate_async(
         answered = [
             store is not None and store.extraction(engine.key(p)) is not None for p in papers
         ]
+        title_stored = store is not None and (
+            store.title(engine.topic_key([p.title for p in papers])) is not None
+        )
     failed = batch.failures + sorted(unreadable, key=lambda r: r.source)
     extractor = engine.extractor
     system = extractor.system.render()
@@ -112,7 +115,7 @@ async def estimate_async(
             counted[name] += counter.count(system) + counter.count(user)
     stored = sum(answered)
     calls = len(papers) - stored
-    title_call = bool(papers) and not settings.title
+    title_call = bool(papers) and not settings.title and not title_stored
     output = calls * EXPECTED_OUTPUT_TOKENS + (TITLE_OUTPUT_TOKENS if title_call else 0)
     if title_call:
         titles = "\n".join(f"- {p.title}" for p in papers)
