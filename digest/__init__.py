@@ -57,9 +57,9 @@ if TYPE_CHECKING:
         Usage,
     )
     from .pdf import parse_pdf, read_header
-    from .pipeline.estimate import Estimate, estimate
+    from .pipeline.estimate import Estimate, estimate, estimate_async
     from .pipeline.history import last_report as report
-    from .pipeline.regenerate import regenerate
+    from .pipeline.regenerate import regenerate, regenerate_async
     from .pipeline.run import run, run_async
     from .render import render_json, render_markdown
     from .settings import Settings
@@ -105,11 +105,13 @@ __all__ = [
     "compose_brief",
     "discover",
     "estimate",
+    "estimate_async",
     "get_counter",
     "merge_institutions",
     "parse_pdf",
     "read_header",
     "regenerate",
+    "regenerate_async",
     "render_json",
     "render_markdown",
     "report",
@@ -162,11 +164,13 @@ _API: dict[str, tuple[str, str]] = {
     "parse_pdf": ("pdf", "parse_pdf"),
     "read_header": ("pdf", "read_header"),
     "regenerate": ("pipeline", "regenerate"),
+    "regenerate_async": ("pipeline", "regenerate_async"),
     "render_json": ("render", "render_json"),
     "render_markdown": ("render", "render_markdown"),
     "report": ("pipeline", "last_report"),
     "run": ("pipeline", "run"),
     "run_async": ("pipeline", "run_async"),
+    "estimate_async": ("pipeline", "estimate_async"),
     "select": ("excerpt", "select"),
 }
 

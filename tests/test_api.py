@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +194,40 @@ def test_the_api_does_what_the_cli_does(tmp_path: Path) -> None:
     assert updated.papers[index].brief == previous.brief  # the offline engine is deterministic
     with pytest.raises(ConfigError, match="no store here"):
         digest.report(tmp_path / "none.db")
+
+
+def test_inside_a_running_event_loop_the_api_says_to_await(tmp_path: Path) -> None:
+    """A notebook runs an event loop: run() says to await run_async() instead of failing
+    inside asyncio, and run_async() works there."""
+    from digest import run, run_async
+
+    settings = Settings.from_env(engine="offline", title="T")
+    papers = REPO / "fixtures" / "papers" / "sgd-teacher-student-1906.08632-p1.pdf"
+
+    async def notebook_cell() -> int:
+        with pytest.raises(ConfigError, match=r"use `await run_async\(...\)` there"):
+            run([papers], settings)
+        report = await run_async([papers], settings)
+        return len(report.succeeded)
+
+    assert asyncio.run(notebook_cell()) == 1
+
+
+def test_the_readme_api_example_runs_as_a_plain_script(tmp_path: Path) -> None:
+    """Worker processes import the script that starts them: the README's example (its
+    __main__ guard) must run as `python example.py`, with a parse pool."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for i in range(4):  # enough distinct PDFs for worker processes
+        for pdf in (REPO / "fixtures" / "papers").glob("*.pdf"):
+            (papers / f"{i}-{pdf.name}").write_bytes(pdf.read_bytes() + b"%" * (i + 1))
+    script = tmp_path / "example.py"
+    script.write_text(example.replace("token_budget=2000", 'token_budget=2000, engine="offline"'))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("发布了《") >= 12

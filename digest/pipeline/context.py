@@ -6,6 +6,7 @@ the parse pool, the arXiv and Crossref clients) is closed when the run ends, how
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
@@ -23,7 +24,7 @@ from ..store import Store
 from .engines import Engine, LlmEngine, OfflineEngine
 from .parsing import ParsePool, hash_files, open_pool
 
-__all__ = ["RunContext", "open_run"]
+__all__ = ["RunContext", "no_running_loop", "open_run"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,18 @@ class RunContext:
     arxiv: Any = field(default=None)  # the run's one ArxivClient, opened on first use
     crossref: Any = field(default=None)  # the run's one CrossrefClient, opened on first use
     hashes: dict[Path, str] = field(default_factory=dict)  # content hash of each readable PDF
+
+
+def no_running_loop(name: str) -> None:
+    """Before asyncio.run: a clear ConfigError when called where a loop already runs."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise ConfigError(
+        f"{name}() cannot run inside a running event loop (a notebook, an async app); "
+        f"use `await {name}_async(...)` there"
+    )
 
 
 async def open_run(

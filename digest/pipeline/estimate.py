@@ -15,7 +15,7 @@ from ..llm.extractor import Extractor
 from ..models import Paper, PaperResult, Usage
 from ..settings import Settings
 from ..tokens import get_counter
-from .context import open_run
+from .context import no_running_loop, open_run
 from .engines import LlmEngine
 from .gather import Ready, gather, resolve_inputs
 
@@ -73,6 +73,7 @@ def estimate(
     inputs: Sequence[Path | str], settings: Settings, *, id_files: Sequence[Path] = ()
 ) -> Estimate:
     """Parse the inputs and count the tokens a run with these settings would send."""
+    no_running_loop("estimate")
     return asyncio.run(estimate_async(inputs, settings, id_files=id_files))
 
 

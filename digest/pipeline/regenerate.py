@@ -11,7 +11,7 @@ import httpx
 from ..errors import ConfigError
 from ..models import PaperResult, Report, Usage
 from ..settings import Settings
-from .context import open_run
+from .context import no_running_loop, open_run
 from .engines import cached
 from .history import find_paper
 from .results import reader_notices, succeeded
@@ -27,6 +27,7 @@ def regenerate(
     Returns the updated report, the paper's index in it, and its previous result. The store's
     record of the run is updated, so `digest report` shows the new brief.
     """
+    no_running_loop("regenerate")
     return asyncio.run(regenerate_async(which, settings, http_client=http_client))
 
 

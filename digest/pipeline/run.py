@@ -18,7 +18,7 @@ from ..models import PaperResult, Report, Usage
 from ..settings import Settings
 from ..strings import match_key, one_line
 from ..topics import topic_offline
-from .context import RunContext, open_run
+from .context import RunContext, no_running_loop, open_run
 from .engines import LlmEngine
 from .gather import Ready, gather, resolve_inputs
 from .results import digest_paper
@@ -58,6 +58,7 @@ def run(
     id_files: Sequence[Path] = (),
 ) -> Report:
     """Digest the inputs into a report. See :func:`run_async`."""
+    no_running_loop("run")
     return asyncio.run(
         run_async(inputs, settings, http_client=http_client, progress=progress, id_files=id_files)
     )

@@ -80,9 +80,7 @@ class _Fields:
     categories: list[str] = field(default_factory=list)
 
 
-def read_abstracts(
-    path: Path, bad: list[tuple[str, InputError]] | None = None
-) -> list[Paper]:
+def read_abstracts(path: Path, bad: list[tuple[str, InputError]] | None = None) -> list[Paper]:
     """Read a hand-written abstract file (.txt, .md, .json, .jsonl) into papers, origin "text".
 
     In a .jsonl file each line is a paper of its own: with `bad` given, a line that cannot be
