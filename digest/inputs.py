@@ -19,6 +19,8 @@ the arXiv API for that ID.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,8 @@ from .ids import parse_arxiv_id
 from .strings import is_utf8_name, shown_path
 
 __all__ = ["FEED_SUFFIXES", "TEXT_SUFFIXES", "Inputs", "discover", "read_id_list", "resolve"]
+
+log = logging.getLogger(__name__)
 
 FEED_SUFFIXES = frozenset({".xml", ".atom"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl"})
@@ -55,13 +59,7 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() == ".pdf"
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            for candidate in candidates:
+            for candidate in _pdfs_under(path):
                 if candidate.is_file():
                     found.setdefault(candidate.resolve(), candidate)
         elif path.exists():
@@ -69,6 +67,28 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
         else:
             raise ConfigError(f"{shown_path(path)}: no such file or folder")
     return sorted(found.values())
+
+
+def _pdfs_under(folder: Path) -> list[Path]:
+    """The *.pdf files below `folder`, hidden entries skipped; a subfolder that cannot be
+    read is named in a warning (its files are not in the run), never passed over in silence."""
+
+    def unreadable(err: OSError) -> None:
+        log.warning("%s: cannot read this folder (%s); its files are left out",
+                    shown_path(err.filename or folder), err.strerror or err)  # fmt: skip
+
+    found, seen = [], set()
+    for root, folders, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up: each folder once
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        found += [
+            Path(root, f) for f in files if f.lower().endswith(".pdf") and not f.startswith(".")
+        ]
+    return sorted(found)
 
 
 def resolve(names: Sequence[Path | str], id_files: Sequence[Path] = ()) -> Inputs:

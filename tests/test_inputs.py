@@ -7,6 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from digest import ConfigError, Settings, run
 from digest.cli import app
-from digest.inputs import read_id_list, resolve
+from digest.inputs import discover, read_id_list, resolve
 
 ARXIV = FIXTURES / "arxiv"
 ASTRO = (ARXIV / "query_id_list_astro-ph_0601001.xml").read_bytes()
@@ -225,3 +226,23 @@ def test_a_folder_of_abstract_files_says_how_to_read_them(tmp_path: Path) -> Non
     (tmp_path / "batch.jsonl").write_text('{"title": "A"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"no PDF files found in .*batch.jsonl: name them"):
         run([tmp_path], Settings.from_env(engine="offline"))
+
+
+def test_a_subfolder_that_cannot_be_read_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "open" / "loop").symlink_to(tmp_path)  # a link back up is walked once
+    scandir = os.scandir
+
+    def denied(path: Any = ".") -> Any:  # as for a folder without read permission
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    found = discover([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["open/a.pdf"]
+    assert "locked: cannot read this folder (Permission denied)" in caplog.text
