@@ -54,7 +54,7 @@ def render_markdown(report: Report, language: Language = ZH) -> str:
         lines += [*_brief_block(i, result, language), ""]
     lines += [language.details_heading, ""]
     for i, result in enumerate(papers, 1):
-        lines += [f"### {i}. {_line(result.title)}", "", *_details(result, language), ""]
+        lines += [*_details_block(i, result, language), ""]
     if report.failed:
         lines += [language.failed_heading, ""]
         lines += [f"- {_line(result.source)}: {_line(result.error)}" for result in report.failed]
@@ -94,10 +94,10 @@ def _line(text: str | None) -> str:
 def rewrite_brief(
     markdown: str, report: Report, index: int, previous: PaperResult, language: Language = ZH
 ) -> tuple[str, str | None]:
-    """The Markdown report with paper `index`'s brief changed from `previous` to its brief in
-    `report`, and nothing else touched. When that cannot be done (the paper had failed, so the
-    numbering changes; the text no longer holds the brief as it was rendered) the whole report
-    is rendered again. Returns the new text and, when it was re-rendered, why."""
+    """The Markdown report with paper `index`'s brief and details changed from `previous` to
+    its own in `report`, and nothing else touched. When that cannot be done (the paper had
+    failed, so the numbering changes; the text no longer holds them as they were rendered) the
+    whole report is rendered again. Returns the new text and, when it was re-rendered, why."""
     fresh = report.papers[index]
     number = sum(1 for r in report.papers[: index + 1] if r.status == "ok")
     if previous.status != "ok":
@@ -111,7 +111,20 @@ def rewrite_brief(
         why = f"brief {number} ({fresh.title}) is not in the report as it was rendered"
         return render_markdown(report, language), why
     updated = "\n" + "\n".join(_brief_block(number, fresh, language)) + "\n"
-    return markdown[:at] + updated + markdown[at + len(block) :], None
+    text = markdown[:at] + updated + markdown[at + len(block) :]
+    # the paper's details carry notes and institutions of the old answer too
+    old_details = "\n".join(_details_block(number, previous, language)) + "\n"
+    details_at = text.find(f"\n{language.details_heading}\n")
+    found = text.find("\n" + old_details, details_at) if details_at >= 0 else -1
+    if found < 0:
+        why = f"the details of paper {number} are not in the report as they were rendered"
+        return render_markdown(report, language), why
+    new_details = "\n".join(_details_block(number, fresh, language)) + "\n"
+    return text[: found + 1] + new_details + text[found + 1 + len(old_details) :], None
+
+
+def _details_block(number: int, result: PaperResult, language: Language) -> list[str]:
+    return [f"### {number}. {_line(result.title)}", "", *_details(result, language)]
 
 
 def _brief_block(number: int, result: PaperResult, language: Language) -> list[str]:

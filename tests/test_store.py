@@ -19,8 +19,9 @@ from conftest import API_KEY, FIXTURES, REPO, sent_json
 from test_pipeline import answer
 from typer.testing import CliRunner
 
-from digest import Settings, StoreError, run
+from digest import Settings, StoreError, render_markdown, run
 from digest.cli import app
+from digest.pipeline import last_report
 from digest.store import Store
 
 sys.path.insert(0, str(REPO / "scripts"))
@@ -430,3 +431,28 @@ def test_a_store_that_is_not_a_file_is_one_line(where: str, tmp_path: Path) -> N
     result = runner.invoke(app, ["run", str(PAPERS), "--engine", "offline", "--store", where])
     assert result.exit_code == 2 and f"error: {where}: not a file" in result.stderr
     assert not Path(f"{where}-journal").exists() and not Path(f"{where}-wal").exists()
+
+
+def test_a_redone_brief_takes_its_notes_with_it(llm: respx.MockRouter, tmp_path: Path) -> None:
+    """`brief N --report`: the old brief's notes go with it, those under the brief and those in
+    its details (here: drafted offline because the endpoint failed, then redone by the LLM)."""
+    healthy = {"now": False}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if healthy["now"]:
+            return answer(request)
+        return httpx.Response(400, json={"error": {"message": "context length exceeded"}})
+
+    llm.post("/chat/completions").mock(side_effect=respond)
+    out = tmp_path / "report.md"
+    store = ["--store", str(tmp_path / "s.db")]
+    dpr = str(PAPERS / "dpr-emnlp2020-p1-2.pdf")
+    first = runner.invoke(app, ["run", dpr, "--fallback", "offline", "-o", str(out), *store])
+    assert first.exit_code == 0, first.output
+    assert "> 注意:" in out.read_text(encoding="utf-8")  # the brief was drafted offline
+    healthy["now"] = True
+    redone = runner.invoke(app, ["brief", "1", "--report", str(out), *store])
+    assert redone.exit_code == 0, redone.output
+    text = out.read_text(encoding="utf-8")
+    assert "> 注意:" not in text
+    assert text == render_markdown(last_report(tmp_path / "s.db"))  # as if rendered afresh
