@@ -13,6 +13,7 @@ them into one line and an exit code.
     │   ├── FileNameError         its name is not valid UTF-8 (cannot be printed or stored)
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
     │   ├── ParserDiedError       reading it killed the parser process (out of memory?)
+    │   ├── TooLargeError         larger than any paper (a PDF over 200 MB, a text over 20 MB)
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
     │   ├── EncryptedPDFError     it needs a password
     │   ├── NoTextError           no usable text layer (scanned / image-only)
@@ -58,6 +59,7 @@ __all__ = [
     "PromptError",
     "RefusalError",
     "StoreError",
+    "TooLargeError",
     "TruncatedOutputError",
 ]
 
@@ -115,6 +117,10 @@ class InputError(DigestError):
 
 class NotAPDFError(InputError):
     reason = "not a PDF file"
+
+
+class TooLargeError(InputError):
+    reason = "too large to read as a paper"
 
 
 class ParserDiedError(InputError):

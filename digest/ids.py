@@ -86,8 +86,10 @@ def data_sha256(data: bytes) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """The identity of a file: the hash of its bytes. Raises OSError when it cannot be read."""
-    return data_sha256(path.read_bytes())
+    """The identity of a file: the hash of its bytes (read in chunks, not held whole). Raises
+    OSError when it cannot be read."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def content_sha256(*fields: object) -> str:

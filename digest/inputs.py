@@ -29,9 +29,23 @@ from .errors import ConfigError
 from .ids import parse_arxiv_id
 from .strings import is_utf8_name, shown_path
 
-__all__ = ["FEED_SUFFIXES", "TEXT_SUFFIXES", "Inputs", "discover", "read_id_list", "resolve"]
+__all__ = [
+    "FEED_SUFFIXES",
+    "MAX_PDF_BYTES",
+    "MAX_TEXT_BYTES",
+    "TEXT_SUFFIXES",
+    "Inputs",
+    "discover",
+    "read_id_list",
+    "resolve",
+    "too_large",
+]
 
 log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+MAX_PDF_BYTES = 200 * MB  # a paper with its figures is far smaller; a scanned book is not one
+MAX_TEXT_BYTES = 20 * MB  # an abstract file or a saved feed of thousands of papers fits
 
 FEED_SUFFIXES = frozenset({".xml", ".atom"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl"})
@@ -67,6 +81,15 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
         else:
             raise ConfigError(f"{shown_path(path)}: no such file or folder")
     return sorted(found.values())
+
+
+def too_large(path: Path, limit: int) -> str | None:
+    """Why the file is too large to read (its size against the limit), or None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # the reader says why it cannot be read
+    return f"{size / MB:,.1f} MB; at most {limit // MB} MB" if size > limit else None
 
 
 def _pdfs_under(folder: Path) -> list[Path]:

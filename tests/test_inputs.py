@@ -246,3 +246,32 @@ def test_a_subfolder_that_cannot_be_read_is_named(
     found = discover([tmp_path])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["open/a.pdf"]
     assert "locked: cannot read this folder (Permission denied)" in caplog.text
+
+
+def test_files_larger_than_any_paper_fail_alone_without_being_read(tmp_path: Path) -> None:
+    from digest.inputs import MAX_PDF_BYTES, MAX_TEXT_BYTES
+
+    huge = tmp_path / "book.pdf"
+    with huge.open("wb") as sparse:  # no disk used: nothing is written but the size
+        sparse.truncate(MAX_PDF_BYTES + 1)
+    feed = tmp_path / "dump.jsonl"
+    with feed.open("wb") as sparse:
+        sparse.truncate(MAX_TEXT_BYTES + 1)
+    sgd = FIXTURES / "papers" / "sgd-teacher-student-1906.08632-p1.pdf"
+    report = run([huge, feed, sgd], Settings.from_env(engine="offline", title="T"))
+    assert [r.source for r in report.succeeded] == [str(sgd)]
+    errors = {Path(r.source).name: r.error or "" for r in report.failed}
+    assert "too large to read as a paper (200.0 MB; at most 200 MB)" in errors["book.pdf"]
+    assert "too large to read as a paper (20.0 MB; at most 20 MB)" in errors["dump.jsonl"]
+
+
+def test_an_abstract_the_size_of_a_book_is_cut_and_said(tmp_path: Path) -> None:
+    texts = tmp_path / "one.jsonl"
+    sentence = "We study how sparse routing scales with the number of experts. "
+    row = {"title": "Sparse Routing", "abstract": sentence * 40_000}  # 2.5 MB of abstract
+    texts.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    report = run([texts], Settings.from_env(engine="offline", title="T"))
+    (result,) = report.succeeded
+    assert result.paper is not None and len(result.paper.abstract) <= 20_000
+    assert result.paper.abstract.endswith("experts.")
+    assert any("abstract was cut at" in w for w in result.paper.warnings)

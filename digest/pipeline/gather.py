@@ -23,9 +23,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ArxivError, ConfigError, FileNameError, InputError, NotAPDFError
+from ..errors import (
+    ArxivError,
+    ConfigError,
+    FileNameError,
+    InputError,
+    NotAPDFError,
+    TooLargeError,
+)
 from ..ids import file_sha256, versionless
-from ..inputs import FEED_SUFFIXES, TEXT_SUFFIXES, Inputs, resolve
+from ..inputs import FEED_SUFFIXES, MAX_PDF_BYTES, TEXT_SUFFIXES, Inputs, resolve, too_large
 from ..merge import Claims, merge_papers
 from ..models import Notice, Paper, PaperResult
 from ..pdf import parser_version
@@ -153,6 +160,9 @@ def identify(
     groups: dict[str, list[Path]] = {}
     unreadable = []
     for path in files:
+        if (size := too_large(path, MAX_PDF_BYTES)) is not None:
+            unreadable.append(failed(str(path), TooLargeError(path, size), time.perf_counter()))
+            continue
         try:
             sha256 = (known or {}).get(path) or file_sha256(path)
         except OSError as err:

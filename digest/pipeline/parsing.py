@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import ParserDiedError
 from ..ids import file_sha256
+from ..inputs import MAX_PDF_BYTES, too_large
 from ..models import Paper
 from ..pdf import parse_pdf, parser_version
 from ..store import Store
@@ -69,6 +70,8 @@ def hash_files(pdfs: Sequence[Path]) -> dict[Path, str]:
     """The content hash of each PDF that can be read (the run reports the others)."""
     hashes = {}
     for path in pdfs:
+        if too_large(path, MAX_PDF_BYTES) is not None:
+            continue
         try:
             hashes[path] = file_sha256(path)
         except OSError:

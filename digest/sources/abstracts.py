@@ -54,14 +54,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from digest.errors import InputError
+from digest.errors import InputError, TooLargeError
 from digest.ids import content_sha256, parse_arxiv_id
+from digest.inputs import MAX_TEXT_BYTES, too_large
 from digest.models import Paper
 from digest.strings import one_line
 
 __all__ = ["SUFFIXES", "read_abstracts"]
 
 SUFFIXES = (".txt", ".md", ".json", ".jsonl")
+MAX_ABSTRACT_CHARS = 20_000  # abstracts run to 2,000; more is a paper's whole text or noise
 _KEYS = {"title", "authors", "affiliations", "arxiv", "categories"}
 _HEADER = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)")
 _SEPARATOR = "---"
@@ -114,6 +116,8 @@ def read_abstracts(path: Path, bad: list[tuple[str, InputError]] | None = None) 
 
 
 def _read_text(path: Path) -> str:
+    if (size := too_large(path, MAX_TEXT_BYTES)) is not None:
+        raise TooLargeError(path, size)
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as err:
@@ -125,6 +129,11 @@ def _read_text(path: Path) -> str:
 def _to_paper(path: Path, fields: _Fields, index: int, count: int) -> Paper:
     if not fields.title:
         raise InputError(path, f"{fields.where}: no title")
+    abstract, warnings = fields.abstract, []
+    if len(abstract) > MAX_ABSTRACT_CHARS:  # not an abstract: its first part stands for it
+        cut = abstract.rfind(". ", 0, MAX_ABSTRACT_CHARS) + 1 or MAX_ABSTRACT_CHARS
+        abstract = abstract[:cut]
+        warnings.append(f"{fields.where}: the abstract was cut at {cut:,} characters")
     return Paper(
         source=str(path) if count == 1 else f"{path}#{index}",
         sha256=content_sha256(fields.title, fields.authors, fields.abstract),
@@ -134,7 +143,8 @@ def _to_paper(path: Path, fields: _Fields, index: int, count: int) -> Paper:
         title=fields.title,
         authors=fields.authors,
         affiliations=fields.affiliations,
-        abstract=fields.abstract,
+        abstract=abstract,
+        warnings=warnings,
     )
 
 

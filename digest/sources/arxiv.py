@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from digest.errors import ArxivError, InputError
+from digest.errors import ArxivError, InputError, TooLargeError
 from digest.ids import content_sha256, parse_arxiv_id, split_version
+from digest.inputs import MAX_TEXT_BYTES, too_large
 from digest.models import Paper
 from digest.strings import one_line
 
@@ -182,6 +183,8 @@ def read_feed_file(path: Path) -> list[Paper]:
 
     Raises InputError when the file cannot be read, is not an Atom feed, or holds no paper.
     """
+    if (size := too_large(path, MAX_TEXT_BYTES)) is not None:
+        raise TooLargeError(path, size)
     try:
         data = path.read_bytes()
     except OSError as err:
