@@ -52,6 +52,7 @@ MODES = ("json_schema", "json_object", "tools")  # the order --structured auto t
 TOKEN_FIELDS = ("max_completion_tokens", "max_tokens")  # the order auto tries them in
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 CONNECT_TIMEOUT = 10.0  # seconds to open a connection
+DOWN_AFTER = 3  # papers failing with 5xx, before any answer, that show the endpoint is down
 OPENAI_HOSTS = frozenset({"api.openai.com"})
 _UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
@@ -113,6 +114,7 @@ class Transport:
         self._stepped_down = self._switched_field = False  # and not yet told (see _worked)
         self._stepped_from = self.mode
         self._answered = False  # whether any answer came back from this endpoint yet
+        self._down = 0  # papers failed with 5xx before any answer
 
     async def send(
         self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
@@ -202,6 +204,14 @@ class Transport:
                 f"{self.settings.model} (HTTP 404: {said}); check OPENAI_BASE_URL (it usually "
                 "ends in /v1) and --model"
             )
+        if status >= 500 and not self._answered:  # after the SDK's retries, for this paper
+            self._down += 1
+            if self._down >= DOWN_AFTER:
+                return (
+                    f"the endpoint {endpoint_of(self.settings)} answered only errors (HTTP "
+                    f"{status} for {self._down} papers, after retries, and no answer yet); it "
+                    "looks down: run the same command again later"
+                )
         if status == 429 and _quota_used_up(err):
             return (
                 "the provider's quota is used up (HTTP 429 insufficient_quota); finished papers "
