@@ -29,6 +29,7 @@ from ..errors import (
     FileNameError,
     InputError,
     NotAPDFError,
+    NotStartedError,
     TooLargeError,
 )
 from ..ids import file_sha256, versionless
@@ -100,21 +101,30 @@ class Batch:
         self, read: Callable[[int, int], None] | None = None
     ) -> AsyncIterator[Ready | PaperResult]:
         """Every PDF as soon as it is parsed (merged with its entry), or its failure, each
-        told to `read(PDFs read, PDFs in all)`; then the entries no PDF claimed."""
+        told to `read(PDFs read, PDFs in all)`; then the entries no PDF claimed. Once the run
+        is stopped (the endpoint cannot work, the quota is used up) the PDFs not parsed yet are
+        not parsed: each comes out as not started."""
         claims = Claims(self.entries)
-        pending = [
-            asyncio.ensure_future(self._pdf(sha256, files, claims))
+        tasks = {
+            asyncio.ensure_future(self._pdf(sha256, files, claims)): files[0]
             for sha256, files in self.groups.items()
-        ]
+        }
+        waiting, count = set(tasks), 0
         try:
-            for count, next_done in enumerate(asyncio.as_completed(pending), 1):
-                item = await next_done
-                if read is not None:
-                    read(count, len(pending))
-                yield item
+            while waiting and not self.ctx.gate.stopped:
+                done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    count += 1
+                    if read is not None:
+                        read(count, len(tasks))
+                    yield task.result()
         finally:
-            for task in pending:
+            for task in tasks:
                 task.cancel()
+        for task in waiting:  # stopped before these were parsed
+            path = tasks[task]
+            error = NotStartedError(f"{path}: not started: {self.ctx.gate.stopped}")
+            yield failed(str(path), error, time.perf_counter())
         for entry in claims.unclaimed():
             yield Ready(entry, time.perf_counter())
 
