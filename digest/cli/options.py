@@ -34,6 +34,8 @@ __all__ = [
 class Format(StrEnum):
     markdown = "markdown"
     json = "json"
+    bibtex = "bibtex"  # the papers as a bibliography (digest.bibliography)
+    csl_json = "csl-json"
 
 
 class EngineOption(StrEnum):
@@ -63,7 +65,12 @@ class FallbackOption(StrEnum):
 OutputOpt = Annotated[
     Path | None, typer.Option("-o", "--output", help="Write the report here (default: stdout).")
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", help="Report format.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format", help="Report format; bibtex and csl-json list the papers as references."
+    ),
+]
 StoreOpt = Annotated[
     Path | None,
     typer.Option(

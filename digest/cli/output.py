@@ -58,9 +58,16 @@ def calls(n: int) -> str:
 
 def emit(report: Report, output: Path | None, fmt: Format) -> None:
     """The report in the chosen format, to `output` (atomically) or stdout."""
+    from ..bibliography import render_bibtex, render_csl_json
     from ..render import render_json, render_markdown
 
-    text = render_json(report) if fmt is Format.json else render_markdown(report)
+    renders = {
+        Format.markdown: render_markdown,
+        Format.json: render_json,
+        Format.bibtex: render_bibtex,
+        Format.csl_json: render_csl_json,
+    }
+    text = renders[fmt](report)
     if output is None:
         sys.stdout.write(text)
     else:
