@@ -14,14 +14,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ids import split_version, versionless
+from .ids import arxiv_year, versionless
 from .models import PaperResult, Report
 from .strings import one_line
 
 __all__ = ["Reference", "references", "render_bibtex", "render_csl_json"]
-
-_NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}")
-_OLD_ARXIV = re.compile(r"^[a-z-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}")
 
 
 @dataclass
@@ -69,7 +66,7 @@ def _reference(result: PaperResult) -> Reference | None:
     if paper is None or not paper.title:
         return None
     arxiv_id = versionless(paper.arxiv_id) if paper.arxiv_id else None
-    year = (paper.published or "")[:4] or _arxiv_year(arxiv_id)
+    year = (paper.published or "")[:4] or arxiv_year(arxiv_id)
     authors = [one_line(a) for a in paper.authors if one_line(a)]
     category = paper.categories[0] if paper.categories else None
     title = one_line(paper.title)
@@ -82,17 +79,6 @@ def _reference(result: PaperResult) -> Reference | None:
         arxiv_id=arxiv_id,
         category=category,
     )
-
-
-def _arxiv_year(arxiv_id: str | None) -> str | None:
-    """The year an arXiv ID was given (2005.11401 -> 2020, cs/0112017 -> 2001)."""
-    if not arxiv_id:
-        return None
-    match = _NEW_ARXIV.match(arxiv_id) or _OLD_ARXIV.match(split_version(arxiv_id)[0])
-    if match is None:
-        return None
-    yy = int(match.group(1))
-    return str(1900 + yy if yy >= 91 else 2000 + yy)
 
 
 def _key(authors: list[str], year: str | None, title: str) -> str:

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 __all__ = [
+    "arxiv_year",
     "content_sha256",
     "data_sha256",
     "file_sha256",
@@ -78,6 +79,21 @@ def split_version(arxiv_id: str) -> tuple[str, int | None]:
 
 def versionless(arxiv_id: str) -> str:
     return split_version(arxiv_id)[0]
+
+
+_NEW_ARXIV = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}")
+_OLD_ARXIV = re.compile(r"^[a-z-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}")
+
+
+def arxiv_year(arxiv_id: str | None) -> str | None:
+    """The year an arXiv ID was given (2005.11401 -> 2020, cs/0112017 -> 2001)."""
+    if not arxiv_id:
+        return None
+    match = _NEW_ARXIV.match(arxiv_id) or _OLD_ARXIV.match(split_version(arxiv_id)[0])
+    if match is None:
+        return None
+    yy = int(match.group(1))
+    return str(1900 + yy if yy >= 91 else 2000 + yy)
 
 
 def data_sha256(data: bytes) -> str:

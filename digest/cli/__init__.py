@@ -56,12 +56,11 @@ from .output import (
     finish,
     papers,
     progress,
+    rewrite_report,
     setup_logging,
-    write,
 )
 
 if TYPE_CHECKING:
-    from ..models import PaperResult, Report
     from ..settings import Settings
 
 __all__ = ["app", "main"]
@@ -265,7 +264,7 @@ def brief(
         updated, index, previous = regenerate(paper, settings)
         fresh = updated.papers[index]
         if report_file is not None:
-            _rewrite_report(report_file, updated, index, previous)
+            rewrite_report(report_file, updated, index, previous)
     typer.echo(fresh.brief)
     spent = fresh.usage
     typer.echo(
@@ -372,20 +371,6 @@ def _store_path(store: Path | None, anchor: Path | None) -> Path:
     if store is not None:
         return store
     return (anchor.parent if anchor is not None else Path.cwd()) / STORE_NAME
-
-
-def _rewrite_report(path: Path, updated: Report, index: int, previous: PaperResult) -> None:
-    """Change only this paper's brief in the report file; re-render when that is not possible."""
-    from ..render import rewrite_brief
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read the report ({err.strerror})") from err
-    text, why = rewrite_brief(text, updated, index, previous)
-    if why is not None:
-        typer.echo(f"note: {path}: {why}; re-rendering it whole from the store", err=True)
-    write(path, text)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ __all__ = [
 class Format(StrEnum):
     markdown = "markdown"
     json = "json"
+    html = "html"  # one self-contained page (digest.html)
     bibtex = "bibtex"  # the papers as a bibliography (digest.bibliography)
     csl_json = "csl-json"
 

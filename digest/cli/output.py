@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from ..errors import ConfigError
 from ..models import PaperResult, Report, Usage
 from .options import Format
 
@@ -26,6 +27,7 @@ __all__ = [
     "finish",
     "papers",
     "progress",
+    "rewrite_report",
     "setup_logging",
 ]
 
@@ -59,11 +61,13 @@ def calls(n: int) -> str:
 def emit(report: Report, output: Path | None, fmt: Format) -> None:
     """The report in the chosen format, to `output` (atomically) or stdout."""
     from ..bibliography import render_bibtex, render_csl_json
+    from ..html import render_html
     from ..render import render_json, render_markdown
 
     renders = {
         Format.markdown: render_markdown,
         Format.json: render_json,
+        Format.html: render_html,
         Format.bibtex: render_bibtex,
         Format.csl_json: render_csl_json,
     }
@@ -208,3 +212,23 @@ def progress() -> Iterator[Progress]:
         yield shown
     finally:
         shown.close()
+
+
+def rewrite_report(path: Path, updated: Report, index: int, previous: PaperResult) -> None:
+    """Change only this paper's brief in the report file; re-render when that is not possible.
+    An HTML report is rendered again whole (its overview counts the papers too)."""
+    from ..render import rewrite_brief
+
+    if path.suffix.lower() in (".html", ".htm"):
+        from ..html import render_html
+
+        write(path, render_html(updated))
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the report ({err.strerror})") from err
+    text, why = rewrite_brief(text, updated, index, previous)
+    if why is not None:
+        typer.echo(f"note: {path}: {why}; re-rendering it whole from the store", err=True)
+    write(path, text)

@@ -12,7 +12,7 @@ To add a language: a module beside ``zh.py`` that builds a ``Language``, and an 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["LANGUAGES", "Language", "get_language"]
 
@@ -57,6 +57,8 @@ class Language:
     # -- what the brief left out, and why: the "unsupported" notice, worded from its data
     parts: Mapping[str, str]  # Unsupported.part -> its name in the reader's words
     reasons: Mapping[str, str]  # Unsupported.reason -> "...{part}...{value}..."
+    # -- the HTML view's own words (digest.html): table of contents, overview, links, filter
+    view: Mapping[str, str] = field(default_factory=dict)
 
     def notice(self, code: str, detail: str = "") -> str:
         """A notice in words. Codes without a template (free text kept from an older store)

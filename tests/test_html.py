@@ -1,0 +1,122 @@
+"""--format html: the golden batch as one self-contained page; structure, links, escaping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import respx
+from test_pipeline import PAPERS, answer
+
+from digest import Paper, PaperResult, Report, Settings, run
+from digest.html import render_html
+
+FIXED = datetime(2025, 10, 15, 20, 30, 36)
+
+
+class Page(HTMLParser):
+    """The ids, links, tags and text of a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag == "a" and values.get("href"):
+            self.links.append(str(values["href"]))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.fixture
+def golden(llm: respx.MockRouter) -> Report:
+    llm.post("/chat/completions").mock(side_effect=answer)
+    return run([PAPERS], Settings.from_env()).model_copy(update={"generated_at": FIXED})
+
+
+def test_the_golden_batch_as_a_page(golden: Report) -> None:
+    page = Page(render_html(golden))
+    text = "".join(page.text)
+    n = len(golden.succeeded)
+    assert {"overview", "contents", "briefs", "details"} <= page.ids
+    assert {f"brief-{i}" for i in range(1, n + 1)} | {f"paper-{i}" for i in range(1, n + 1)} <= (
+        page.ids
+    )
+    anchors = [link[1:] for link in page.links if link.startswith("#")]
+    assert anchors and all(a in page.ids for a in anchors)  # every in-page link resolves
+    assert sum(1 for a in anchors if a.startswith("paper-")) == n  # brief -> details
+    assert sum(1 for a in anchors if a.startswith("brief-")) == 2 * n  # contents, details -> brief
+    assert "https://arxiv.org/abs/2004.04906v3" in page.links  # DPR's arXiv stamp
+    assert sum(1 for link in page.links if link.endswith(".pdf")) == n
+    assert page.tags.count("rect") > 0 and page.tags.count("svg") >= 2  # the overview charts
+    lines = ("生成时间: 2025-10-15 20:30:36", "分析论文数量: 3篇", "论文技术简报", "论文详细信息")
+    assert all(line in text for line in lines)
+    for result in golden.succeeded:  # the same briefs as the Markdown, word for word
+        assert result.brief and result.brief in text
+    assert "<link" not in render_html(golden) and "src=" not in render_html(golden)  # no network
+
+
+def test_text_from_papers_and_endpoints_is_never_markup() -> None:
+    paper = Paper(
+        source="evil.pdf",
+        sha256="0",
+        title='<script>alert("x")</script> Attention',
+        authors=["A B"],
+        abstract="<img src=x onerror=alert(1)>",
+    )
+    report = Report(
+        title="<b>T</b>",
+        generated_at=FIXED,
+        papers=[
+            PaperResult(
+                source="evil.pdf",
+                status="ok",
+                paper=paper,
+                brief="<iframe src=//x>",
+                institutions=['"><svg onload=alert(1)>'],
+            ),
+            PaperResult(source="bad.pdf", status="failed", error="502 <html><script>x</script>"),
+        ],
+    )
+    html = render_html(report)
+    page = Page(html)
+    assert page.tags.count("script") == 1  # the page's own filter script only
+    assert "iframe" not in page.tags and "img" not in page.tags and "b" not in page.tags
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Attention" in html
+    assert "svg onload" not in html.replace("&lt;svg onload", "")
+
+
+def test_an_offline_brief_says_so_beside_it(llm: respx.MockRouter) -> None:
+    report = run([PAPERS], Settings.from_env(engine="offline", title="T"))
+    html = render_html(report)
+    assert html.count("本条简报由离线引擎依据论文原文摘录而成") == len(report.succeeded)
+
+
+def test_brief_n_updates_an_html_report(llm: respx.MockRouter, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    llm.post("/chat/completions").mock(side_effect=answer)
+    out, store = tmp_path / "report.html", ["--store", str(tmp_path / "s.db")]
+    runner = CliRunner()
+    made = runner.invoke(app, ["run", str(PAPERS), "--format", "html", "-o", str(out), *store])
+    assert made.exit_code == 0, made.output
+    before = out.read_text(encoding="utf-8")
+    redone = runner.invoke(app, ["brief", "1", "--report", str(out), *store])
+    assert redone.exit_code == 0, redone.output
+    after = out.read_text(encoding="utf-8")
+    assert after.startswith("<!DOCTYPE html>") and after.count("<article") == before.count(
+        "<article"
+    )
