@@ -70,7 +70,6 @@ ZH = Language(
         "to_details": "详细信息",
         "to_brief": "返回简报",
         "offline": "本条简报由离线引擎依据论文原文摘录而成，未经大模型整理",
-        "checked": "本条简报有核对提示，见下方",
         "arxiv": "arXiv",
         "doi": "DOI",
         "pdf": "PDF",
