@@ -21,6 +21,7 @@ from .ids import arxiv_year
 from .language import Language
 from .language.zh import ZH
 from .models import BRIEF_NOTICES, PaperResult, Report
+from .render import engine_note
 from .strings import one_line
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def render_html(report: Report, language: Language = ZH) -> str:
             language.generated_at.format(time=report.generated_at.strftime(TIME_FORMAT))
         ),
         count=_plain(language.paper_count.format(count=len(papers))),
+        engine_note=[line.removeprefix(">").strip() for line in engine_note(papers, language)],
         briefs_heading=_plain(language.briefs_heading),
         details_heading=_plain(language.details_heading),
         failed_heading=_plain(language.failed_heading),

@@ -35,7 +35,7 @@ from .language.zh import ZH
 from .models import BRIEF_NOTICES, Notice, PaperResult, Report
 from .strings import one_line
 
-__all__ = ["render_json", "render_markdown", "rewrite_brief"]
+__all__ = ["engine_note", "render_json", "render_markdown", "rewrite_brief"]
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -46,6 +46,7 @@ def render_markdown(report: Report, language: Language = ZH) -> str:
         f"# {_line(report.title)}",
         language.generated_at.format(time=report.generated_at.strftime(TIME_FORMAT)),
         language.paper_count.format(count=len(papers)),
+        *engine_note(papers, language),
         "",
         language.briefs_heading,
         "",
@@ -60,6 +61,16 @@ def render_markdown(report: Report, language: Language = ZH) -> str:
         lines += [f"- {_line(result.source)}: {_line(result.error)}" for result in report.failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def engine_note(papers: list[PaperResult], language: Language) -> list[str]:
+    """Once, under the header: which briefs were drafted without a model (none: no line)."""
+    offline = sum(1 for r in papers if r.extraction and r.extraction.engine == "offline")
+    if not offline:
+        return []
+    if offline == len(papers):
+        return [language.note_line.format(text=language.notice("offline_report"))]
+    return [language.note_line.format(text=language.notice("offline_some", str(offline)))]
 
 
 def _details(result: PaperResult, language: Language) -> list[str]:
@@ -120,7 +131,25 @@ def rewrite_brief(
         why = f"the details of paper {number} are not in the report as they were rendered"
         return render_markdown(report, language), why
     new_details = "\n".join(_details_block(number, fresh, language)) + "\n"
-    return text[: found + 1] + new_details + text[found + 1 + len(old_details) :], None
+    text = text[: found + 1] + new_details + text[found + 1 + len(old_details) :]
+    return _withengine_note(text, report, index, previous, language), None
+
+
+def _withengine_note(
+    text: str, report: Report, index: int, previous: PaperResult, language: Language
+) -> str:
+    """The header's note on offline briefs as it is now that paper `index` was redone."""
+    before = [previous if i == index else r for i, r in enumerate(report.papers)]
+    old = engine_note([r for r in before if r.status == "ok"], language)
+    new = engine_note(report.succeeded, language)
+    if old == new:
+        return text
+    count = language.paper_count.format(count=len(report.succeeded))
+    head = "\n".join([count, *old]) + "\n"
+    at = text.find(head)
+    if at < 0:  # the header is not as rendered: leave it
+        return text
+    return text[:at] + "\n".join([count, *new]) + "\n" + text[at + len(head) :]
 
 
 def _details_block(number: int, result: PaperResult, language: Language) -> list[str]:

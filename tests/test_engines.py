@@ -129,6 +129,23 @@ def test_fallback_is_visible_in_the_markdown_report(llm: respx.MockRouter) -> No
     text = render_markdown(report)
     assert not report.failed
     assert text.count("> 注意: LLM未能生成本条简报") == len(report.papers)
+    assert text.count("> 注意: 本报告的简报由离线引擎依据论文原文摘录而成") == 1  # once, on top
+
+
+def test_the_header_says_how_many_briefs_were_drafted_offline(llm: respx.MockRouter) -> None:
+    def dpr_fails(request: httpx.Request) -> httpx.Response:
+        if "Dense Passage Retrieval" in sent_json(request)["messages"][1]["content"]:
+            return httpx.Response(400, json={"error": {"message": "context length exceeded"}})
+        return answer(request)
+
+    llm.post("/chat/completions").mock(side_effect=dpr_fails)
+    from digest import render_markdown, run
+
+    report = run([PAPERS], Settings.from_env(fallback="offline", title="T"))
+    head = render_markdown(report).split("## 论文技术简报")[0]
+    assert head.endswith(
+        "分析论文数量: 3篇\n> 注意: 其中1篇简报由离线引擎依据论文原文摘录而成，未经大模型整理\n\n"
+    )
 
 
 def test_offline_topic_names_the_seed_batch_like_the_seed() -> None:

@@ -101,6 +101,7 @@ def test_an_offline_brief_says_so_beside_it(llm: respx.MockRouter) -> None:
     report = run([PAPERS], Settings.from_env(engine="offline", title="T"))
     html = render_html(report)
     assert html.count("本条简报由离线引擎依据论文原文摘录而成") == len(report.succeeded)
+    assert html.count("注意: 本报告的简报由离线引擎依据论文原文摘录而成") == 1  # as in the Markdown
 
 
 def test_brief_n_updates_an_html_report(llm: respx.MockRouter, tmp_path: Path) -> None:
