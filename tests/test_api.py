@@ -220,9 +220,9 @@ def test_the_readme_api_example_runs_as_a_plain_script(tmp_path: Path) -> None:
     example = readme.split("### Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     papers = tmp_path / "papers"
     papers.mkdir()
-    for i in range(4):  # enough distinct PDFs for worker processes
-        for pdf in (REPO / "fixtures" / "papers").glob("*.pdf"):
-            (papers / f"{i}-{pdf.name}").write_bytes(pdf.read_bytes() + b"%" * (i + 1))
+    sgd = (REPO / "fixtures" / "papers" / "sgd-teacher-student-1906.08632-p1.pdf").read_bytes()
+    for i in range(6):  # enough distinct PDFs for worker processes (parsing.POOL_PAYS_AFTER)
+        (papers / f"sgd-{i}.pdf").write_bytes(sgd + b"%" * (i + 1))
     script = tmp_path / "example.py"
     script.write_text(example.replace("token_budget=2000", 'token_budget=2000, engine="offline"'))
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
@@ -230,4 +230,4 @@ def test_the_readme_api_example_runs_as_a_plain_script(tmp_path: Path) -> None:
         [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, env=env
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.count("发布了《") >= 12
+    assert done.stdout.count("发布了《") >= 6

@@ -367,7 +367,7 @@ def test_a_password_in_the_endpoint_url_is_never_shown(
     url = f"https://user:{secret}@llm.test/v1"
     with respx.mock(assert_all_called=False) as mock:
         mock.post("https://llm.test/v1/chat/completions").mock(
-            return_value=httpx.Response(500, json={"error": {"message": f"bad gateway {url}"}})
+            return_value=httpx.Response(400, json={"error": {"message": f"bad request {url}"}})
         )
         caplog.set_level("DEBUG")
         store = tmp_path / "s.db"
