@@ -34,7 +34,7 @@ from .errors import NotStartedError
 from .models import Usage
 from .net import retry_after as parse_retry_after
 
-__all__ = ["Gate", "RateLimiter", "hooks"]
+__all__ = ["Gate", "RateLimiter", "hooks", "quota_used_up"]
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def hooks(
             return
         await response.aread()
         retry_after = parse_retry_after(response.headers)
-        if _quota_exhausted(response) or (retry_after or 0) > QUOTA_RETRY_AFTER:
+        if quota_used_up(response) or (retry_after or 0) > QUOTA_RETRY_AFTER:
             # Waiting would not help: stop starting papers; calls in flight fail fast, since
             # the SDK obeys the (OpenAI-defined) header and does not retry this answer.
             response.headers["x-should-retry"] = "false"
@@ -219,7 +219,8 @@ def _response_tokens(response: httpx.Response) -> int | None:
     return int(total) if total is not None else None
 
 
-def _quota_exhausted(response: httpx.Response) -> bool:
+def quota_used_up(response: httpx.Response) -> bool:
+    """Whether an answer says the quota is used up (OpenAI's 429 `insufficient_quota`)."""
     try:
         error = response.json().get("error") or {}
     except (ValueError, AttributeError):

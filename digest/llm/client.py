@@ -38,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import EndpointError, LLMRequestError
 from ..facts import BOUND_KEYWORDS
+from ..limits import quota_used_up
 from ..prompts import Prompt
 from ..redact import REDACT, hide, hide_url_password, mask
 from ..settings import Settings
@@ -100,6 +101,8 @@ class Transport:
     """Sends one structured-output request, in the mode the endpoint takes."""
 
     def __init__(self, client: AsyncOpenAI, settings: Settings, json_mode: Prompt) -> None:
+        hide(settings.api_key.get_secret_value() if settings.api_key else None)  # see scrub
+        hide_url_password(settings.base_url or DEFAULT_ENDPOINT)
         self.client = client
         self.settings = settings
         self.json_mode = json_mode
@@ -212,7 +215,7 @@ class Transport:
                     f"{status} for {self._down} papers, after retries, and no answer yet); it "
                     "looks down: run the same command again later"
                 )
-        if status == 429 and _quota_used_up(err):
+        if status == 429 and quota_used_up(err.response):
             return (
                 "the provider's quota is used up (HTTP 429 insufficient_quota); finished papers "
                 "are kept: run the same command again once it is renewed"
@@ -290,8 +293,6 @@ class Transport:
     def scrub(self, text: str) -> str:
         """The text with the secrets masked: the API key, and a password in the endpoint's URL
         (http://user:password@host/v1), however the text came to hold them."""
-        hide(self.settings.api_key.get_secret_value() if self.settings.api_key else None)
-        hide_url_password(self.settings.base_url or DEFAULT_ENDPOINT)
         return mask(text)
 
 
@@ -336,12 +337,6 @@ def endpoint_of(settings: Settings) -> str:
     """The endpoint's address without credentials a URL might carry (user:pass@)."""
     url = httpx.URL(settings.base_url or DEFAULT_ENDPOINT)
     return str(url.copy_with(username=None, password=None))
-
-
-def _quota_used_up(err: openai.APIStatusError) -> bool:
-    body = err.body
-    inner = body.get("error", body) if isinstance(body, dict) else None
-    return isinstance(inner, dict) and inner.get("code") == "insufficient_quota"
 
 
 def _unsupported(err: openai.APIStatusError) -> bool:

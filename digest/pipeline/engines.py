@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -168,11 +169,7 @@ class LlmEngine:
         async with self._limit:
             tokens = excerpt.tokens + self.extractor.overhead_tokens
             tickets = [self.gate.reserve(paper.source, tokens)]
-
-            def admit(messages: list[dict[str, str]]) -> None:  # a re-ask is reserved too
-                sent = sum(self.counter.count(m["content"]) for m in messages)
-                tickets.append(self.gate.reserve(paper.source, sent))
-
+            admit = self._admitter(paper.source, tickets)  # a re-ask is reserved too
             try:
                 extraction = await self.extractor.facts(paper, excerpt, admit)
             except ExtractionError as err:
@@ -182,6 +179,16 @@ class LlmEngine:
                 raise
         self._settle(tickets, extraction.usage)
         return extraction
+
+    def _admitter(self, label: str, tickets: list[int]) -> Callable[[list[dict[str, str]]], None]:
+        """What the extractor asks before each request after the first: the cost gate reserves
+        it (its ticket joins `tickets`) or raises NotStartedError."""
+
+        def admit(messages: list[dict[str, str]]) -> None:
+            sent = sum(self.counter.count(m["content"]) for m in messages)
+            tickets.append(self.gate.reserve(label, sent))
+
+        return admit
 
     def _settle(self, tickets: list[int], usage: Usage | None) -> None:
         """Release every reservation of one paper; its spending is counted once."""
@@ -200,11 +207,7 @@ class LlmEngine:
         label = "report title"
         prompts = (self.extractor.topic_system.text, self.extractor.topic_user.text, *titles)
         tickets = [self.gate.reserve(label, sum(map(self.counter.count, prompts)))]
-
-        def admit(messages: list[dict[str, str]]) -> None:
-            sent = sum(self.counter.count(m["content"]) for m in messages)
-            tickets.append(self.gate.reserve(label, sent))
-
+        admit = self._admitter(label, tickets)
         try:
             named, usage = await self.extractor.topic(sorted(titles), admit)
         except ExtractionError as err:
