@@ -166,15 +166,21 @@ def test_an_unrelated_400_is_not_mistaken_for_a_mode_problem(llm: respx.MockRout
     assert route.call_count == 1
 
 
+def canned(request: httpx.Request) -> httpx.Response:
+    """The canned answer for the paper a request is about, in any structured-output mode
+    (test_pipeline.answer reads the json_schema request only)."""
+    text = sent_json(request)["messages"][-1]["content"].lower()
+    found = [body for phrase, body in ANSWERS.items() if phrase.lower() in text]
+    return httpx.Response(200, json=completion_body(found[0]))
+
+
 def test_the_mode_that_worked_is_remembered_per_endpoint_and_model(
     llm: respx.MockRouter, tmp_path: Path
 ) -> None:
     def deepseek(request: httpx.Request) -> httpx.Response:
         if kind(request) == "json_schema":
             return error(400, "This response_format type is unavailable now")
-        text = sent_json(request)["messages"][-1]["content"].lower()
-        canned = [body for phrase, body in ANSWERS.items() if phrase.lower() in text]
-        return httpx.Response(200, json=completion_body(canned[0]))
+        return canned(request)
 
     route = llm.post(ROUTE).mock(side_effect=deepseek)
     papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
@@ -321,9 +327,7 @@ def test_a_step_down_that_never_worked_is_not_remembered(
     def respond(request: httpx.Request) -> httpx.Response:
         if broken["now"]:
             return error(400, "Unsupported value: 'temperature' for this deployment")
-        text = sent_json(request)["messages"][-1]["content"].lower()
-        canned = [body for phrase, body in ANSWERS.items() if phrase.lower() in text]
-        return httpx.Response(200, json=completion_body(canned[0]))
+        return canned(request)
 
     route = llm.post(ROUTE).mock(side_effect=respond)
     papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
