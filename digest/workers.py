@@ -1,21 +1,30 @@
-"""What a parsing worker process runs before its first paper (digest.pipeline.parsing).
+"""The PDF parser as the pipeline sees it, without importing it: what a parsing worker process
+runs (digest.pipeline.parsing), the parse call, and the parser's version.
 
 Workers are spawned (a fresh interpreter each) and import what the functions they are given
-live in, so this module imports nothing but logging at the top: a worker loads this and
-digest.pdf, never the pipeline, the LLM client or tiktoken.
+live in, so this module imports nothing but the standard library at the top: a worker loads
+this and digest.pdf, never the pipeline, the LLM client or tiktoken; and the main process of
+a run whose PDFs are parsed by workers never loads digest.pdf (pypdf) at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import multiprocessing
 import os
 import signal
 import threading
+from functools import cache
 from multiprocessing.connection import wait
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["LOGGERS", "exit_with_parent", "start_worker"]
+if TYPE_CHECKING:
+    from .paper import Paper
+
+__all__ = ["LOGGERS", "exit_with_parent", "parse_pdf", "parser_version", "start_worker"]
 
 LOGGERS = ("", "digest", "pypdf")
 
@@ -45,3 +54,21 @@ def exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def parse_pdf(path: Path) -> Paper:
+    """digest.pdf.parse_pdf, imported where it runs (in a worker, or in the thread that parses
+    when there is no pool)."""
+    from .pdf import parse_pdf as parse
+
+    return parse(path)
+
+
+@cache
+def parser_version() -> str:
+    """Hash of the PDF parser's code (every module of digest/pdf): a changed parser re-parses
+    what the store holds. Read from the files, so asking does not import the parser."""
+    digest = hashlib.sha256()
+    for module in sorted((Path(__file__).parent / "pdf").glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()[:16]

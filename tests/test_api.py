@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,39 @@ def test_a_parse_worker_never_loads_the_llm_client() -> None:
     ours = set(done.stdout.split())
     assert not {m for m in ours if m.startswith(("digest.pipeline", "digest.llm", "digest.facts"))}
     assert "digest.version" not in ours  # importlib.metadata only when the version is asked
+
+
+def test_the_run_pipeline_leaves_the_pdf_reader_to_whoever_parses() -> None:
+    """A run whose PDFs are parsed by worker processes never loads pypdf in the main process
+    (its import is on the way to the first LLM request): the pipeline reaches the parser only
+    through digest.workers, and the parser's version is read from its files."""
+    loaded = _modules_loaded(
+        "import digest.pipeline, digest.pipeline.parsing, digest.pipeline.engines\n"
+        "from digest.workers import parser_version\nparser_version()"
+    )
+    assert "pypdf" not in loaded
+
+
+def test_the_parser_version_follows_the_parser_code(tmp_path: Path) -> None:
+    from digest import workers
+
+    version = workers.parser_version()
+    assert len(version) == 16 and version == workers.parser_version()
+    copy = tmp_path / "digest"
+    shutil.copytree(
+        Path(workers.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    probe = "from digest.workers import parser_version; print(parser_version())"
+
+    def version_of(root: Path) -> str:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              check=True, cwd=root)  # fmt: skip
+        return done.stdout.strip()
+
+    assert version_of(tmp_path) == version
+    with (copy / "pdf" / "title.py").open("a", encoding="utf-8") as f:
+        f.write("\n# a changed parser\n")
+    assert version_of(tmp_path) != version
 
 
 def test_the_version_loads_no_llm_client() -> None:

@@ -17,7 +17,7 @@ import pytest
 from digest.errors import ParserDiedError
 from digest.ids import file_sha256
 from digest.models import Paper
-from digest.pdf import parse_pdf, parser_version
+from digest.pdf import parse_pdf
 from digest.pipeline.parsing import (
     POOL_PAYS_AFTER,
     ParsePool,
@@ -27,6 +27,7 @@ from digest.pipeline.parsing import (
     pool_size,
 )
 from digest.store import Store
+from digest.workers import parser_version
 
 PAPERS = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
 KB = 1024

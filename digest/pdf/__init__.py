@@ -15,10 +15,8 @@ page 1 (and page 2 when the abstract heading is not on page 1) for the header fi
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,7 @@ from digest.pdf.metadata import DocInfo, doc_info
 from digest.pdf.reader import Line, open_pdf, paused_gc, read_page
 from digest.pdf.sections import is_references, split_sections
 
-__all__ = ["MAX_PAGES", "parse_pdf", "parser_version", "read_header"]
+__all__ = ["MAX_PAGES", "parse_pdf", "read_header"]
 
 log = logging.getLogger(__name__)
 
@@ -251,15 +249,6 @@ def _check_text(file: Path, pages: list[list[Line]]) -> None:
     if reason:
         raise GarbledTextError(file, reason)
 
-
-@cache
-def parser_version() -> str:
-    """Hash of the PDF parser's code (every module of this package): a changed parser re-parses
-    what it had stored."""
-    digest = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.name.encode() + b"\0" + module.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _letters(pages: list[list[Line]]) -> int:

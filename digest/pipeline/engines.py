@@ -28,10 +28,10 @@ from ..excerpt import select
 from ..limits import Gate, RateLimiter, hooks
 from ..models import Extraction, Paper, Usage
 from ..offline import offline_facts, offline_version
-from ..pdf import parser_version
 from ..settings import Settings
 from ..store import Store, request_key
 from ..tokens import get_counter
+from ..workers import parser_version
 
 if TYPE_CHECKING:  # the LLM client is imported when an LLM run opens, not before
     from ..llm import Extractor

@@ -36,10 +36,10 @@ from ..ids import file_sha256, versionless
 from ..inputs import FEED_SUFFIXES, MAX_PDF_BYTES, TEXT_SUFFIXES, Inputs, resolve, too_large
 from ..merge import Claims, merge_papers
 from ..models import Notice, Paper, PaperResult
-from ..pdf import parser_version
 from ..sources.abstracts import read_abstracts
 from ..sources.arxiv import read_feed_file
 from ..strings import shown_path
+from ..workers import parser_version
 from .context import RunContext
 from .lookup import look_up
 from .results import cause, failed

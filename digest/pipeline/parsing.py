@@ -27,10 +27,9 @@ from ..errors import ParserDiedError
 from ..ids import file_sha256
 from ..inputs import MAX_PDF_BYTES, too_large
 from ..models import Paper
-from ..pdf import parse_pdf, parser_version
 from ..store import Store
 from ..strings import shown_path
-from ..workers import LOGGERS, start_worker
+from ..workers import LOGGERS, parse_pdf, parser_version, start_worker
 
 __all__ = [
     "POOL_PAYS_AFTER",
