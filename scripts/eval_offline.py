@@ -8,9 +8,13 @@ offline facts; the table counts, over briefs or over phrases (method, problem, r
     method = title      the method is the title, a part of it, or holds it (letters-only match)
     frame start         a phrase opens with a pronoun or frame ("It ...", "This paper ...",
                         "In this work ...", "We ...")
-    mid-clause start    the phrase starts inside a clause: in the paper's text the word before it
-                        is not a sentence or clause boundary (., ;, :, a dash) and it starts in
-                        lower case
+    mid-clause start    the phrase starts in lower case inside a clause: in the paper's text
+                        the word before it (past an article the phrase leaves out) is neither a
+                        boundary (., ;, :, a dash, a bracket), nor a conjunction or
+                        complementizer ("that", "while"), nor a verb that takes the phrase as
+                        its object or complement ("we propose [X]", "results show [that X]"):
+                        "使用few of the most salient parts" (after "a") is one, "使用a lossless
+                        decoding algorithm" (after "propose") is not
     function-word end   the phrase ends on a function word ("... of the algorithm", "... the")
     caption             the phrase quotes a figure or table caption ("Figure 3", "Table 2")
     result, no figure   the result carries no number, and separately: ... while the abstract or
@@ -59,7 +63,35 @@ FUNCTION_WORDS = frozenset(
 CAPTION = re.compile(r"\b(?:fig(?:ure)?\.?|table)\s*\d", re.IGNORECASE)
 FIGURE = re.compile(r"\d")
 HEADLINE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|x\b|×|-fold|times\b)|\b\d+\.\d+\b", re.IGNORECASE)
-BOUNDARY = re.compile(r"[.;:!?—–(\-]\s*$|^\s*$")
+BOUNDARY = re.compile(r"[.;:!?—–(\-\[\],\"“”]\s*$|^\s*$")
+ARTICLE = re.compile(r"(?:^|\s)(?:a|an|the)\s*$", re.IGNORECASE)
+OPENER = re.compile(
+    r"^(?:that|which|whether|and|or|but|because|while|whereas|although|though|if|when|since|"
+    r"as|so|than|to|is|are|was|were|be|been|being|becomes?|remains?|"
+    r"(?:propos|introduc|present|describ|develop|design|devis|build|built|construct|creat|"
+    r"formulat|offer|provid|stud|investigat|analy[sz]|examin|explor|show|find|found|"
+    r"demonstrat|report|observ|us|employ|adopt|leverag|appl|call|nam|dub|suggest|indicat|"
+    r"reveal|confirm|achiev|yield|obtain|reach|outperform|improv|reduc)\w*)$",
+    re.IGNORECASE,
+)
+
+
+def starts_mid_clause(flat: str, phrase: str) -> bool:
+    """The phrase starts in lower case inside a clause of the text (see the docstring)."""
+    words = phrase.split()
+    if not words or not words[0][:1].islower():
+        return False
+    at = flat.find(" ".join(words[:6]))
+    if at <= 0:
+        return False  # not found verbatim (or the text's start): not judged
+    before = flat[max(0, at - 40) : at]
+    if BOUNDARY.search(before):
+        return False
+    before = ARTICLE.sub("", before)
+    if BOUNDARY.search(before):
+        return False
+    last = before.split()[-1] if before.split() else ""
+    return not OPENER.match(last.strip("\"'“”"))
 
 
 def defects(paper, facts) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -81,11 +113,7 @@ def defects(paper, facts) -> dict[str, object]:  # type: ignore[no-untyped-def]
             bool(words) and words[-1].lower().strip(".,;:") in FUNCTION_WORDS
         )
         marks[f"caption:{part}"] = bool(CAPTION.search(phrase))
-        at = flat.find(" ".join(words[:6])) if words else -1
-        starts_lower = bool(words) and words[0][:1].islower()
-        marks[f"mid-clause start:{part}"] = (
-            at > 0 and starts_lower and not BOUNDARY.search(flat[max(0, at - 3) : at])
-        )
+        marks[f"mid-clause start:{part}"] = starts_mid_clause(flat, phrase)
     conclusions = " ".join(s.text for s in paper.sections if s.kind == "conclusion")
     stated = bool(HEADLINE.search(paper.abstract) or HEADLINE.search(conclusions))
     no_figure = not FIGURE.search(phrases["result"])
