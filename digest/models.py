@@ -84,7 +84,9 @@ Engine = Literal["llm", "offline"]
 
 
 Part = Literal["method", "problem", "result", "institutions"]
-Reason = Literal["form", "quote", "figure", "name", "term", "filler", "institution", "chinese_name"]
+Reason = Literal[
+    "form", "quote", "figure", "name", "term", "filler", "institution", "chinese_name", "not_found"
+]
 
 
 class Unsupported(BaseModel):

@@ -9,16 +9,21 @@ offline facts; the table counts, over briefs or over phrases (method, problem, r
     frame start         a phrase opens with a pronoun or frame ("It ...", "This paper ...",
                         "In this work ...", "We ...")
     mid-clause start    the phrase starts in lower case inside a clause: in the paper's text
-                        the word before it (past an article the phrase leaves out) is neither a
-                        boundary (., ;, :, a dash, a bracket), nor a conjunction or
-                        complementizer ("that", "while"), nor a verb that takes the phrase as
-                        its object or complement ("we propose [X]", "results show [that X]"):
-                        "使用few of the most salient parts" (after "a") is one, "使用a lossless
-                        decoding algorithm" (after "propose") is not
+                        the word before it (past a determiner or "novel" the phrase leaves
+                        out) is none of: a boundary (., ;, :, a dash, a bracket); a conjunction
+                        or complementizer ("that", "while"); a verb after its subject ("we
+                        trained [X]") or one that takes the phrase as its object or complement
+                        ("propose [X]", "show [that X]"); a word of means ("by [analysing X]",
+                        "using [X]"). "使用few of the most salient parts" (after "a") is one,
+                        "使用a lossless decoding algorithm" (after "propose") is not
     function-word end   the phrase ends on a function word ("... of the algorithm", "... the")
     caption             the phrase quotes a figure or table caption ("Figure 3", "Table 2")
-    result, no figure   the result carries no number, and separately: ... while the abstract or
-                        a conclusion of the paper states one
+    left out            the rules found nothing to say for the phrase (a paper printed without
+                        an abstract, say), so the brief leaves its clause out with a note
+                        rather than print the title in its place; not counted as a defect above
+    result, no figure   the result carries no number (or is left out), and separately: ...
+                        while a sentence of the abstract or conclusion states one (prose with
+                        a percentage, a factor or a decimal; not a table row or an ISBN)
 
 `--sample N` prints N briefs chosen with a seeded random generator (the same on every run), so
 before/after comparisons show the same papers. Deterministic; no network.
@@ -40,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from digest.compose import compose_brief  # noqa: E402
 from digest.errors import InputError  # noqa: E402
-from digest.offline import offline_facts  # noqa: E402
+from digest.offline import offline_draft, split_sentences  # noqa: E402
 from digest.pdf import parse_pdf  # noqa: E402
 from digest.strings import match_key  # noqa: E402
 
@@ -62,12 +67,28 @@ FUNCTION_WORDS = frozenset(
 )  # fmt: skip
 CAPTION = re.compile(r"\b(?:fig(?:ure)?\.?|table)\s*\d", re.IGNORECASE)
 FIGURE = re.compile(r"\d")
-HEADLINE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|x\b|×|-fold|times\b)|\b\d+\.\d+\b", re.IGNORECASE)
+HEADLINE = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?\s*(?:%|x\b|×|-fold|times\b)|(?<![\w.])\d+\.\d+\b", re.IGNORECASE
+)
+
+
+def states_figure(sentence: str) -> bool:
+    """A sentence of prose that gives a headline figure (a table row read as text, mostly
+    numbers, or an ISBN is not one)."""
+    tokens = sentence.split()
+    words = sum(t.strip(".,;:()").isalpha() for t in tokens)
+    return bool(HEADLINE.search(sentence)) and words > len(tokens) - words
+
+
 BOUNDARY = re.compile(r"[.;:!?—–(\-\[\],\"“”]\s*$|^\s*$")
-ARTICLE = re.compile(r"(?:^|\s)(?:a|an|the)\s*$", re.IGNORECASE)
+ARTICLE = re.compile(
+    r"(?:^|\s)(?:(?:a|an|the|our|its|their|this|these)(?:\s+(?:novel|new))?|novel|new)\s*$",
+    re.IGNORECASE,
+)
+SUBJECT_VERB = re.compile(r"\b(?:we|they|it|authors|study|paper)\s+\w+\s*$", re.IGNORECASE)
 OPENER = re.compile(
     r"^(?:that|which|whether|and|or|but|because|while|whereas|although|though|if|when|since|"
-    r"as|so|than|to|is|are|was|were|be|been|being|becomes?|remains?|"
+    r"as|so|than|to|by|through|using|via|is|are|was|were|be|been|being|becomes?|remains?|"
     r"(?:propos|introduc|present|describ|develop|design|devis|build|built|construct|creat|"
     r"formulat|offer|provid|stud|investigat|analy[sz]|examin|explor|show|find|found|"
     r"demonstrat|report|observ|us|employ|adopt|leverag|appl|call|nam|dub|suggest|indicat|"
@@ -91,18 +112,21 @@ def starts_mid_clause(flat: str, phrase: str) -> bool:
     if BOUNDARY.search(before):
         return False
     last = before.split()[-1] if before.split() else ""
-    return not OPENER.match(last.strip("\"'“”"))
+    return not OPENER.match(last.strip("\"'“”")) and not SUBJECT_VERB.search(before)
 
 
-def defects(paper, facts) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """The mechanical defect marks of one paper's phrases."""
+def defects(paper, facts, left_out=frozenset()) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The mechanical defect marks of one paper's printed phrases (those in `left_out` are not
+    printed: they count as left out, not as defects)."""
     text = "\n".join(
         [paper.title, paper.first_page, paper.abstract, *(s.text for s in paper.sections)]
     )
     flat = " ".join(text.split())
-    phrases = {part: getattr(facts, part) for part in PARTS}
+    phrases = {part: getattr(facts, part) for part in PARTS if part not in left_out}
     marks: dict[str, object] = {"phrases": phrases}
-    method_key, title_key = match_key(phrases["method"]), match_key(paper.title)
+    for part in left_out:
+        marks[f"left out (nothing found):{part}"] = True
+    method_key, title_key = match_key(phrases.get("method", "")), match_key(paper.title)
     marks["method = title"] = bool(method_key) and (
         method_key in title_key or title_key in method_key
     )
@@ -115,8 +139,8 @@ def defects(paper, facts) -> dict[str, object]:  # type: ignore[no-untyped-def]
         marks[f"caption:{part}"] = bool(CAPTION.search(phrase))
         marks[f"mid-clause start:{part}"] = starts_mid_clause(flat, phrase)
     conclusions = " ".join(s.text for s in paper.sections if s.kind == "conclusion")
-    stated = bool(HEADLINE.search(paper.abstract) or HEADLINE.search(conclusions))
-    no_figure = not FIGURE.search(phrases["result"])
+    stated = any(map(states_figure, split_sentences(f"{paper.abstract} {conclusions}")))
+    no_figure = not FIGURE.search(phrases.get("result", ""))
     marks["result, no figure"] = no_figure
     marks["result, no figure, but the paper states one"] = no_figure and stated
     return marks
@@ -138,9 +162,10 @@ def main() -> int:
                 paper = parse_pdf(path)
             except InputError:
                 continue
-            facts = offline_facts(paper)
-            marks = defects(paper, facts)
-            marks["brief"] = compose_brief(paper.title, facts)
+            facts, missing = offline_draft(paper)
+            left_out = {u.part for u in missing}
+            marks = defects(paper, facts, left_out)
+            marks["brief"] = compose_brief(paper.title, facts, left_out=left_out)
             rows[f"{folder.name}/{path.name}"] = marks
     papers = len(rows)
     counts: Counter[str] = Counter()
@@ -153,7 +178,8 @@ def main() -> int:
     print("| --- | --- |")
     for name, of in [("method = title", "briefs"), ("frame start", "phrases"),
                      ("mid-clause start", "phrases"), ("function-word end", "phrases"),
-                     ("caption", "phrases"), ("result, no figure", "briefs"),
+                     ("caption", "phrases"), ("left out (nothing found)", "phrases"),
+                     ("result, no figure", "briefs"),
                      ("result, no figure, but the paper states one", "briefs")]:  # fmt: skip
         total = papers if of == "briefs" else 3 * papers
         print(f"| {name} | {counts[name]} of {total} {of} ({counts[name] / max(total, 1):.0%}) |")

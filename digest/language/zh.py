@@ -60,6 +60,7 @@ ZH = Language(
         "filler": "简报略去了{part}：只有空泛的说法，请对照原文",
         "institution": "简报略去了机构“{value}”：论文所列的机构中没有它",
         "chinese_name": "机构的中文名未经核实，简报中用英文名：{value}",
+        "not_found": "简报略去了{part}：离线引擎在论文原文中没有找到对它的表述，请对照原文",
     },
     view={
         "contents": "目录",

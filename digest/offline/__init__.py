@@ -21,15 +21,16 @@ from importlib import resources
 from pathlib import Path
 
 from ..facts import PaperFacts
-from ..models import Paper
+from ..models import Paper, Unsupported
 from .institutions import institution_zh, paper_institutions, reduce_affiliation
-from .method import method
+from .method import method, method_name
 from .problem import problem
 from .result import result
-from .sentences import paper_sentences, paper_texts, split_sentences, trim
+from .sentences import Phrase, paper_sentences, split_sentences, trim
 
 __all__ = [
     "institution_zh",
+    "offline_draft",
     "offline_facts",
     "offline_version",
     "reduce_affiliation",
@@ -53,16 +54,43 @@ def offline_version() -> str:
 
 def offline_facts(paper: Paper) -> PaperFacts:
     """The facts of a brief, drawn by rules from the paper's own text (no network, no model)."""
+    return offline_draft(paper)[0]
+
+
+def offline_draft(paper: Paper) -> tuple[PaperFacts, list[Unsupported]]:
+    """The facts of a brief and the phrases the brief must leave out because the paper's text
+    gave the rules nothing to say for them (their place in the facts holds the title, which
+    is no method, problem or result: it only keeps the record complete)."""
     sentences = paper_sentences(paper)
     title = " ".join(paper.title.split())
-    phrases = {
-        "method": method(sentences, title),
+    how = method(sentences, title)
+    found = {
+        "method": how,
         "problem": problem(sentences, title),
-        "result": result(sentences, title),
+        "result": result(sentences, title, method_name(how)),
     }
-    # The phrases are the paper's own words, so each is its own evidence.
-    evidence = {f"{field}_evidence": phrase[:200] for field, phrase in phrases.items()}
-    values = {"institutions": paper_institutions(paper), **phrases, **evidence}
-    source = "\n".join([title, paper.first_page, *(text for _, text in paper_texts(paper))])
+    stand_in = Phrase(trim(title, 120) or "?", title)
+    chosen = {part: phrase or stand_in for part, phrase in found.items()}
+    values = {
+        "institutions": paper_institutions(paper),
+        **{part: phrase.text for part, phrase in chosen.items()},
+        # the phrases are the paper's own words; the evidence is the words they come from
+        **{f"{part}_evidence": _quote(phrase) for part, phrase in chosen.items()},
+    }
     log.debug("offline facts for %s: %s", paper.source, values)
-    return PaperFacts.model_validate(values, context={"source_text": source})
+    missing = [
+        Unsupported(part=part, reason="not_found")
+        for part, phrase in found.items()
+        if phrase is None
+    ]
+    return PaperFacts.model_validate(values), missing
+
+
+def _quote(phrase: Phrase) -> str:
+    """The evidence of a phrase: its quote, cut to what a quote may hold (200 characters), kept
+    around the phrase's own words when the quote is a longer sentence."""
+    quote = " ".join(phrase.quote.split())
+    if len(quote) <= 200:
+        return quote
+    start = quote.find(phrase.text[:40])
+    return quote[max(start, 0) : max(start, 0) + 200]

@@ -4,13 +4,17 @@ PROPOSE       "we propose / this paper introduces ..." (what the paper does)
 SELF          "to address / we propose" (a sentence about the paper itself)
 LEAD_IN       sentence openers that carry nothing ("However,", "In particular,")
 LEAD_ARTICLE  a leading article
+FRAME         a phrase that opens on a pronoun or on the paper itself ("It ...", "These models
+              ...", "We ...", "This paper ..."): it means nothing once out of its sentence
+SELF_NOUN     "It" / "This method" / "Our approach" / "The proposed system": the paper's own
+              method as a subject, which the method's name can stand for
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["LEAD_ARTICLE", "LEAD_IN", "PROPOSE", "SELF"]
+__all__ = ["FRAME", "LEAD_ARTICLE", "LEAD_IN", "PROPOSE", "SELF", "SELF_NOUN"]
 
 PROPOSE = re.compile(
     r"\b(?:we|this (?:paper|work|article|study|letter|survey|report)|the (?:present )?paper|"
@@ -33,3 +37,14 @@ LEAD_IN = re.compile(
     re.I,
 )
 LEAD_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+FRAME = re.compile(
+    r"^(?:it|its|this|these|that|those|they|their|them|we|our|us|here|in this (?:work|paper|study|"
+    r"article))\b",
+    re.I,
+)
+SELF_NOUN = re.compile(
+    r"^(?:it|(?:this|our|the proposed|the new|our proposed) (?:new )?(?:method|approach|model|"
+    r"system|framework|algorithm|architecture|technique|tool|pipeline|protocol|scheme|agent|"
+    r"design|network|estimator|solution))\b",
+    re.I,
+)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .cues import LEAD_ARTICLE, LEAD_IN, PROPOSE, SELF
-from .sentences import Sentence, split_clauses, trim
+from .cues import FRAME, LEAD_ARTICLE, LEAD_IN, PROPOSE, SELF
+from .sentences import Phrase, Sentence, split_clauses, trim
 
 __all__ = ["PROBLEM_MAX", "problem"]
 
@@ -37,7 +37,8 @@ _WE = re.compile(r"\bwe\b", re.I)
 _ASIDE = re.compile(r",\s+(?:though|although|while|albeit)\s+[^,]{3,80},", re.I)
 _CLAIM_ANY = re.compile(
     r"\bwe (?:(?:will|also|then|first) )?(?:show|prove|present|define|study|analy[sz]e|develop|"
-    r"discuss|motivate|describe|report|consider)\b",
+    r"discuss|motivate|describe|report|consider)\b|\bthis (?:paper|work|study|article|review) "
+    r"(?:focus|examin|stud|review|explor|describ|discuss|consider|investigat|address)\w*",
     re.I,
 )
 _SUFFER = re.compile(r"\b(?:suffers?|suffering) from\s+|\bfaces? the challenges? of\s+", re.I)
@@ -62,7 +63,8 @@ def _problem_phrase(sentence: str) -> str:
 _MIN_PROBLEM_WORDS = 4  # "eliminates its inefficiencies" says too little to stand alone
 
 
-def problem(sentences: list[Sentence], title: str) -> str:
+def problem(sentences: list[Sentence], title: str) -> Phrase | None:
+    """The gap the paper states, cut to its main clause; None when no sentence names one."""
     scored: list[tuple[float, int, str]] = []
     for order, s in enumerate(sentences):
         cues = {c.casefold() for c in _LIMIT_CUE.findall(s.text)}
@@ -73,10 +75,12 @@ def problem(sentences: list[Sentence], title: str) -> str:
         score += bool(_PRIOR.search(s.text)) - 4 * bool(own) - bool(_WE.search(s.text))
         score -= 2 * s.source + 0.05 * s.index
         scored.append((-score, order, s.text))
-    for _score, _order, text in sorted(scored):  # best first; ties in reading order
+    phrases = []
+    for score, order, text in scored:
         phrase = _problem_phrase(text)
         if len(phrase.split()) >= _MIN_PROBLEM_WORDS:
-            return phrase
-    head, _, tail = title.partition(":")
-    aim = re.split(r"\s+for\s+", tail or head)[-1]  # "X: Y for Z" -> the task Z
-    return trim(aim, PROBLEM_MAX)
+            # "it is too expensive ...", "these models ...": the gap of what?
+            phrases.append((score + 3 * bool(FRAME.match(phrase)), order, Phrase(phrase, text)))
+    if phrases:
+        return min(phrases, key=lambda c: (c[0], c[1]))[2]  # best first; ties in reading order
+    return None  # the title names a topic, not a problem: the brief says nothing rather than that

@@ -15,6 +15,7 @@ from ..models import Paper
 
 __all__ = [
     "SECTION_CHARS",
+    "Phrase",
     "Sentence",
     "finish",
     "paper_sentences",
@@ -32,7 +33,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[a-z]{3}\.
 _STOP_TAIL = re.compile(
     r"(?:[\s,;:(\[/–—-]|\b(?:and|or|of|the|a|an|to|for|with|by|in|on|at|from|via|that|which|"
     r"while|as|its|their|our|such|into|than|is|are|be|both|using|between|when|whose|where|"
-    r"namely|including|due|because|since|making|caused|leading|resulting|whether|how))+$",
+    r"namely|including|due|because|since|making|caused|leading|resulting|whether|how|"
+    r"i\.e|e\.g|etc|viz))+\.?$",
     re.I,
 )
 _STRONG = re.compile(r"[,;:]\s|\s(?:which|that|where|while|whereas|but|thereby|so that)\s|\s[(\[]")
@@ -135,6 +137,16 @@ def split_clauses(sentence: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A phrase of the brief and the paper's own words it stands on (its evidence): the same
+    words, or the sentence they were taken from when the phrase reorders them ("FreeDave, a
+    ... algorithm" from "a ... algorithm, called FreeDave") or names what a pronoun stood for."""
+
+    text: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class Sentence:
     text: str
     source: int  # 0 abstract, 1 introduction, 2 conclusion, 3 other sections
@@ -142,7 +154,12 @@ class Sentence:
 
 
 def paper_texts(paper: Paper) -> list[tuple[int, str]]:
+    """(rank, text) of the parts the offline engine reads: the abstract (or, for a paper
+    printed without one, such as an editorial, its first page), the introduction, the
+    conclusion and the method section, each cut to SECTION_CHARS."""
     found = [(0, paper.abstract)]
+    if not paper.abstract.strip() and not paper.sections:
+        found.append((1, paper.first_page[:SECTION_CHARS]))
     for kind, rank in (("introduction", 1), ("conclusion", 2), ("method", 3)):
         section = paper.section(kind)  # type: ignore[arg-type]
         if section is not None:

@@ -27,7 +27,7 @@ from ..errors import EndpointError, ExtractionError
 from ..excerpt import select
 from ..limits import Gate, RateLimiter, hooks
 from ..models import Extraction, Paper, Usage
-from ..offline import offline_facts, offline_version
+from ..offline import offline_draft, offline_version
 from ..settings import Settings
 from ..store import Store, request_key
 from ..tokens import get_counter
@@ -90,13 +90,15 @@ class OfflineEngine:
 def draft_offline(paper: Paper) -> Extraction:
     """The offline engine's facts as an Extraction record (no model, no tokens)."""
     try:
-        facts = offline_facts(paper)
+        facts, missing = offline_draft(paper)
     except ValidationError as err:
         raise ExtractionError(
             f"{paper.source}: the offline engine found no usable facts ({err.error_count()} "
             "problems); configure an LLM to summarise this paper"
         ) from err
-    return Extraction(engine="offline", facts=facts, prompt_sha256=offline_version())
+    return Extraction(
+        engine="offline", facts=facts, prompt_sha256=offline_version(), unsupported=missing
+    )
 
 
 class LlmEngine:
