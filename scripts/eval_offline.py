@@ -124,8 +124,9 @@ def defects(paper, facts, left_out=frozenset()) -> dict[str, object]:  # type: i
     flat = " ".join(text.split())
     phrases = {part: getattr(facts, part) for part in PARTS if part not in left_out}
     marks: dict[str, object] = {"phrases": phrases}
-    for part in left_out:
-        marks[f"left out (nothing found):{part}"] = True
+    for part in PARTS:
+        if part in left_out:
+            marks[f"left out (nothing found):{part}"] = True
     method_key, title_key = match_key(phrases.get("method", "")), match_key(paper.title)
     marks["method = title"] = bool(method_key) and (
         method_key in title_key or title_key in method_key

@@ -154,12 +154,10 @@ class Sentence:
 
 
 def paper_texts(paper: Paper) -> list[tuple[int, str]]:
-    """(rank, text) of the parts the offline engine reads: the abstract (or, for a paper
-    printed without one, such as an editorial, its first page), the introduction, the
-    conclusion and the method section, each cut to SECTION_CHARS."""
+    """(rank, text) of the parts the offline engine reads: the abstract, the introduction, the
+    conclusion and the method section, each cut to SECTION_CHARS. Not the first page of a
+    paper without them: its header lines (names, affiliations) would read as sentences."""
     found = [(0, paper.abstract)]
-    if not paper.abstract.strip() and not paper.sections:
-        found.append((1, paper.first_page[:SECTION_CHARS]))
     for kind, rank in (("introduction", 1), ("conclusion", 2), ("method", 3)):
         section = paper.section(kind)  # type: ignore[arg-type]
         if section is not None:

@@ -250,6 +250,5 @@ def _check_text(file: Path, pages: list[list[Line]]) -> None:
         raise GarbledTextError(file, reason)
 
 
-
 def _letters(pages: list[list[Line]]) -> int:
     return sum(sum(map(str.isalpha, ln.text)) for p in pages for ln in p)
