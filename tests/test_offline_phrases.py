@@ -137,3 +137,23 @@ def test_the_figures_a_long_sentence_gives_in_brackets_are_kept() -> None:
     result = offline_draft(long)[0].result
     assert result.endswith("(hazard ratio = 0.97, 95% CI = 0.92-1.02)"), result
     assert len(result) <= 195
+
+
+def test_a_topic_is_no_method_and_a_second_verb_is_no_part_of_it() -> None:
+    introduced = paper(
+        "Generating phrases from vectors",
+        "We introduce the problem of generation in distributional semantics. In this paper, "
+        "we introduce a more direct approach to phrase generation, inspired by compositional "
+        "semantics.",
+    )
+    method = offline_draft(introduced)[0].method
+    assert method.startswith("more direct approach to phrase generation"), method
+    coordinated = paper(
+        "Monolingual Machine Translation for Paraphrase Generation",
+        "We describe and evaluate an SMT-based paraphrase generation system that utilizes a "
+        "monotone phrasal decoder. The system outperforms baseline paraphrase generation "
+        "techniques by 12%.",
+    )
+    facts = offline_draft(coordinated)[0]
+    assert facts.method == "SMT-based paraphrase generation system"
+    assert facts.result.startswith("The system outperforms"), facts.result  # no name to put in

@@ -33,7 +33,9 @@ LEAD_IN = re.compile(
     r"^(?:(?:however|unfortunately|nevertheless|nonetheless|yet|moreover|furthermore|"
     r"in particular|in addition|in practice|notably|importantly|specifically|crucially|"
     r"empirically|experimentally|overall|finally|additionally|as a result|consequently|"
-    r"in contrast|thus|therefore|in general|most importantly|more importantly)\s*,?\s+)+",
+    r"in contrast|thus|therefore|in general|most importantly|more importantly|subsequently|"
+    r"then|first|second|third|lastly|here|also|in summary|in conclusion|to summarize|"
+    r"taken together|altogether)\s*,?\s+)+",
     re.I,
 )
 LEAD_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)

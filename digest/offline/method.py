@@ -66,9 +66,10 @@ _NP_END = re.compile(
     r"identify|understand|answer)\b",
     re.I,
 )
+_SECOND_VERB = re.compile(r"^(?:and|or)\s+[a-z]+\s+(?=(?:an?|the|our|this|these)\s)", re.I)
 _PLAIN_VERBS = ("describe", "describes", "described", "present", "presents", "presented")
 _WEAK_OBJECT = re.compile(
-    r"^(?:the (?:problem|task|first|results?)|(?:an?|our) (?:analysis|study)|"
+    r"^(?:(?:the|a|an) (?:problem|question|task|first|results?)|(?:an?|our) (?:analysis|study)|"
     r"results|experiments|evidence|several|two|three)\b",
     re.I,
 )
@@ -166,6 +167,7 @@ def _noun_phrase(text: str) -> str:
 
 def _object(rest: str) -> str:
     """The noun phrase a verb takes, up to where the sentence moves on."""
+    rest = _SECOND_VERB.sub("", rest.lstrip())  # "we describe [and evaluate] a system"
     stop = _METHOD_STOP.search(rest)
     raw = rest[: stop.start() if stop else len(rest)].strip()
     return _noun_phrase(raw)
@@ -188,15 +190,16 @@ def _proposals(sentences: list[Sentence], title: str) -> Iterator[tuple[float, P
                 continue  # "our method uses X" only tells the method when X is a name
             if pattern is PROPOSE and m.group(0).rstrip().casefold().endswith(_PLAIN_VERBS):
                 base -= 2  # "we describe/present ..." is a weaker claim than "we propose ..."
-            score = base + 3 * named + 2 * in_title - 4 * bool(_WEAK_OBJECT.match(obj))
+            weak = _WEAK_OBJECT.match(s.text[m.end() :].lstrip())  # "the problem of ...": a topic
+            score = base + 3 * named + 2 * in_title - 4 * bool(weak)
             yield score - 2 * s.source - 0.05 * s.index, Phrase(phrase, s.text)
     subject = title_name(title)
     if subject:
-        defining = re.compile(rf"^{re.escape(subject)}\s+(?:is|are)\s+(?:an?|the)\s+", re.I)
+        defining = re.compile(rf"^{re.escape(subject)}\s+(?:is|are)\s+(an?|the)\s+", re.I)
         for s in sentences:
             m = defining.match(s.text)
             if m:
-                said = _noun_phrase(s.text[m.end() - 2 :].strip())
+                said = f"{m.group(1)} {_noun_phrase(s.text[m.end() :])}"  # "Bigtable, a ..."
                 yield 7.0 - 2 * s.source, Phrase(f"{subject}, {said}", s.text)
 
 
@@ -297,7 +300,7 @@ def method_name(phrase: Phrase | None) -> str:
     acronym = _ACRONYM_DEF.search(text[:80])
     if acronym:
         return acronym.group(1)
-    lead = _LEADING_NAME.match(text) or _NAME.match(text)
-    if lead and (_NAME.fullmatch(lead.group(0).split()[0]) or len(text.split()) == 1):
+    lead = _LEADING_NAME.match(text)  # a name set off by a comma or a bracket, not "SMT-based"
+    if lead:
         return lead.group(0)
     return text if len(text.split()) == 1 and text[:1].isupper() else ""
