@@ -157,3 +157,14 @@ def test_a_topic_is_no_method_and_a_second_verb_is_no_part_of_it() -> None:
     facts = offline_draft(coordinated)[0]
     assert facts.method == "SMT-based paraphrase generation system"
     assert facts.result.startswith("The system outperforms"), facts.result  # no name to put in
+
+
+def test_this_phenomenon_is_the_sentence_before() -> None:
+    puzzle = paper(
+        "Why big networks generalise",
+        "Networks that can fit random labels still generalise well on real data. We study this "
+        "phenomenon by analysing the dynamics of two-layer networks.",
+    )
+    facts, missing = offline_draft(puzzle)
+    assert facts.problem == "Networks that can fit random labels still generalise well on real data"
+    assert not missing
