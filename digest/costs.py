@@ -26,10 +26,22 @@ class Price(BaseModel):
     output: float
     rpm: int | None = None
     tpm: int | None = None
+    batch_input: float | None = None  # the Batch API's rates, where the provider offers one
+    batch_output: float | None = None
 
     def cost(self, usage: Usage) -> float:
         """USD for these tokens."""
         return (usage.prompt_tokens * self.input + usage.completion_tokens * self.output) / 1e6
+
+    def batch(self) -> Price:
+        """The price of the same tokens sent through the Batch API: its own columns, else the
+        online price (an upper bound: a rate the table does not give is not guessed)."""
+        return self.model_copy(
+            update={
+                "input": self.input if self.batch_input is None else self.batch_input,
+                "output": self.output if self.batch_output is None else self.batch_output,
+            }
+        )
 
 
 def load_prices(user_file: Path | None = None) -> dict[str, Price]:

@@ -115,4 +115,37 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0006_batches",
+        """
+        CREATE TABLE batch_files (
+            name        TEXT PRIMARY KEY,
+            sha256      TEXT NOT NULL,
+            endpoint    TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            file_id     TEXT,
+            batch_id    TEXT,
+            created_at  TEXT NOT NULL
+        );
+        CREATE TABLE batches (
+            id              TEXT PRIMARY KEY,
+            file_name       TEXT NOT NULL REFERENCES batch_files (name),
+            endpoint        TEXT NOT NULL,
+            model           TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            batch_json      TEXT NOT NULL,
+            collected       INTEGER NOT NULL DEFAULT 0,
+            created_at      TEXT NOT NULL,
+            updated_at      TEXT NOT NULL
+        );
+        CREATE TABLE batch_requests (
+            custom_id   TEXT PRIMARY KEY,
+            file_name   TEXT NOT NULL REFERENCES batch_files (name),
+            sha256      TEXT NOT NULL,
+            source      TEXT NOT NULL,
+            status      TEXT NOT NULL
+        );
+        CREATE INDEX batch_requests_by_file ON batch_requests (file_name);
+        """,
+    ),
 ]

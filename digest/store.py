@@ -22,7 +22,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,15 @@ class Store:
             return cursor.fetchall()
         except sqlite3.DatabaseError as err:
             raise _explain(self.path, err) from err
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on the store's database, for the modules that keep their own
+        tables in it (digest.batch.ledger); committed when the block ends, else rolled back."""
+        return self._write()
+
+    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of a read on the store's database (see :meth:`transaction`)."""
+        return self._read(sql, args)
 
     def _migrate(self) -> None:
         self.db.execute(

@@ -34,7 +34,7 @@ from ..prompts import load_prompt
 from ..settings import Settings
 from ..strings import one_line
 from ..tokens import get_counter
-from .answer import InvalidAnswer, answer_text, read_answer, usage_of
+from .answer import Completion, InvalidAnswer, answer_text, read_answer, usage_of
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -98,23 +98,90 @@ class Extractor:
         joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
         return hashlib.sha256(joined.encode()).hexdigest()
 
+    def messages(self, paper: Paper, excerpt: Excerpt) -> list[dict[str, str]]:
+        """The request's messages: the system prompt and the paper as data."""
+        return [
+            {"role": "system", "content": self.system.render()},
+            {"role": "user", "content": self.render_user(paper, excerpt)},
+        ]
+
+    def request_body(self, paper: Paper, excerpt: Excerpt) -> dict[str, Any]:
+        """The body the online call would send for this paper, in the transport's mode: a
+        Batch API line carries it unchanged."""
+        assert self.transport is not None, "an Extractor without a client has no transport"
+        return self.transport.body(self.transport.mode, self.messages(paper, excerpt), PaperFacts)
+
     async def facts(self, paper: Paper, excerpt: Excerpt, admit: Admit | None = None) -> Extraction:
         """The facts of one paper. Raises an ExtractionError subclass naming the paper.
 
         `admit(messages)` is asked before every request after the first (re-asks), and raises
         NotStartedError when the run's limits leave no room for it (see LlmEngine)."""
-        messages = [
-            {"role": "system", "content": self.system.render()},
-            {"role": "user", "content": self.render_user(paper, excerpt)},
-        ]
-        source = f"{paper.title}\n{excerpt.text}"
-        context = {"source_text": source, "require_chinese": True}
+        messages = self.messages(paper, excerpt)
         facts, usage, raw = await self._structured(
-            messages, PaperFacts, context, paper.source, admit, first_admitted=True
+            messages, PaperFacts, _context(paper, excerpt), paper.source, admit,
+            first_admitted=True,
+        )  # fmt: skip
+        return await self._checked(paper, excerpt, messages, (facts, usage, raw), admit)
+
+    async def facts_from(
+        self,
+        paper: Paper,
+        excerpt: Excerpt,
+        completion: Completion,
+        *,
+        reask: bool,
+        admit: Admit | None = None,
+    ) -> Extraction:
+        """The facts of a paper from an answer that came another way (a line of a Batch API
+        output file), priced at the batch rate: validated and checked like an online answer.
+        With `reask`, what fails is re-asked online, as online; without, an invalid answer
+        fails the paper and the parts the checks do not support are left out and noted."""
+        label = paper.source
+        context = _context(paper, excerpt)
+        messages = self.messages(paper, excerpt)
+        usage = usage_of(completion, self.price.batch() if self.price else None)
+        try:
+            facts = read_answer(
+                completion, PaperFacts, context, label, self.settings.max_output_tokens
+            )
+            raw = answer_text(completion)
+        except InvalidAnswer as invalid:
+            if not reask or self.transport is None:
+                raise InvalidOutputError(
+                    f"{label}: the batch answer failed validation: {one_line(invalid.errors)}",
+                    usage=usage,
+                ) from invalid
+            again = [
+                *messages,
+                {"role": "assistant", "content": invalid.answer},
+                {"role": "user", "content": self.reask.render(errors=invalid.errors)},
+            ]
+            facts, spent, raw = await self._structured(again, PaperFacts, context, label, admit)
+            usage += spent
+        except ExtractionError as err:
+            err.usage = usage
+            raise
+        return await self._checked(
+            paper, excerpt, messages, (facts, usage, raw), admit, reask=reask
         )
+
+    async def _checked(
+        self,
+        paper: Paper,
+        excerpt: Excerpt,
+        messages: list[dict[str, str]],
+        answered: tuple[PaperFacts, Usage, str],
+        admit: Admit | None,
+        *,
+        reask: bool = True,
+    ) -> Extraction:
+        """The answer checked against the paper (digest.checks), re-asked once with the
+        complaints when `reask`; what still fails is left out of the brief and noted."""
+        facts, usage, raw = answered
+        source = _context(paper, excerpt)["source_text"]
         whole = "\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)])
         problems = check_facts(facts, source, paper.affiliations, whole)
-        if problems:  # re-asked once with the complaints; what still fails is left out, noted
+        if problems and reask:  # re-asked once with the complaints
             complaints = [complaint(p) for p in problems]
             log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
             again = [
@@ -122,6 +189,7 @@ class Extractor:
                 {"role": "assistant", "content": raw},
                 {"role": "user", "content": self.reask.render(errors=_listed(complaints))},
             ]
+            context = _context(paper, excerpt)
             try:
                 second, spent, raw2 = await self._structured(
                     again, PaperFacts, context, paper.source, admit
@@ -257,3 +325,8 @@ def _supported(facts: PaperFacts, problems: list[Unsupported]) -> PaperFacts:
         if i.name not in invented
     ]
     return facts.model_copy(update={"institutions": kept})
+
+
+def _context(paper: Paper, excerpt: Excerpt) -> dict[str, Any]:
+    """What an answer is validated against: the text sent, and that phrases be Chinese."""
+    return {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
