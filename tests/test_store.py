@@ -285,6 +285,7 @@ def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
         ("0003_structured_modes",),
         ("0004_lookups",),
         ("0005_endpoint_settings",),
+        ("0006_batches",),
     ]
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()
     assert mode == ("wal",)
