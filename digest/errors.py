@@ -54,6 +54,7 @@ __all__ = [
     "LookupUnavailableError",
     "NoTextError",
     "NotAPDFError",
+    "NotAnsweredError",
     "NotStartedError",
     "ParserDiedError",
     "PromptError",
@@ -188,6 +189,11 @@ class RefusalError(ExtractionError):
 class NotStartedError(ExtractionError):
     """The paper was not sent: the run's --max-cost-usd or the provider's quota was used up.
     Nothing is lost: a later run (with a larger budget, or after the quota resets) does it."""
+
+
+class NotAnsweredError(ExtractionError):
+    """A `run --batch` report: the Batch API has not answered the paper (yet); the message
+    says where its request stands. Nothing was sent or spent for it in this run."""
 
 
 class InvalidOutputError(ExtractionError):

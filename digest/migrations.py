@@ -143,7 +143,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             file_name   TEXT NOT NULL REFERENCES batch_files (name),
             sha256      TEXT NOT NULL,
             source      TEXT NOT NULL,
-            status      TEXT NOT NULL
+            paper_json  TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('pending', 'answered', 'failed')),
+            error       TEXT
         );
         CREATE INDEX batch_requests_by_file ON batch_requests (file_name);
         """,

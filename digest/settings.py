@@ -82,6 +82,16 @@ class Settings(BaseModel):
     prompts_dir: Path | None = Field(None, description="Override the bundled prompts/.")
     store: Path | None = Field(None, description="SQLite store file; None: nothing is kept.")
     refresh: bool = Field(False, description="Ask the LLM again even when the store has answers.")
+    batch: bool = Field(
+        False,
+        description="Answers come from the provider's Batch API (run --batch): a paper without "
+        "one is not asked online, its row says why.",
+    )
+    batch_reask: Literal["online", "none"] = Field(
+        "online",
+        description="A batch answer that fails validation or the checks: re-asked online "
+        "(online), or failed / its unsupported parts left out (none).",
+    )
     with_pdf: bool = Field(
         False, description="Download arXiv PDFs to read institutions when the feed has none."
     )

@@ -21,7 +21,8 @@ from test_render import seed_as_report
 from typer.testing import CliRunner
 
 from digest import Settings
-from digest.cli import OFFLINE_NOTICE, app
+from digest.cli import app
+from digest.cli.common import OFFLINE_NOTICE
 from digest.topics import topic_offline
 
 PAPERS = FIXTURES / "papers"

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ..errors import ConfigError, DigestError
+from .common import errors_to_exit, require_inputs, settings_from, store_path
 from .options import (
     EngineOpt,
     FallbackOpt,
@@ -48,7 +46,6 @@ from .options import (
     VerboseOpt,
 )
 from .output import (
-    EXIT_ERROR,
     EXIT_OK,
     EXIT_PARTIAL,
     calls,
@@ -60,25 +57,13 @@ from .output import (
     setup_logging,
 )
 
-if TYPE_CHECKING:
-    from ..settings import Settings
-
 __all__ = ["app", "main"]
-
-EXIT_INTERRUPTED = 130
-STORE_NAME = Path(".digest") / "digest.db"
 
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # -v tracebacks: never the settings' values
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn a folder of research papers into a Chinese analysis report.",
-)
-
-OFFLINE_NOTICE = (
-    "note: no OPENAI_API_KEY set, so the offline engine drafts every brief from the papers' own "
-    "words (no LLM). For LLM briefs set OPENAI_API_KEY (plus OPENAI_BASE_URL and DIGEST_MODEL "
-    "for a non-OpenAI endpoint); --engine offline silences this note."
 )
 
 
@@ -146,11 +131,11 @@ def run(
 ) -> None:
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
     setup_logging(verbose)
-    with _errors(verbose):
+    with errors_to_exit(verbose):
         from ..pipeline import run as run_pipeline
 
-        _require_inputs(inputs, ids)
-        settings = _settings(
+        require_inputs(inputs, ids)
+        settings = settings_from(
             {},
             engine=engine,
             fallback=fallback,
@@ -163,7 +148,7 @@ def run(
             tpm=tpm,
             max_output_tokens=max_output_tokens,
             timeout=timeout,
-            store=_store_path(store, output),
+            store=store_path(store, output),
             refresh=refresh,
             with_pdf=with_pdf or None,
             structured=structured,
@@ -189,17 +174,17 @@ def estimate_command(
 ) -> None:
     """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
     setup_logging(verbose)
-    with _errors(verbose):
+    with errors_to_exit(verbose):
         from ..pipeline import EXPECTED_OUTPUT_TOKENS, estimate
 
-        _require_inputs(inputs, ids)
-        settings = _settings(
+        require_inputs(inputs, ids)
+        settings = settings_from(
             {},
             engine="llm",
             model=model,
             token_budget=token_budget,
             title=title,
-            store=_store_path(store, None),
+            store=store_path(store, None),
             lookup=lookup,
         )
         counted = estimate(inputs or [], settings, id_files=ids or [])
@@ -232,10 +217,10 @@ def report(
 ) -> None:
     """Re-render the last run's report from the store, with no LLM call."""
     setup_logging(verbose)
-    with _errors(verbose):
+    with errors_to_exit(verbose):
         from ..pipeline import last_report
 
-        last = last_report(_store_path(store, output))
+        last = last_report(store_path(store, output))
     emit(last, output, fmt)
     raise typer.Exit(EXIT_PARTIAL if last.failed else EXIT_OK)
 
@@ -256,11 +241,11 @@ def brief(
 ) -> None:
     """Ask again for one paper's brief and print it (the rest of the batch is not redone)."""
     setup_logging(verbose)
-    with _errors(verbose):
+    with errors_to_exit(verbose):
         from ..pipeline import last_settings, regenerate
 
-        path = _store_path(store, report_file)
-        settings = _settings(last_settings(path), engine=engine, model=model, store=path)
+        path = store_path(store, report_file)
+        settings = settings_from(last_settings(path), engine=engine, model=model, store=path)
         updated, index, previous = regenerate(paper, settings)
         fresh = updated.papers[index]
         if report_file is not None:
@@ -279,10 +264,10 @@ def brief(
 def status(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
     """List the last run's papers: number, status, engine, tokens, file, and any error."""
     setup_logging(verbose)
-    with _errors(verbose):
+    with errors_to_exit(verbose):
         from ..pipeline import last_report
 
-        last = last_report(_store_path(store, None))
+        last = last_report(store_path(store, None))
     number = 0
     for result in last.papers:
         if result.status == "ok":
@@ -310,67 +295,21 @@ def retry_failed(
 ) -> None:
     """Run the last run's inputs again: stored answers serve, only the failures make calls."""
     setup_logging(verbose)
-    with _errors(verbose):
+    with errors_to_exit(verbose):
         from ..pipeline import last_report, last_settings, rerunnable
         from ..pipeline import run as run_pipeline
 
-        path = _store_path(store, output)
+        path = store_path(store, output)
         last = last_report(path)
         if not last.failed:
             typer.echo("nothing to retry: every paper of the last run succeeded", err=True)
             raise typer.Exit(EXIT_OK)
         sources = rerunnable(r.source for r in last.papers)
-        settings = _settings(last_settings(path), store=path)
+        settings = settings_from(last_settings(path), store=path)
         started = time.perf_counter()
         with progress() as shown:
             fresh = run_pipeline(sources, settings, progress=shown)
     finish(fresh, output, fmt, time.perf_counter() - started)
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-@contextmanager
-def _errors(verbose: bool) -> Iterator[None]:
-    """Our errors become one line and exit 2; -v shows the traceback instead. Ctrl-C stops
-    cleanly: calls in flight are abandoned, every finished paper is already in the store."""
-    try:
-        yield
-    except DigestError as err:
-        if verbose:
-            raise
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_ERROR) from None
-    except KeyboardInterrupt:
-        typer.echo(
-            "interrupted: finished papers are kept in the store; "
-            "run the same command again to go on",
-            err=True,
-        )
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-
-
-def _settings(recorded: dict[str, Any], **options: Any) -> Settings:
-    """Settings from the environment, the recorded run, then the options given (in that order)."""
-    from ..settings import Settings
-
-    values = {k: v for k, v in recorded.items() if v is not None}
-    values.update({k: getattr(v, "value", v) for k, v in options.items() if v is not None})
-    settings = Settings.from_env(**values)
-    if settings.engine == "auto" and settings.resolved_engine == "offline":
-        typer.echo(OFFLINE_NOTICE, err=True)
-    return settings
-
-
-def _require_inputs(inputs: list[str] | None, ids: list[Path] | None) -> None:
-    if not inputs and not ids:
-        raise ConfigError("nothing to read: name PDFs, folders, arXiv IDs or files, or --ids")
-
-
-def _store_path(store: Path | None, anchor: Path | None) -> Path:
-    if store is not None:
-        return store
-    return (anchor.parent if anchor is not None else Path.cwd()) / STORE_NAME
 
 
 def main() -> None:

@@ -16,12 +16,13 @@ from typing import Any
 
 import httpx
 
+from ..batch import BatchLedger
 from ..costs import price_for
 from ..errors import ConfigError
 from ..limits import Gate, RateLimiter
 from ..settings import Settings
 from ..store import Store
-from .engines import Engine, LlmEngine, OfflineEngine
+from .engines import BatchAnswers, Engine, LlmEngine, OfflineEngine
 from .parsing import ParsePool, hash_files, open_pool
 
 __all__ = ["RunContext", "no_running_loop", "open_run"]
@@ -86,6 +87,10 @@ async def open_run(
     engine: Engine
     if settings.resolved_engine == "llm":
         engine = await LlmEngine.open(stack, settings, http_client, limiter, gate, store)
+        if settings.batch:  # the report of a `run --batch`: the batch's answers, no request
+            if store is None:
+                raise ConfigError("--batch keeps its batches in the store; give one (--store)")
+            engine = BatchAnswers(engine, BatchLedger(store).why)
     else:
         log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
         engine = OfflineEngine()

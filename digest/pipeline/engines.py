@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import httpx
 from pydantic import ValidationError
 
-from ..errors import EndpointError, ExtractionError
+from ..errors import EndpointError, ExtractionError, NotAnsweredError
 from ..excerpt import select
 from ..limits import Gate, RateLimiter, hooks
 from ..models import Extraction, Paper, Usage
@@ -36,7 +36,15 @@ from ..workers import parser_version
 if TYPE_CHECKING:  # the LLM client is imported when an LLM run opens, not before
     from ..llm import Extractor
 
-__all__ = ["Engine", "LlmEngine", "OfflineEngine", "cached", "draft_offline"]
+__all__ = [
+    "BatchAnswers",
+    "Engine",
+    "LlmEngine",
+    "OfflineEngine",
+    "cached",
+    "draft_offline",
+    "record",
+]
 
 log = logging.getLogger(__name__)
 
@@ -234,15 +242,35 @@ async def cached(
     try:
         extraction = await engine.extract(paper)
     except ExtractionError as err:
-        _save(engine, store, key, paper, None, err.usage or Usage(), str(err), started)
+        record(engine, store, key, paper, None, err.usage or Usage(), str(err), started)
         if refresh and store is not None and store.extraction(key) is not None:
             log.warning("%s: asking again failed; the stored answer is kept", paper.source)
         raise
-    _save(engine, store, key, paper, extraction, extraction.usage, None, started)
+    record(engine, store, key, paper, extraction, extraction.usage, None, started)
     return extraction, False
 
 
-def _save(
+class BatchAnswers:
+    """The answers the provider's Batch API gave, as stored by digest.pipeline.batch: the
+    engine of a `run --batch` report. It never sends a request; a paper the store has no
+    answer for fails, saying where its request stands (`why`, from the batch ledger)."""
+
+    name: Literal["llm"] = "llm"
+
+    def __init__(self, llm: LlmEngine, why: Callable[[str], str]) -> None:
+        self.llm = llm
+        self.model: str | None = llm.model
+        self.token_budget: int | None = llm.token_budget
+        self.why = why
+
+    def key(self, paper: Paper) -> str:
+        return self.llm.key(paper)
+
+    async def extract(self, paper: Paper) -> Extraction:
+        raise NotAnsweredError(f"{paper.source}: no batch answer: {self.why(self.key(paper))}")
+
+
+def record(
     engine: Engine,
     store: Store | None,
     key: str,
@@ -252,7 +280,8 @@ def _save(
     error: str | None,
     started: float,
 ) -> None:
-    if store is None:
+    """Store one outcome of a paper's request (a failure too, with what it cost)."""
+    if store is None or isinstance(engine, BatchAnswers):  # its failures are the ledger's
         return
     store.save_extraction(
         key,

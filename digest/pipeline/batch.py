@@ -1,0 +1,333 @@
+"""A run through the provider's Batch API: submit now, collect when the provider is done.
+
+    submit   gather -> one request per paper the store has no answer for and no batch holds
+             -> JSONL files within the limits -> upload -> create a batch; each step recorded
+             in the store before the next (digest.batch.ledger), so a stop anywhere resumes
+    collect  poll each open batch (with back-off when waiting); when it is done, download its
+             output and error files and check every answer as online ones are; store them
+    report   an ordinary run whose engine only reads the stored answers (BatchAnswers)
+
+Nothing is sent twice: a request waiting in a batch is not put in another; a file planned
+before a stop is uploaded once (found again at the provider by its name), and a file uploaded
+before a stop gets one batch (the provider's, found by its input file, if it was created).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from pydantic import ValidationError
+
+from ..batch import TERMINAL, BatchLedger, api, request_files
+from ..errors import ConfigError, ExtractionError
+from ..excerpt import select
+from ..models import PaperResult, Usage
+from ..settings import Settings
+from .context import no_running_loop, open_run
+from .engines import LlmEngine, record
+from .gather import Ready, gather, resolve_inputs
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+__all__ = [
+    "Collected",
+    "Submitted",
+    "batch_status",
+    "cancel_async",
+    "collect_async",
+    "submit",
+    "submit_async",
+]
+
+log = logging.getLogger(__name__)
+
+FIRST_POLL = 5.0  # seconds between polls while waiting, growing by half up to LAST_POLL
+LAST_POLL = 300.0
+
+
+@dataclass
+class Submitted:
+    """What a submission did."""
+
+    sent: int = 0  # requests put in new batches now
+    answered: int = 0  # papers the store already had answers for
+    waiting: int = 0  # papers already waiting in a batch
+    batches: list[str] = field(default_factory=list)  # the ids of the batches made now
+    failures: list[PaperResult] = field(default_factory=list)  # inputs that could not be read
+
+
+@dataclass
+class Collected:
+    """What a collection found."""
+
+    answered: int = 0  # answers stored now
+    failed: int = 0  # requests the batches gave no usable answer for
+    open: list[dict[str, Any]] = field(default_factory=list)  # batches still running
+
+
+def submit(
+    inputs: Sequence[Path | str],
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+) -> Submitted:
+    """Submit the papers the store has no answer for. See :func:`submit_async`."""
+    no_running_loop("submit")
+    return asyncio.run(submit_async(inputs, settings, http_client=http_client))
+
+
+async def submit_async(
+    inputs: Sequence[Path | str],
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+    id_files: Sequence[Path] = (),
+) -> Submitted:
+    """Read the inputs as a run does and put one request per paper that has no stored answer
+    and is not waiting in a batch into new batches; returns at once."""
+    settings = settings.model_copy(update={"batch": False, "engine": "llm"})
+    resolved = resolve_inputs(inputs, id_files)
+    done = Submitted()
+    async with AsyncExitStack() as stack:
+        ctx = await open_run(stack, settings, http_client, pdfs=resolved.pdfs)
+        engine, store = ctx.engine, ctx.store
+        if store is None:
+            raise ConfigError("--batch keeps its batches in the store; give one (--store)")
+        assert isinstance(engine, LlmEngine)
+        ledger = BatchLedger(store)
+        client, endpoint = _client(engine), _endpoint(settings)
+        folder = _folder(settings)
+        await _finish_files(client, ledger, endpoint, settings.model, folder, fresh=set())
+        waiting = ledger.pending()
+        gathered = await gather(resolved, ctx)
+        done.failures += gathered.failures
+        requests = []
+        async for item in gathered.papers(None):
+            if not isinstance(item, Ready):
+                done.failures.append(item)
+                continue
+            key = engine.key(item.paper)
+            if store.extraction(key) is not None and not settings.refresh:
+                done.answered += 1
+            elif key in waiting:
+                done.waiting += 1
+            else:
+                excerpt = select(
+                    item.paper, token_budget=settings.token_budget, counter=engine.counter
+                )
+                requests.append(
+                    (key, item.paper, engine.extractor.request_body(item.paper, excerpt))
+                )
+        fresh = set()
+        for planned in request_files(requests):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / planned.name).write_bytes(planned.content)
+            sha256 = hashlib.sha256(planned.content).hexdigest()
+            ledger.plan(planned.name, sha256, endpoint, settings.model, planned.papers)
+            fresh.add(planned.name)
+            done.sent += len(planned.papers)
+        done.batches = await _finish_files(
+            client, ledger, endpoint, settings.model, folder, fresh=fresh
+        )
+    return done
+
+
+async def _finish_files(
+    client: AsyncOpenAI,
+    ledger: BatchLedger,
+    endpoint: str,
+    model: str,
+    folder: Path,
+    *,
+    fresh: set[str],
+) -> list[str]:
+    """Upload and make the batch of every file planned without a batch recorded: the files
+    of this submission (`fresh`) and any an earlier process left half done. Returns the ids
+    of the batches made or found."""
+    made = []
+    for row in ledger.unfinished_files(endpoint, model):
+        name, file_id = row["name"], row["file_id"]
+        earlier = name not in fresh
+        batch = None
+        if file_id is None:
+            file_id = await api.find_file(client, name) if earlier else None
+            if file_id is None:
+                file_id = await api.upload(client, name, (folder / name).read_bytes())
+            ledger.uploaded(name, file_id)
+        elif earlier:  # uploaded before a stop: its batch may have been made before it too
+            batch = await api.find_batch(client, file_id)
+        if batch is None:
+            batch = await api.create(client, file_id, name)
+        ledger.created(name, batch)
+        (folder / name).unlink(missing_ok=True)  # the provider holds it now
+        log.info("batch %s: %s (%s)", batch["id"], name, batch.get("status"))
+        made.append(batch["id"])
+    return made
+
+
+async def collect_async(
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+    wait: bool = False,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Collected:
+    """Look at every open batch of this endpoint and store the answers of those that are done;
+    with `wait`, poll (5 s, growing by half to 5 min) until none is open."""
+    settings = settings.model_copy(update={"batch": False, "engine": "llm"})
+    done = Collected()
+    async with AsyncExitStack() as stack:
+        ctx = await open_run(stack, settings, http_client)
+        engine, store = ctx.engine, ctx.store
+        if store is None:
+            raise ConfigError("--batch keeps its batches in the store; give one (--store)")
+        assert isinstance(engine, LlmEngine)
+        ledger = BatchLedger(store)
+        client, endpoint = _client(engine), _endpoint(settings)
+        delay = FIRST_POLL
+        while True:
+            for row in ledger.open(endpoint):
+                batch = await api.retrieve(client, row["id"])
+                ledger.update(batch)
+                if batch["status"] in TERMINAL:
+                    answered, failed = await _collect(client, engine, ledger, row, batch)
+                    done.answered += answered
+                    done.failed += failed
+            done.open = ledger.open(endpoint)
+            if not done.open or not wait:
+                return done
+            await sleep(delay)
+            delay = min(delay * 1.5, LAST_POLL)
+
+
+async def _collect(
+    client: AsyncOpenAI,
+    engine: LlmEngine,
+    ledger: BatchLedger,
+    row: dict[str, Any],
+    batch: dict[str, Any],
+) -> tuple[int, int]:
+    """Store the answers of one finished batch; (answered, failed)."""
+    from ..llm.answer import Completion
+
+    papers = ledger.waiting(row["file_name"])
+    outcomes: dict[str, str | None] = {}
+    lines = []
+    for file_key in ("output_file_id", "error_file_id"):
+        if batch.get(file_key):
+            lines += await api.download(client, batch[file_key])
+    for line in lines:
+        custom_id = str(line.get("custom_id"))
+        paper = papers.get(custom_id)
+        if paper is None or custom_id in outcomes:
+            continue  # not ours, or answered already (a line twice)
+        started = time.perf_counter()
+        response = _response(line)
+        body = response.get("body")
+        if response.get("status_code") != 200 or not isinstance(body, dict):
+            outcomes[custom_id] = _line_error(line)
+            continue
+        try:
+            completion = Completion.model_validate(body)
+            excerpt = select(
+                paper, token_budget=engine.settings.token_budget, counter=engine.counter
+            )
+            extraction = await engine.extractor.facts_from(
+                paper, excerpt, completion, reask=engine.settings.batch_reask == "online"
+            )
+        except ValidationError:
+            outcomes[custom_id] = "the answer is not a chat completion"
+        except ExtractionError as err:
+            record(engine, ledger.store, custom_id, paper, None, err.usage or Usage(), str(err),
+                   started)  # fmt: skip
+            outcomes[custom_id] = str(err)
+        else:
+            record(engine, ledger.store, custom_id, paper, extraction, extraction.usage, None,
+                   started)  # fmt: skip
+            outcomes[custom_id] = None
+    ledger.settle(outcomes)
+    ledger.collected(batch["id"], _unanswered(batch))
+    failed = sum(1 for e in outcomes.values() if e) + len(set(papers) - set(outcomes))
+    return sum(1 for e in outcomes.values() if e is None), failed
+
+
+def _line_error(line: dict[str, Any]) -> str:
+    """One line's failure, as the provider words it."""
+    error = line.get("error")
+    response = _response(line)
+    if not isinstance(error, dict) and isinstance(response.get("body"), dict):
+        error = response["body"].get("error")
+    if isinstance(error, dict):
+        return f"{error.get('code') or 'error'}: {error.get('message') or ''}".strip(": ")
+    return f"HTTP {response.get('status_code')}" if response else "no answer"
+
+
+def _response(line: dict[str, Any]) -> dict[str, Any]:
+    """A line's response (status_code, request_id, body), or {} when it has none."""
+    response = line.get("response")
+    return response if isinstance(response, dict) else {}
+
+
+def _unanswered(batch: dict[str, Any]) -> str:
+    """Why a request a finished batch did not answer has none."""
+    errors = (batch.get("errors") or {}).get("data") or []
+    said = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))[:300]
+    return f"the batch {batch['status']}" + (f": {said}" if said else "")
+
+
+async def cancel_async(
+    settings: Settings, batch_id: str | None = None, *, http_client: httpx.AsyncClient | None = None
+) -> list[dict[str, Any]]:
+    """Cancel one open batch, or all of this endpoint's; the batches as the provider then
+    describes them (the answers it already has are collected like any others)."""
+    settings = settings.model_copy(update={"batch": False, "engine": "llm"})
+    async with AsyncExitStack() as stack:
+        ctx = await open_run(stack, settings, http_client)
+        assert isinstance(ctx.engine, LlmEngine) and ctx.store is not None
+        ledger = BatchLedger(ctx.store)
+        rows = [r for r in ledger.open(_endpoint(settings)) if batch_id in (None, r["id"])]
+        if batch_id is not None and not rows:
+            raise ConfigError(f"no open batch {batch_id} in {settings.store}")
+        cancelled = []
+        for row in rows:
+            batch = await api.cancel(_client(ctx.engine), row["id"])
+            ledger.update(batch)
+            cancelled.append(batch)
+        return cancelled
+
+
+def batch_status(settings: Settings) -> list[dict[str, Any]]:
+    """Every batch the store knows, newest first, as last seen (no request is made)."""
+    from ..store import Store
+
+    if settings.store is None:
+        raise ConfigError("--batch keeps its batches in the store; give one (--store)")
+    with Store(settings.store) as store:
+        return BatchLedger(store).all()
+
+
+def _client(engine: LlmEngine) -> AsyncOpenAI:
+    assert engine.extractor.transport is not None
+    return engine.extractor.transport.client
+
+
+def _endpoint(settings: Settings) -> str:
+    from ..llm import endpoint_of
+
+    return endpoint_of(settings)
+
+
+def _folder(settings: Settings) -> Path:
+    """Where input files wait between being written and being uploaded."""
+    assert settings.store is not None
+    return settings.store.parent / "batches"
