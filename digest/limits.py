@@ -161,11 +161,15 @@ def hooks(
     """httpx event hooks that put every request of the OpenAI client through the limits."""
 
     async def on_request(request: httpx.Request) -> None:
+        if not _is_chat(request):
+            return  # files and batches (digest.batch): limits of their own, no tokens
         tokens = _request_tokens(request, count)
         request.extensions["digest_tokens"] = tokens
         await limiter.acquire(tokens)
 
     async def on_response(response: httpx.Response) -> None:
+        if not _is_chat(response.request):
+            return
         limiter.observe(response.headers)
         if response.status_code != 429:
             await response.aread()
@@ -191,6 +195,11 @@ def hooks(
         limiter.pause(retry_after or 1.0)
 
     return {"request": [on_request], "response": [on_response]}
+
+
+def _is_chat(request: httpx.Request) -> bool:
+    """A chat-completion request: the only kind the rate and token limits count."""
+    return request.url.path.endswith("/chat/completions")
 
 
 def _has_headroom(headers: httpx.Headers) -> bool:

@@ -6,6 +6,7 @@
     digest brief PAPER        ask again for one paper's brief; --report rewrites only that brief
     digest status             the last run's papers, with status, engine, tokens and errors
     digest retry-failed       run the last run's inputs again: only its failures make calls
+    digest batch ...          status, wait for or cancel the Batch API's batches (run --batch)
 
 Exit codes: 0 every paper succeeded; 1 the report was written but some papers failed;
 2 nothing could be done (bad options or settings, no input files, unusable store).
@@ -27,8 +28,10 @@ from typing import Annotated
 
 import typer
 
+from .batch import batch_app, run_batch
 from .common import errors_to_exit, require_inputs, settings_from, store_path
 from .options import (
+    BatchReaskOpt,
     EngineOpt,
     FallbackOpt,
     Format,
@@ -73,6 +76,9 @@ def _version(value: bool) -> None:
 
         typer.echo(f"paper-digest {__version__}")
         raise typer.Exit()
+
+
+app.add_typer(batch_app, name="batch")
 
 
 @app.callback()
@@ -127,6 +133,15 @@ def run(
         ),
     ] = False,
     lookup: LookupOpt = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Through the provider's Batch API: send, return at once; run again to collect "
+            "and, once all are answered, write the report (see `digest batch`).",
+        ),
+    ] = False,
+    batch_reask: BatchReaskOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
@@ -154,10 +169,17 @@ def run(
             structured=structured,
             max_tokens_field=max_tokens_field,
             lookup=lookup,
+            batch_reask=batch_reask,
         )
         started = time.perf_counter()
-        with progress() as shown:
-            report = run_pipeline(inputs or [], settings, progress=shown, id_files=ids or [])
+        if batch:
+            answered = run_batch(inputs or [], ids or [], settings)
+            if answered is None:
+                raise typer.Exit(EXIT_OK)
+            report = answered
+        else:
+            with progress() as shown:
+                report = run_pipeline(inputs or [], settings, progress=shown, id_files=ids or [])
     finish(report, output, fmt, time.perf_counter() - started)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 __all__ = [
+    "BatchReaskOpt",
     "EngineOpt",
     "FallbackOpt",
     "Format",
@@ -137,5 +138,20 @@ MaxTokensFieldOpt = Annotated[
     typer.Option(
         help="The request field of the output-token limit: auto (max_completion_tokens, "
         "stepping down to max_tokens when the server rejects it, remembered), or one of them."
+    ),
+]
+
+
+class BatchReask(StrEnum):
+    online = "online"
+    none = "none"
+
+
+BatchReaskOpt = Annotated[
+    BatchReask | None,
+    typer.Option(
+        "--batch-reask",
+        help="A batch answer that fails validation or the checks: online (re-ask it online, "
+        "the default) or none (fail it / leave the unsupported parts out).",
     ),
 ]

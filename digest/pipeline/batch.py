@@ -62,7 +62,7 @@ class Submitted:
     sent: int = 0  # requests put in new batches now
     answered: int = 0  # papers the store already had answers for
     waiting: int = 0  # papers already waiting in a batch
-    batches: list[str] = field(default_factory=list)  # the ids of the batches made now
+    batches: list[str] = field(default_factory=list)  # batches made now (or resumed from a stop)
     failures: list[PaperResult] = field(default_factory=list)  # inputs that could not be read
 
 
@@ -107,7 +107,10 @@ async def submit_async(
         ledger = BatchLedger(store)
         client, endpoint = _client(engine), _endpoint(settings)
         folder = _folder(settings)
-        await _finish_files(client, ledger, endpoint, settings.model, folder, fresh=set())
+        # files an earlier process planned or uploaded and stopped before their batch
+        done.batches = await _finish_files(
+            client, ledger, endpoint, settings.model, folder, fresh=set()
+        )
         waiting = ledger.pending()
         gathered = await gather(resolved, ctx)
         done.failures += gathered.failures
@@ -136,7 +139,7 @@ async def submit_async(
             ledger.plan(planned.name, sha256, endpoint, settings.model, planned.papers)
             fresh.add(planned.name)
             done.sent += len(planned.papers)
-        done.batches = await _finish_files(
+        done.batches += await _finish_files(
             client, ledger, endpoint, settings.model, folder, fresh=fresh
         )
     return done
@@ -268,7 +271,8 @@ def _line_error(line: dict[str, Any]) -> str:
     if not isinstance(error, dict) and isinstance(response.get("body"), dict):
         error = response["body"].get("error")
     if isinstance(error, dict):
-        return f"{error.get('code') or 'error'}: {error.get('message') or ''}".strip(": ")
+        kind = error.get("code") or error.get("type") or "error"
+        return f"{kind}: {error.get('message') or ''}".strip(": ")
     return f"HTTP {response.get('status_code')}" if response else "no answer"
 
 

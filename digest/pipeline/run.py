@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..strings import match_key, one_line
 from ..topics import topic_offline
 from .context import RunContext, no_running_loop, open_run
-from .engines import LlmEngine
+from .engines import BatchAnswers, LlmEngine
 from .gather import Ready, gather, resolve_inputs
 from .results import digest_paper
 
@@ -128,7 +128,8 @@ async def _name_report(ctx: RunContext, results: list[PaperResult]) -> tuple[str
     if not papers:
         return ZH.untitled, Usage()
     usage = Usage()
-    engine = ctx.engine
+    # a `run --batch` report names itself with one online call, as an online run does
+    engine = ctx.engine.llm if isinstance(ctx.engine, BatchAnswers) else ctx.engine
     if isinstance(engine, LlmEngine) and not ctx.gate.stopped:
         titles = [p.title for p in papers]
         key = engine.topic_key(titles)

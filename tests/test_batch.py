@@ -1,0 +1,262 @@
+"""The Batch API path (issue 18): submit once, survive stops, collect, check, report."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from batchfake import FakeBatchAPI
+from conftest import FIXTURES
+from test_pipeline import answer
+from typer.testing import CliRunner
+
+from digest import Settings
+from digest.batch import BatchLedger, request_files
+from digest.batch import api as batch_api
+from digest.cli import app
+from digest.costs import price_for
+from digest.models import Paper
+from digest.pipeline.batch import batch_status, cancel_async, collect_async, submit_async
+from digest.store import Store
+
+PAPERS = FIXTURES / "papers"
+N = len(list(PAPERS.glob("*.pdf")))
+runner = CliRunner()
+
+
+@pytest.fixture
+def fake(llm: respx.MockRouter) -> FakeBatchAPI:
+    return FakeBatchAPI(llm, answer)
+
+
+@pytest.fixture
+def online(llm: respx.MockRouter) -> respx.Route:
+    """The online endpoint: a batch run must not send papers there."""
+    return llm.post("/chat/completions").mock(side_effect=answer)
+
+
+def settings(**kwargs: Any) -> Settings:
+    """The test's settings, with the store conftest points DIGEST_STORE at (the CLI's too)."""
+    return Settings.from_env(title="测试报告", store=Path(os.environ["DIGEST_STORE"]), **kwargs)
+
+
+def test_submit_sends_each_paper_once_in_the_online_body(
+    fake: FakeBatchAPI, online: respx.Route
+) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    assert (done.sent, done.waiting, done.answered) == (N, 0, 0)
+    assert len(done.batches) == 1 and fake.calls["upload"] == 1 and fake.calls["create"] == 1
+    lines = fake.input_lines()
+    assert len(lines) == N and len({line["custom_id"] for line in lines}) == N
+    for line in lines:
+        assert line["method"] == "POST" and line["url"] == "/v1/chat/completions"
+        body = line["body"]
+        assert body["model"] == "gpt-4o-mini"
+        assert body["response_format"]["json_schema"]["name"] == "PaperFacts"
+        assert "<paper" in body["messages"][1]["content"]
+    again = asyncio.run(submit_async([PAPERS], settings()))
+    assert (again.sent, again.waiting) == (0, N)  # waiting in the batch: not sent twice
+    assert fake.calls["upload"] == 1 and fake.calls["create"] == 1
+    assert online.call_count == 0
+    batch = fake.batches[done.batches[0]]
+    assert batch["metadata"]["digest_file"].startswith("digest-")
+
+
+def test_a_completed_batch_is_collected_checked_and_reported(
+    fake: FakeBatchAPI, online: respx.Route, tmp_path: Path
+) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    collected = asyncio.run(collect_async(settings()))
+    assert collected.answered == 0 and len(collected.open) == 1  # still validating
+    fake.finish(done.batches[0])
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed, collected.open) == (N, 0, [])
+    assert online.call_count == 0  # every answer passed the checks: no online re-ask
+    out = tmp_path / "report.md"
+    result = runner.invoke(
+        app, ["run", str(PAPERS), "--batch", "--title", "测试报告", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert f"分析论文数量: {N}" in text and "Dense Passage Retrieval" in text
+    assert online.call_count == 0 and fake.calls["upload"] == 1  # nothing sent again
+    price = price_for("gpt-4o-mini")
+    assert price is not None
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        costs = [r["cost_usd"] for r in store.query("SELECT cost_usd FROM extractions")]
+    assert len(costs) == N
+    online_cost = price.cost(_usage(900, 120))  # conftest's completion: 900 in, 120 out
+    assert all(c == pytest.approx(online_cost / 2) for c in costs)  # the batch rate
+
+
+def _usage(prompt: int, completion: int) -> Any:
+    from digest.models import Usage
+
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, attempts=1)
+
+
+def test_a_partly_failed_batch_fails_those_papers_and_sends_them_again(
+    fake: FakeBatchAPI, online: respx.Route, tmp_path: Path
+) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    refused = {fake.requests(done.batches[0])[0]["custom_id"]}
+    fake.finish(done.batches[0], refused=refused)
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed) == (N - 1, 1)
+    out = tmp_path / "report.md"
+    result = runner.invoke(
+        app, ["batch", "wait", str(PAPERS), "--store", str(settings().store), "-o", str(out)]
+    )
+    assert result.exit_code == 1, result.output  # the report is written; one paper failed
+    report = out.read_text(encoding="utf-8")
+    assert (
+        "no batch answer: the batch gave no answer (invalid_request_error: The model refused "
+        "this input.); `digest run --batch` sends it again"
+    ) in report
+    again = asyncio.run(submit_async([PAPERS], settings()))
+    assert (again.sent, again.answered) == (1, N - 1)  # only the failed one, in a new batch
+    asked = [json.loads(c.request.content) for c in online.calls]  # the report's heading only
+    assert [b["response_format"]["json_schema"]["name"] for b in asked] == ["ReportTopic"]
+
+
+def test_an_expired_batch_keeps_what_it_answered(fake: FakeBatchAPI, online: respx.Route) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    fake.finish(done.batches[0], status="expired", answered=2)
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed) == (2, N - 2)
+    rows = batch_status(settings())
+    assert rows[0]["status"] == "expired" and rows[0]["collected"] == 1
+    assert (rows[0]["answered"], rows[0]["failed"], rows[0]["pending"]) == (2, N - 2, 0)
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        ledger = BatchLedger(store)
+        failed = "SELECT custom_id FROM batch_requests WHERE status = 'failed'"
+        lost = [cid for (cid,) in store.query(failed)]
+        assert "the batch expired" in ledger.why(lost[0])
+
+
+def test_a_failed_batch_says_why(fake: FakeBatchAPI, online: respx.Route) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    fake.finish(done.batches[0], status="failed", answered=0)
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed) == (0, N)
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        errors = {e for (e,) in store.query("SELECT error FROM batch_requests")}
+    assert errors == {"the batch failed: The input file is invalid."}
+
+
+def test_a_stop_between_upload_and_create_makes_one_batch(
+    fake: FakeBatchAPI, online: respx.Route, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_create = batch_api.create
+
+    async def stop(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # the process is stopped after the upload
+
+    monkeypatch.setattr(batch_api, "create", stop)
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(submit_async([PAPERS], settings()))
+    assert fake.calls["upload"] == 1 and fake.calls["create"] == 0
+    monkeypatch.setattr(batch_api, "create", real_create)
+    again = asyncio.run(submit_async([PAPERS], settings()))
+    assert fake.calls["upload"] == 1 and fake.calls["create"] == 1  # uploaded once, made once
+    assert len(again.batches) == 1 and again.waiting == N
+
+
+def test_a_stop_after_create_before_it_was_recorded_finds_the_batch(
+    fake: FakeBatchAPI, online: respx.Route, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_create = batch_api.create
+
+    async def made_then_stopped(*args: Any, **kwargs: Any) -> Any:
+        await real_create(*args, **kwargs)
+        raise KeyboardInterrupt  # created at the provider, the process stopped before the store
+
+    monkeypatch.setattr(batch_api, "create", made_then_stopped)
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(submit_async([PAPERS], settings()))
+    monkeypatch.setattr(batch_api, "create", real_create)
+    again = asyncio.run(submit_async([PAPERS], settings()))
+    assert fake.calls["create"] == 1 and len(fake.batches) == 1  # found, not made again
+    assert again.batches == ["batch_0001"]
+
+
+def test_a_stop_before_the_upload_finds_the_file_by_its_name(
+    fake: FakeBatchAPI, online: respx.Route, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_upload = batch_api.upload
+
+    async def uploaded_then_stopped(*args: Any, **kwargs: Any) -> Any:
+        await real_upload(*args, **kwargs)
+        raise KeyboardInterrupt  # the provider has the file; the store never heard its id
+
+    monkeypatch.setattr(batch_api, "upload", uploaded_then_stopped)
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(submit_async([PAPERS], settings()))
+    monkeypatch.setattr(batch_api, "upload", real_upload)
+    asyncio.run(submit_async([PAPERS], settings()))
+    assert fake.calls["upload"] == 1 and fake.calls["create"] == 1
+
+
+def test_cancel_then_collect_what_was_answered(fake: FakeBatchAPI, online: respx.Route) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    cancelled = asyncio.run(cancel_async(settings()))
+    assert [b["status"] for b in cancelled] == ["cancelling"]
+    fake.finish(done.batches[0], status="cancelled", answered=1)
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed) == (1, N - 1)
+
+
+def test_wait_polls_with_back_off_until_done(fake: FakeBatchAPI, online: respx.Route) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:
+            fake.finish(done.batches[0])
+
+    collected = asyncio.run(collect_async(settings(), wait=True, sleep=sleep))
+    assert collected.answered == N and collected.open == []
+    assert slept == [5.0, 7.5, 11.25]
+
+
+def test_an_answer_failing_the_checks_is_re_asked_online_or_left_out(
+    llm: respx.MockRouter,
+) -> None:
+    def wrong_figure(request: httpx.Request) -> httpx.Response:
+        good = answer(request)
+        body = good.json()
+        content = json.loads(body["choices"][0]["message"]["content"])
+        content["result"] = content["result"] + "，提升99.5%"  # a figure its quote lacks
+        body["choices"][0]["message"]["content"] = json.dumps(content, ensure_ascii=False)
+        return httpx.Response(200, json=body)
+
+    fake = FakeBatchAPI(llm, wrong_figure)
+    online = llm.post("/chat/completions").mock(side_effect=answer)
+    done = asyncio.run(submit_async([PAPERS], settings(batch_reask="none")))
+    fake.finish(done.batches[0])
+    collected = asyncio.run(collect_async(settings(batch_reask="none")))
+    assert collected.answered == N and online.call_count == 0
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        kept = [json.loads(j) for (j,) in store.query("SELECT extraction_json FROM extractions")]
+    assert all(any(u["reason"] == "figure" for u in e["unsupported"]) for e in kept)
+
+
+def test_request_files_split_at_the_limits() -> None:
+    paper = Paper(source="a.pdf", sha256="0" * 64, title="T")
+    body = {"model": "m", "messages": [{"role": "user", "content": "x" * 100}]}
+    requests = [(f"key-{i}", paper, body) for i in range(7)]
+    by_count = request_files(requests, most_requests=3)
+    assert [len(f.papers) for f in by_count] == [3, 3, 1]
+    size = len(by_count[0].lines[0])
+    by_bytes = request_files(requests, most_bytes=2 * size)
+    assert [len(f.papers) for f in by_bytes] == [2, 2, 2, 1]
+    assert len({f.name for f in by_bytes}) == 4  # named by content
+    with pytest.raises(ValueError, match="too large"):
+        request_files(requests, most_bytes=size - 1)
