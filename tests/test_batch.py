@@ -130,7 +130,7 @@ def test_an_expired_batch_keeps_what_it_answered(fake: FakeBatchAPI, online: res
     fake.finish(done.batches[0], status="expired", answered=2)
     collected = asyncio.run(collect_async(settings()))
     assert (collected.answered, collected.failed) == (2, N - 2)
-    rows = batch_status(settings())
+    rows = batch_status(settings().store)  # type: ignore[arg-type]
     assert rows[0]["status"] == "expired" and rows[0]["collected"] == 1
     assert (rows[0]["answered"], rows[0]["failed"], rows[0]["pending"]) == (2, N - 2, 0)
     with Store(settings().store) as store:  # type: ignore[arg-type]
@@ -260,3 +260,22 @@ def test_request_files_split_at_the_limits() -> None:
     assert len({f.name for f in by_bytes}) == 4  # named by content
     with pytest.raises(ValueError, match="too large"):
         request_files(requests, most_bytes=size - 1)
+
+
+def test_the_cli_shows_batches_and_prices_them(fake: FakeBatchAPI, online: respx.Route) -> None:
+    store = str(settings().store)
+    result = runner.invoke(app, ["run", str(PAPERS), "--batch", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert f"sent {N} paper(s) in batch batch_0001" in result.stderr
+    shown = runner.invoke(app, ["batch", "status", "--store", store])
+    assert shown.exit_code == 0
+    assert "batch_0001  validating" in shown.stdout and f"{N} requests: 0 answered" in shown.stdout
+    cancelled = runner.invoke(app, ["batch", "cancel", "batch_0001", "--store", store])
+    assert cancelled.exit_code == 0 and "batch_0001  cancelling" in cancelled.stdout
+    costs = {}
+    for flag in ([], ["--batch"]):
+        priced = runner.invoke(app, ["estimate", str(PAPERS), "--store", store, *flag])
+        assert priced.exit_code == 0, priced.output
+        row = next(line for line in priced.stdout.splitlines() if line.startswith("gpt-4o-mini *"))
+        costs[bool(flag)] = float(row.split()[-1])
+    assert costs[True] == pytest.approx(costs[False] / 2, abs=0.0001)

@@ -28,7 +28,7 @@ from typing import Annotated
 
 import typer
 
-from .batch import batch_app, run_batch
+from .batch import batch_app, run_batch, status_line
 from .common import errors_to_exit, require_inputs, settings_from, store_path
 from .options import (
     BatchReaskOpt,
@@ -192,6 +192,9 @@ def estimate_command(
     title: Annotated[str | None, typer.Option(help="A given title saves the naming call.")] = None,
     store: StoreOpt = None,
     lookup: LookupOpt = None,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Price at the Batch API's rates (run --batch).")
+    ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
@@ -210,7 +213,7 @@ def estimate_command(
             lookup=lookup,
         )
         counted = estimate(inputs or [], settings, id_files=ids or [])
-        rows = counted.costs(settings.model)
+        rows = counted.costs(settings.model, batch=batch)
     typer.echo(
         f"{papers(counted.papers)} readable, {counted.stored} already answered in the store, "
         f"{len(counted.failed)} unreadable; {calls(counted.calls)}"
@@ -223,7 +226,9 @@ def estimate_command(
         typer.echo(f"{name:<16} {row.input_tokens:>13,} {row.output_tokens:>14,} {cost}")
     typer.echo(
         f"* the model a run would use; output is estimated at {EXPECTED_OUTPUT_TOKENS} tokens "
-        "per paper; prices from digest/data/prices.toml (+ DIGEST_PRICES)",
+        "per paper; "
+        + ("Batch API " if batch else "")
+        + "prices from digest/data/prices.toml (+ DIGEST_PRICES)",
         err=True,
     )
     for failed in counted.failed:
@@ -284,12 +289,17 @@ def brief(
 
 @app.command()
 def status(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
-    """List the last run's papers: number, status, engine, tokens, file, and any error."""
+    """List the store's batches (run --batch), then the last run's papers: number, status,
+    engine, tokens, file, and any error."""
     setup_logging(verbose)
     with errors_to_exit(verbose):
         from ..pipeline import last_report
+        from ..pipeline.batch import batch_status
 
-        last = last_report(store_path(store, None))
+        path = store_path(store, None)
+        for row in batch_status(path):
+            typer.echo(f"batch {status_line(row)}")
+        last = last_report(path)
     number = 0
     for result in last.papers:
         if result.status == "ok":

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ..models import Report
     from ..settings import Settings
 
-__all__ = ["batch_app", "run_batch"]
+__all__ = ["batch_app", "run_batch", "status_line"]
 
 batch_app = typer.Typer(
     no_args_is_help=True,
@@ -87,15 +87,16 @@ def status_command(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
     with errors_to_exit(verbose):
         from ..pipeline.batch import batch_status
 
-        rows = batch_status(settings_from({}, store=store_path(store, None), engine="llm"))
+        rows = batch_status(store_path(store, None))
     if not rows:
         typer.echo("no batches in this store", err=True)
         raise typer.Exit(EXIT_OK)
     for row in rows:
-        typer.echo(_status_line(row))
+        typer.echo(status_line(row))
 
 
-def _status_line(row: dict[str, Any]) -> str:
+def status_line(row: dict[str, Any]) -> str:
+    """One batch as `digest batch status` and `digest status` show it."""
     created = datetime.fromisoformat(row["created_at"])
     hours = (datetime.now() - created).total_seconds() / 3600
     state = row["status"] + ("" if not row["collected"] else ", collected")
@@ -112,6 +113,9 @@ def wait_command(
     output: OutputOpt = None,
     fmt: FormatOpt = Format.markdown,
     model: ModelOpt = None,
+    title: Annotated[
+        str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
+    ] = None,
     batch_reask: BatchReaskOpt = None,
     store: StoreOpt = None,
     verbose: VerboseOpt = False,
@@ -123,8 +127,8 @@ def wait_command(
         from ..pipeline.batch import collect_async
 
         settings = settings_from(
-            {}, model=model, batch_reask=batch_reask, store=store_path(store, output),
-            engine="llm",
+            {}, model=model, title=title, batch_reask=batch_reask,
+            store=store_path(store, output), engine="llm",
         )  # fmt: skip
         started = time.perf_counter()
         collected = asyncio.run(collect_async(settings, wait=True))

@@ -310,14 +310,15 @@ async def cancel_async(
         return cancelled
 
 
-def batch_status(settings: Settings) -> list[dict[str, Any]]:
-    """Every batch the store knows, newest first, as last seen (no request is made)."""
+def batch_status(store: Path) -> list[dict[str, Any]]:
+    """Every batch the store at this path knows, newest first, as last seen (no request is
+    made; a store that does not exist knows none)."""
     from ..store import Store
 
-    if settings.store is None:
-        raise ConfigError("--batch keeps its batches in the store; give one (--store)")
-    with Store(settings.store) as store:
-        return BatchLedger(store).all()
+    if not store.is_file():
+        return []
+    with Store(store) as opened:
+        return BatchLedger(opened).all()
 
 
 def _client(engine: LlmEngine) -> AsyncOpenAI:

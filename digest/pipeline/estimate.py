@@ -49,13 +49,19 @@ class Estimate(BaseModel):
     )
     output_tokens: int = 0
 
-    def costs(self, model: str, prices: dict[str, Price] | None = None) -> list[ModelCost]:
-        """The run priced with every model of the price table, `model` (the run's) first."""
+    def costs(
+        self, model: str, prices: dict[str, Price] | None = None, *, batch: bool = False
+    ) -> list[ModelCost]:
+        """The run priced with every model of the price table, `model` (the run's) first;
+        with `batch`, at each model's Batch API rate (its online rate where the table gives
+        none)."""
         prices = load_prices() if prices is None else prices
         rows = []
         for name in dict.fromkeys([model, *prices]):
             tokens = self.prompt_tokens.get(get_counter(name).encoding, 0)
             price = prices.get(name)
+            if price is not None and batch:
+                price = price.batch()
             usage = Usage(prompt_tokens=tokens, completion_tokens=self.output_tokens)
             rows.append(
                 ModelCost(
