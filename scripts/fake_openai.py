@@ -62,6 +62,33 @@ def _windows(line: str) -> list[str]:
 TOPIC = {"topic": "人工智能"}
 
 
+def completion_for(
+    body: dict[str, Any], answer: Callable[[dict[str, Any]], dict[str, Any]] = _facts_for
+) -> dict[str, Any]:
+    """The chat completion a well-behaved model gives for this request body (also the body of
+    a Batch API output line, scripts/fake_batches.py)."""
+    schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
+    content = TOPIC if schema == "ReportTopic" else answer(body)
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {
+                    "role": "assistant",
+                    "content": json.dumps(content, ensure_ascii=False),
+                    "refusal": None,
+                },
+            }
+        ],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 80, "total_tokens": 1080},
+    }
+
+
 class FakeOpenAI:
     """The server and its counters; use as a context manager in tests."""
 
@@ -172,26 +199,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == "malformed":
                 self._send(200, b"<html><body>502 Bad Gateway</body></html>", {}, "text/html")
                 return
-            content = TOPIC if schema == "ReportTopic" else fake.answer(body)
-            answer = {
-                "id": "chatcmpl-fake",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": body.get("model", "fake"),
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {
-                            "role": "assistant",
-                            "content": json.dumps(content, ensure_ascii=False),
-                            "refusal": None,
-                        },
-                    }
-                ],
-                "usage": {"prompt_tokens": 1000, "completion_tokens": 80, "total_tokens": 1080},
-            }
-            self._send(200, answer)
+            self._send(200, completion_for(body, fake.answer))
 
         def _send(
             self,

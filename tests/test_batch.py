@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import httpx
 import pytest
 import respx
 from batchfake import FakeBatchAPI
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from test_pipeline import answer
 from typer.testing import CliRunner
 
@@ -279,3 +281,19 @@ def test_the_cli_shows_batches_and_prices_them(fake: FakeBatchAPI, online: respx
         row = next(line for line in priced.stdout.splitlines() if line.startswith("gpt-4o-mini *"))
         costs[bool(flag)] = float(row.split()[-1])
     assert costs[True] == pytest.approx(costs[False] / 2, abs=0.0001)
+
+
+def test_a_client_killed_after_its_upload_resumes_and_sends_nothing_twice() -> None:
+    """scripts/bench_batch_api.py at a small size, across real processes: the first client is
+    killed (SIGKILL) while the provider holds its upload, the next resumes from the store."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench_batch_api.py"), "--papers", "12",
+         "--instant"],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "submit, killed" in done.stdout and "exit -9" in done.stdout
+    assert "files uploaded: 1; request lines uploaded: 12 (12 distinct); batches made: 1" in (
+        done.stdout
+    )
+    assert "answers stored: 12; papers in the report: 12" in done.stdout
