@@ -87,10 +87,11 @@ class Settings(BaseModel):
         description="Answers come from the provider's Batch API (run --batch): a paper without "
         "one is not asked online, its row says why.",
     )
-    batch_reask: Literal["online", "none"] = Field(
-        "online",
-        description="A batch answer that fails validation or the checks: re-asked online "
-        "(online), or failed / its unsupported parts left out (none).",
+    batch_reask: Literal["batch", "online", "none"] = Field(
+        "batch",
+        description="A batch answer that fails validation or the checks: re-asked in a second, "
+        "smaller batch (batch), re-asked online (online), or failed / its unsupported parts "
+        "left out (none).",
     )
     with_pdf: bool = Field(
         False, description="Download arXiv PDFs to read institutions when the feed has none."

@@ -228,26 +228,64 @@ def test_wait_polls_with_back_off_until_done(fake: FakeBatchAPI, online: respx.R
     assert slept == [5.0, 7.5, 11.25]
 
 
+def wrong_figure_first(request: httpx.Request) -> httpx.Response:
+    """The canned answer, with a figure its quote lacks unless the request is a re-ask."""
+    good = answer(request)
+    if len(json.loads(request.content)["messages"]) > 2:
+        return good  # a re-ask: the complaint is heard
+    body = good.json()
+    content = json.loads(body["choices"][0]["message"]["content"])
+    content["result"] = content["result"] + "，提升99.5%"
+    body["choices"][0]["message"]["content"] = json.dumps(content, ensure_ascii=False)
+    return httpx.Response(200, json=body)
+
+
+def stored_extractions() -> list[dict[str, Any]]:
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        return [json.loads(j) for (j,) in store.query("SELECT extraction_json FROM extractions")]
+
+
+def test_an_answer_failing_the_checks_is_re_asked_in_a_second_batch(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    fake = FakeBatchAPI(llm, wrong_figure_first)
+    online = llm.post("/chat/completions").mock(side_effect=answer)
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    fake.finish(done.batches[0])
+    first = asyncio.run(collect_async(settings()))
+    assert first.answered == N and len(first.open) == 1  # the re-asks, in a second batch
+    reasks = fake.requests(first.open[0]["id"])
+    assert len(reasks) == N and all(r["custom_id"].endswith("#reask") for r in reasks)
+    assert all(r["body"]["messages"][-1]["role"] == "user" for r in reasks)  # the complaint
+    assert all(e["unsupported"] for e in stored_extractions())  # the first answers, for now
+    waiting = asyncio.run(submit_async([PAPERS], settings()))
+    assert (waiting.sent, waiting.answered) == (0, N)  # nothing sent again meanwhile
+    fake.finish(first.open[0]["id"])
+    second = asyncio.run(collect_async(settings()))
+    assert second.answered == N and second.open == []
+    kept = stored_extractions()
+    assert all(not e["unsupported"] for e in kept)  # the re-asks' answers stand
+    assert all(e["usage"]["attempts"] == 2 for e in kept)  # both answers counted
+    assert online.call_count == 0
+
+
 def test_an_answer_failing_the_checks_is_re_asked_online_or_left_out(
     llm: respx.MockRouter,
 ) -> None:
-    def wrong_figure(request: httpx.Request) -> httpx.Response:
-        good = answer(request)
-        body = good.json()
-        content = json.loads(body["choices"][0]["message"]["content"])
-        content["result"] = content["result"] + "，提升99.5%"  # a figure its quote lacks
-        body["choices"][0]["message"]["content"] = json.dumps(content, ensure_ascii=False)
-        return httpx.Response(200, json=body)
-
+    wrong_figure = wrong_figure_first
     fake = FakeBatchAPI(llm, wrong_figure)
     online = llm.post("/chat/completions").mock(side_effect=answer)
     done = asyncio.run(submit_async([PAPERS], settings(batch_reask="none")))
     fake.finish(done.batches[0])
     collected = asyncio.run(collect_async(settings(batch_reask="none")))
-    assert collected.answered == N and online.call_count == 0
-    with Store(settings().store) as store:  # type: ignore[arg-type]
-        kept = [json.loads(j) for (j,) in store.query("SELECT extraction_json FROM extractions")]
+    assert collected.answered == N and online.call_count == 0 and collected.open == []
+    kept = stored_extractions()
     assert all(any(u["reason"] == "figure" for u in e["unsupported"]) for e in kept)
+    done = asyncio.run(submit_async([PAPERS], settings(refresh=True, batch_reask="online")))
+    fake.finish(done.batches[0])
+    collected = asyncio.run(collect_async(settings(batch_reask="online")))
+    assert collected.answered == N and online.call_count == N  # each re-asked online, once
+    assert all(not e["unsupported"] for e in stored_extractions())
 
 
 def test_request_files_split_at_the_limits() -> None:

@@ -137,14 +137,16 @@ class BatchLedger:
     def why(self, custom_id: str) -> str:
         """Why a request has no answer in the store, for the report of a `run --batch`."""
         rows = self.store.query(
-            "SELECT r.status, r.error, b.id, b.status AS batch_status FROM batch_requests r "
-            "LEFT JOIN batches b ON b.file_name = r.file_name WHERE r.custom_id = ?",
-            (custom_id,),
+            "SELECT r.custom_id, r.status, r.error, b.id, b.status AS batch_status "
+            "FROM batch_requests r LEFT JOIN batches b ON b.file_name = r.file_name "
+            "WHERE r.custom_id IN (?, ?) ORDER BY r.custom_id DESC",  # its re-ask first
+            (custom_id, custom_id + "#reask"),
         )
         if not rows:
             return "not sent to a batch yet; `digest run --batch` sends it"
         row = rows[0]
         if row["status"] == "pending":
+            what = "its re-ask" if row["custom_id"] != custom_id else "its answer"
             where = f"batch {row['id']} ({row['batch_status']})" if row["id"] else "a batch"
-            return f"waiting for its answer in {where}; `digest batch wait` collects it"
+            return f"waiting for {what} in {where}; `digest batch wait` collects it"
         return f"the batch gave no answer ({row['error']}); `digest run --batch` sends it again"

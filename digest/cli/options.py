@@ -143,6 +143,7 @@ MaxTokensFieldOpt = Annotated[
 
 
 class BatchReask(StrEnum):
+    batch = "batch"
     online = "online"
     none = "none"
 
@@ -151,7 +152,8 @@ BatchReaskOpt = Annotated[
     BatchReask | None,
     typer.Option(
         "--batch-reask",
-        help="A batch answer that fails validation or the checks: online (re-ask it online, "
-        "the default) or none (fail it / leave the unsupported parts out).",
+        help="A batch answer that fails validation or the checks: batch (re-ask it in a "
+        "second, smaller batch; the default), online (re-ask it online) or none (fail it / "
+        "leave the unsupported parts out).",
     ),
 ]

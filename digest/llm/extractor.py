@@ -108,8 +108,7 @@ class Extractor:
     def request_body(self, paper: Paper, excerpt: Excerpt) -> dict[str, Any]:
         """The body the online call would send for this paper, in the transport's mode: a
         Batch API line carries it unchanged."""
-        assert self.transport is not None, "an Extractor without a client has no transport"
-        return self.transport.body(self.transport.mode, self.messages(paper, excerpt), PaperFacts)
+        return self.body_of(self.messages(paper, excerpt))
 
     async def facts(self, paper: Paper, excerpt: Excerpt, admit: Admit | None = None) -> Extraction:
         """The facts of one paper. Raises an ExtractionError subclass naming the paper.
@@ -121,7 +120,14 @@ class Extractor:
             messages, PaperFacts, _context(paper, excerpt), paper.source, admit,
             first_admitted=True,
         )  # fmt: skip
-        return await self._checked(paper, excerpt, messages, (facts, usage, raw), admit)
+        problems = _problems(paper, excerpt, facts)
+        first = self._extraction(excerpt, facts, raw, usage, problems)
+        if not problems:
+            return first
+        complaints = [complaint(p) for p in problems]  # re-asked once with the complaints
+        log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
+        again = self._again(messages, raw, _listed(complaints))
+        return await self._reask_online(paper, excerpt, again, first, Usage(), admit)
 
     async def facts_from(
         self,
@@ -132,78 +138,111 @@ class Extractor:
         reask: bool,
         admit: Admit | None = None,
     ) -> Extraction:
-        """The facts of a paper from an answer that came another way (a line of a Batch API
-        output file), priced at the batch rate: validated and checked like an online answer.
-        With `reask`, what fails is re-asked online, as online; without, an invalid answer
-        fails the paper and the parts the checks do not support are left out and noted."""
-        label = paper.source
-        context = _context(paper, excerpt)
-        messages = self.messages(paper, excerpt)
-        usage = usage_of(completion, self.price.batch() if self.price else None)
-        try:
-            facts = read_answer(
-                completion, PaperFacts, context, label, self.settings.max_output_tokens
-            )
-            raw = answer_text(completion)
-        except InvalidAnswer as invalid:
-            if not reask or self.transport is None:
-                raise InvalidOutputError(
-                    f"{label}: the batch answer failed validation: {one_line(invalid.errors)}",
-                    usage=usage,
-                ) from invalid
-            again = [
-                *messages,
-                {"role": "assistant", "content": invalid.answer},
-                {"role": "user", "content": self.reask.render(errors=invalid.errors)},
-            ]
-            facts, spent, raw = await self._structured(again, PaperFacts, context, label, admit)
-            usage += spent
-        except ExtractionError as err:
-            err.usage = usage
-            raise
-        return await self._checked(
-            paper, excerpt, messages, (facts, usage, raw), admit, reask=reask
-        )
+        """The facts of a paper from a Batch API answer, priced at the batch rate and checked
+        like an online answer. With `reask`, what fails is re-asked online; without, an invalid
+        answer fails the paper and the parts the checks do not support are left out, noted."""
+        first, again, usage = self.batch_answer(paper, excerpt, completion, reasking=not reask)
+        if again is None and first is not None:
+            return first
+        assert again is not None  # an invalid answer not to be re-asked raised already
+        return await self._reask_online(paper, excerpt, again, first, usage, admit)
 
-    async def _checked(
+    async def _reask_online(
         self,
         paper: Paper,
         excerpt: Excerpt,
-        messages: list[dict[str, str]],
-        answered: tuple[PaperFacts, Usage, str],
+        again: list[dict[str, str]],
+        first: Extraction | None,
+        spent_before: Usage,
         admit: Admit | None,
-        *,
-        reask: bool = True,
     ) -> Extraction:
-        """The answer checked against the paper (digest.checks), re-asked once with the
-        complaints when `reask`; what still fails is left out of the brief and noted."""
-        facts, usage, raw = answered
-        source = _context(paper, excerpt)["source_text"]
-        whole = "\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)])
-        problems = check_facts(facts, source, paper.affiliations, whole)
-        if problems and reask:  # re-asked once with the complaints
-            complaints = [complaint(p) for p in problems]
-            log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
-            again = [
-                *messages,
-                {"role": "assistant", "content": raw},
-                {"role": "user", "content": self.reask.render(errors=_listed(complaints))},
-            ]
-            context = _context(paper, excerpt)
-            try:
-                second, spent, raw2 = await self._structured(
-                    again, PaperFacts, context, paper.source, admit
-                )
-            except ExtractionError as err:  # refused, cut, endpoint down, budget spent...
-                # the first answer was valid and paid for: it stands, its unsupported parts
-                # left out as they would be after a stubborn re-ask
-                usage += err.usage or Usage()
-                log.warning("re-ask failed, the first answer stands: %s", one_line(str(err)))
-            else:
-                usage += spent
-                left = check_facts(second, source, paper.affiliations, whole)
-                if len(left) <= len(problems):
-                    facts, raw, problems = second, raw2, left
+        """Ask `again` online: the answer if it is valid and no worse than `first` (fewer or as
+        many unsupported parts), else `first`, which was paid for and stands, its unsupported
+        parts left out as after a stubborn re-ask. Every cost is counted on what is returned."""
+        paid = (first.usage if first is not None else Usage()) + spent_before
+        try:
+            facts, spent, raw = await self._structured(
+                again, PaperFacts, _context(paper, excerpt), paper.source, admit
+            )
+        except ExtractionError as err:  # refused, cut, endpoint down, budget spent...
+            if first is None:
+                err.usage = paid + (err.usage or Usage())
+                raise
+            log.warning("re-ask failed, the first answer stands: %s", one_line(str(err)))
+            return first.model_copy(update={"usage": paid + (err.usage or Usage())})
+        problems = _problems(paper, excerpt, facts)
+        if first is not None and len(problems) > len(first.unsupported):
+            return first.model_copy(update={"usage": paid + spent})
+        return self._extraction(excerpt, facts, raw, paid + spent, problems)
+
+    def batch_answer(
+        self,
+        paper: Paper,
+        excerpt: Excerpt,
+        completion: Completion,
+        *,
+        first: Extraction | None = None,
+        reasking: bool = False,
+    ) -> tuple[Extraction | None, list[dict[str, str]] | None, Usage]:
+        """A Batch API answer, read without a request: (the checked extraction, None when the
+        answer is invalid; the messages of its re-ask when one is due; what the answer cost).
+        A re-ask's answer (`reasking`) is weighed against the `first` one: the one with fewer
+        unsupported parts stands, carrying both costs, and nothing more is due; raises
+        InvalidOutputError when neither is usable."""
+        usage = usage_of(completion, self.price.batch() if self.price else None)
+        label = paper.source
+        try:
+            facts = read_answer(
+                completion, PaperFacts, _context(paper, excerpt), label,
+                self.settings.max_output_tokens,
+            )  # fmt: skip
+            raw = answer_text(completion)
+        except (InvalidAnswer, ExtractionError) as err:
+            if first is not None:  # the first answer stands; the re-ask was paid for too
+                return first.model_copy(update={"usage": first.usage + usage}), None, usage
+            if isinstance(err, ExtractionError):  # refused, cut
+                err.usage = usage
+                raise
+            if reasking:
+                raise InvalidOutputError(
+                    f"{label}: the batch answer failed validation: {one_line(err.errors)}",
+                    usage=usage,
+                ) from err
+            again = self._again(self.messages(paper, excerpt), err.answer, err.errors)
+            return None, again, usage
+        problems = _problems(paper, excerpt, facts)
+        if first is not None and len(problems) > len(first.unsupported):
+            return first.model_copy(update={"usage": first.usage + usage}), None, usage
+        total = usage + (first.usage if first is not None else Usage())
+        extraction = self._extraction(excerpt, facts, raw, total, problems)
+        if not problems or reasking:
+            return extraction, None, usage
+        complaints = _listed([complaint(p) for p in problems])
+        return extraction, self._again(self.messages(paper, excerpt), raw, complaints), usage
+
+    def body_of(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """The request body of these messages (a re-ask's) in the transport's mode."""
+        assert self.transport is not None, "an Extractor without a client has no transport"
+        return self.transport.body(self.transport.mode, messages, PaperFacts)
+
+    def _again(
+        self, messages: list[dict[str, str]], answer: str, errors: str
+    ) -> list[dict[str, str]]:
+        """The messages of a re-ask: the question, the answer, what was wrong with it."""
+        return [
+            *messages,
+            {"role": "assistant", "content": answer},
+            {"role": "user", "content": self.reask.render(errors=errors)},
+        ]
+
+    def _extraction(
+        self,
+        excerpt: Excerpt,
+        facts: PaperFacts,
+        raw: str,
+        usage: Usage,
+        problems: list[Unsupported],
+    ) -> Extraction:
         return Extraction(
             facts=_supported(facts, problems),
             model=self.settings.model,
@@ -330,3 +369,10 @@ def _supported(facts: PaperFacts, problems: list[Unsupported]) -> PaperFacts:
 def _context(paper: Paper, excerpt: Excerpt) -> dict[str, Any]:
     """What an answer is validated against: the text sent, and that phrases be Chinese."""
     return {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
+
+
+def _problems(paper: Paper, excerpt: Excerpt, facts: PaperFacts) -> list[Unsupported]:
+    """What the paper's text does not support in these facts (digest.checks)."""
+    source = _context(paper, excerpt)["source_text"]
+    whole = "\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)])
+    return check_facts(facts, source, paper.affiliations, whole)

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from ..batch import TERMINAL, BatchLedger, api, request_files
 from ..errors import ConfigError, ExtractionError
 from ..excerpt import select
-from ..models import PaperResult, Usage
+from ..models import Extraction, Paper, PaperResult, Usage
 from ..settings import Settings
 from .context import no_running_loop, open_run
 from .engines import LlmEngine, record
@@ -51,6 +51,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+REASK = "#reask"  # a re-ask's custom_id: its paper's request key and this mark
 FIRST_POLL = 5.0  # seconds between polls while waiting, growing by half up to LAST_POLL
 LAST_POLL = 300.0
 
@@ -122,7 +123,7 @@ async def submit_async(
             key = engine.key(item.paper)
             if store.extraction(key) is not None and not settings.refresh:
                 done.answered += 1
-            elif key in waiting:
+            elif key in waiting or key + REASK in waiting:
                 done.waiting += 1
             else:
                 excerpt = select(
@@ -220,11 +221,15 @@ async def _collect(
     row: dict[str, Any],
     batch: dict[str, Any],
 ) -> tuple[int, int]:
-    """Store the answers of one finished batch; (answered, failed)."""
+    """Store the answers of one finished batch, and send the re-asks they call for in a new
+    batch (--batch-reask batch) or online (online); (answers stored, requests failed)."""
     from ..llm.answer import Completion
 
+    settings, extractor = engine.settings, engine.extractor
     papers = ledger.waiting(row["file_name"])
     outcomes: dict[str, str | None] = {}
+    reasks: list[tuple[str, Paper, dict[str, Any]]] = []
+    stored = 0
     lines = []
     for file_key in ("output_file_id", "error_file_id"):
         if batch.get(file_key):
@@ -234,34 +239,55 @@ async def _collect(
         paper = papers.get(custom_id)
         if paper is None or custom_id in outcomes:
             continue  # not ours, or answered already (a line twice)
+        key, reasking = custom_id.removesuffix(REASK), custom_id.endswith(REASK)
         started = time.perf_counter()
         response = _response(line)
         body = response.get("body")
         if response.get("status_code") != 200 or not isinstance(body, dict):
             outcomes[custom_id] = _line_error(line)
             continue
+        extraction: Extraction | None
         try:
             completion = Completion.model_validate(body)
-            excerpt = select(
-                paper, token_budget=engine.settings.token_budget, counter=engine.counter
-            )
-            extraction = await engine.extractor.facts_from(
-                paper, excerpt, completion, reask=engine.settings.batch_reask == "online"
-            )
+            excerpt = select(paper, token_budget=settings.token_budget, counter=engine.counter)
+            if settings.batch_reask == "batch" or reasking:
+                first = ledger.store.extraction(key) if reasking else None
+                extraction, again, _ = extractor.batch_answer(
+                    paper, excerpt, completion, first=first, reasking=reasking
+                )
+                if again is not None:
+                    reasks.append((key + REASK, paper, extractor.body_of(again)))
+            else:
+                extraction = await extractor.facts_from(
+                    paper, excerpt, completion, reask=settings.batch_reask == "online"
+                )
         except ValidationError:
             outcomes[custom_id] = "the answer is not a chat completion"
         except ExtractionError as err:
-            record(engine, ledger.store, custom_id, paper, None, err.usage or Usage(), str(err),
+            record(engine, ledger.store, key, paper, None, err.usage or Usage(), str(err),
                    started)  # fmt: skip
             outcomes[custom_id] = str(err)
         else:
-            record(engine, ledger.store, custom_id, paper, extraction, extraction.usage, None,
-                   started)  # fmt: skip
+            if extraction is not None:  # stored now: a re-ask may still better it
+                record(engine, ledger.store, key, paper, extraction, extraction.usage, None,
+                       started)  # fmt: skip
+                stored += 1
             outcomes[custom_id] = None
     ledger.settle(outcomes)
     ledger.collected(batch["id"], _unanswered(batch))
+    if reasks:  # a second, smaller batch
+        folder, endpoint = _folder(settings), _endpoint(settings)
+        fresh = set()
+        for planned in request_files(reasks):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / planned.name).write_bytes(planned.content)
+            sha256 = hashlib.sha256(planned.content).hexdigest()
+            ledger.plan(planned.name, sha256, endpoint, settings.model, planned.papers)
+            fresh.add(planned.name)
+        made = await _finish_files(client, ledger, endpoint, settings.model, folder, fresh=fresh)
+        log.info("%d answer(s) re-asked in batch %s", len(reasks), ", ".join(made))
     failed = sum(1 for e in outcomes.values() if e) + len(set(papers) - set(outcomes))
-    return sum(1 for e in outcomes.values() if e is None), failed
+    return stored, failed
 
 
 def _line_error(line: dict[str, Any]) -> str:
