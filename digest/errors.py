@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ArxivError",
+    "BatchAPIError",
     "ConfigError",
     "CorruptPDFError",
     "DigestError",
@@ -75,6 +76,11 @@ class ConfigError(DigestError):
 
 class PromptError(ConfigError):
     """A prompt file is missing, or the variables it uses differ from the ones the code passes."""
+
+
+class BatchAPIError(DigestError):
+    """The provider's files or batches endpoint refused or could not be reached (run --batch).
+    Every step taken before is in the store: the same command resumes from there."""
 
 
 class StoreError(DigestError):

@@ -23,6 +23,7 @@ from digest.batch import BatchLedger, request_files
 from digest.batch import api as batch_api
 from digest.cli import app
 from digest.costs import price_for
+from digest.errors import BatchAPIError
 from digest.models import Paper
 from digest.pipeline.batch import batch_status, cancel_async, collect_async, submit_async
 from digest.store import Store
@@ -150,6 +151,9 @@ def test_a_failed_batch_says_why(fake: FakeBatchAPI, online: respx.Route) -> Non
     with Store(settings().store) as store:  # type: ignore[arg-type]
         errors = {e for (e,) in store.query("SELECT error FROM batch_requests")}
     assert errors == {"the batch failed: The input file is invalid."}
+    again = asyncio.run(submit_async([PAPERS], settings()))  # the same requests, a new file
+    assert (again.sent, again.batches) == (N, ["batch_0002"])
+    assert fake.calls["upload"] == 2 and len(fake.input_lines()) == 2 * N
 
 
 def test_a_stop_between_upload_and_create_makes_one_batch(
@@ -297,7 +301,8 @@ def test_request_files_split_at_the_limits() -> None:
     size = len(by_count[0].lines[0])
     by_bytes = request_files(requests, most_bytes=2 * size)
     assert [len(f.papers) for f in by_bytes] == [2, 2, 2, 1]
-    assert len({f.name for f in by_bytes}) == 4  # named by content
+    assert len({f.name(0) for f in by_bytes}) == 4  # named by content
+    assert by_bytes[0].name(0) != by_bytes[0].name(1)  # and by the times it was planned
     with pytest.raises(ValueError, match="too large"):
         request_files(requests, most_bytes=size - 1)
 
@@ -335,3 +340,34 @@ def test_a_client_killed_after_its_upload_resumes_and_sends_nothing_twice() -> N
         done.stdout
     )
     assert "answers stored: 12; papers in the report: 12" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (401, "HTTP 401: Incorrect API key provided: ***; check OPENAI_API_KEY"),
+        (404, "HTTP 404: Not found; this endpoint may not offer the Batch API"),
+    ],
+)
+def test_an_endpoint_that_refuses_the_batch_api_is_one_line(
+    llm: respx.MockRouter, online: respx.Route, status: int, said: str
+) -> None:
+    from conftest import API_KEY
+
+    message = {401: f"Incorrect API key provided: {API_KEY}", 404: "Not found"}[status]
+    llm.post("/files").mock(
+        return_value=httpx.Response(status, json={"error": {"message": message}})
+    )
+    result = runner.invoke(app, ["run", str(PAPERS), "--batch", "--store", str(settings().store)])
+    assert result.exit_code == 2
+    assert said in result.stderr and API_KEY not in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        planned = store.query("SELECT name, file_id FROM batch_files")
+    assert len(planned) == 1 and planned[0]["file_id"] is None  # kept: the next run resumes
+
+
+def test_an_unreachable_endpoint_is_one_line(llm: respx.MockRouter, online: respx.Route) -> None:
+    llm.post("/files").mock(side_effect=httpx.ConnectError("Name or service not known"))
+    with pytest.raises(BatchAPIError, match=r"cannot reach the endpoint .*run the same command"):
+        asyncio.run(submit_async([PAPERS], settings(sdk_retries=0)))

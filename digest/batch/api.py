@@ -1,11 +1,13 @@
 """The files and batches endpoints, called through the run's OpenAI client (its retries,
-timeouts, errors and hooks), each answer given back as the plain dict the API documents."""
+timeouts and hooks), each answer given back as the plain dict the API documents; an error is one
+line (BatchAPIError) naming the step, with the secrets masked."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..llm.client import batch_step as _step
 from .files import ENDPOINT
 
 if TYPE_CHECKING:
@@ -18,49 +20,56 @@ FILE_TYPE = "application/jsonl"
 
 async def upload(client: AsyncOpenAI, name: str, content: bytes) -> str:
     """Upload an input file (purpose "batch"); its id."""
-    made = await client.files.create(file=(name, content, FILE_TYPE), purpose="batch")
+    with _step(f"uploading {name}"):
+        made = await client.files.create(file=(name, content, FILE_TYPE), purpose="batch")
     return made.id
 
 
 async def find_file(client: AsyncOpenAI, name: str) -> str | None:
     """The id of an input file uploaded under this name (before a stop that lost its id)."""
-    async for found in client.files.list(purpose="batch"):
-        if found.filename == name:
-            return found.id
+    with _step(f"looking for {name} among the uploaded files"):
+        async for found in client.files.list(purpose="batch"):
+            if found.filename == name:
+                return found.id
     return None
 
 
 async def create(client: AsyncOpenAI, file_id: str, name: str) -> dict[str, Any]:
     """Create the batch of an uploaded file; the file's name goes in its metadata."""
-    batch = await client.batches.create(
-        input_file_id=file_id,
-        endpoint=ENDPOINT,
-        completion_window="24h",
-        metadata={"digest_file": name},
-    )
+    with _step(f"creating the batch of {name}"):
+        batch = await client.batches.create(
+            input_file_id=file_id,
+            endpoint=ENDPOINT,
+            completion_window="24h",
+            metadata={"digest_file": name},
+        )
     return batch.model_dump(mode="json")
 
 
 async def find_batch(client: AsyncOpenAI, file_id: str) -> dict[str, Any] | None:
     """The batch already made from this input file (created just before a stop), if any."""
-    async for batch in client.batches.list(limit=100):
-        if batch.input_file_id == file_id:
-            return batch.model_dump(mode="json")
+    with _step(f"looking for the batch of {file_id}"):
+        async for batch in client.batches.list(limit=100):
+            if batch.input_file_id == file_id:
+                return batch.model_dump(mode="json")
     return None
 
 
 async def retrieve(client: AsyncOpenAI, batch_id: str) -> dict[str, Any]:
-    return (await client.batches.retrieve(batch_id)).model_dump(mode="json")
+    with _step(f"looking at batch {batch_id}"):
+        return (await client.batches.retrieve(batch_id)).model_dump(mode="json")
 
 
 async def cancel(client: AsyncOpenAI, batch_id: str) -> dict[str, Any]:
-    return (await client.batches.cancel(batch_id)).model_dump(mode="json")
+    with _step(f"cancelling batch {batch_id}"):
+        return (await client.batches.cancel(batch_id)).model_dump(mode="json")
 
 
 async def download(client: AsyncOpenAI, file_id: str) -> list[dict[str, Any]]:
     """The lines of an output or error file, as dicts (a line that is not JSON is skipped:
     its request stays pending and fails with the batch)."""
-    content = (await client.files.content(file_id)).content
+    with _step(f"downloading {file_id}"):
+        content = (await client.files.content(file_id)).content
     lines = []
     for line in content.splitlines():
         try:

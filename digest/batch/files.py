@@ -40,10 +40,14 @@ class RequestFile:
         return b"".join(self.lines)
 
     @property
-    def name(self) -> str:
-        """A name from the content: the same requests always make the same file, so a file
-        uploaded before a crash is found again by its name."""
-        return f"digest-{hashlib.sha256(self.content).hexdigest()[:20]}.jsonl"
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def name(self, attempt: int) -> str:
+        """The file's name: its content's hash and how many times the same requests were
+        planned before (the same requests sent again, after a batch expired, make a new
+        file). Recorded before the upload, so a file uploaded before a stop is found again."""
+        return f"digest-{self.sha256[:20]}-{attempt}.jsonl"
 
 
 def request_files(

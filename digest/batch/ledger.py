@@ -55,6 +55,11 @@ class BatchLedger:
                 ],
             )
 
+    def planned_before(self, sha256: str) -> int:
+        """How many files of exactly this content were planned before."""
+        rows = self.store.query("SELECT COUNT(*) AS n FROM batch_files WHERE sha256 = ?", (sha256,))
+        return int(rows[0]["n"])
+
     def uploaded(self, name: str, file_id: str) -> None:
         with self.store.transaction() as db:
             db.execute("UPDATE batch_files SET file_id = ? WHERE name = ?", (file_id, name))

@@ -24,11 +24,12 @@ never appears in a message: every error text is scrubbed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -36,7 +37,7 @@ import openai
 from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 
-from ..errors import EndpointError, LLMRequestError
+from ..errors import BatchAPIError, EndpointError, LLMRequestError
 from ..facts import BOUND_KEYWORDS
 from ..limits import quota_used_up
 from ..prompts import Prompt
@@ -45,7 +46,7 @@ from ..settings import Settings
 from ..strings import one_line
 from .answer import Completion, shape_problem
 
-__all__ = ["MODES", "TOKEN_FIELDS", "Transport", "build_client"]
+__all__ = ["MODES", "TOKEN_FIELDS", "Transport", "api_message", "batch_step", "build_client"]
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class Transport:
                         log.warning(
                             "%s does not take %s structured output (%s); using %s",
                             self.settings.model, mode,
-                            self.scrub(one_line(_api_message(err)))[:120],
+                            self.scrub(one_line(api_message(err)))[:120],
                             following[0],
                         )  # fmt: skip
                         if not self._stepped_down:
@@ -171,7 +172,7 @@ class Transport:
                     raise EndpointError(f"{label}: {unusable}", unusable) from err
                 raise LLMRequestError(
                     f"{label}: LLM request failed with HTTP {err.status_code}: "
-                    f"{self.scrub(_api_message(err))}"
+                    f"{self.scrub(api_message(err))}"
                 ) from err
             except openai.APIError as err:  # connection errors and timeouts, after SDK retries
                 if not self._answered:  # nothing ever came back: the endpoint, not the paper
@@ -196,7 +197,7 @@ class Transport:
         """Why no paper can be answered, when the status says so (None: this paper's error).
         A refused key or a URL with nothing behind it fails every request alike; a 403 only
         counts before any answer came back (later it may be about one request)."""
-        status, said = err.status_code, self.scrub(one_line(_api_message(err)))[:160]
+        status, said = err.status_code, self.scrub(one_line(api_message(err)))[:160]
         if status == 401:
             return f"the endpoint refused the API key (HTTP 401: {said}); check OPENAI_API_KEY"
         if status == 403 and not self._answered:
@@ -241,14 +242,14 @@ class Transport:
         caller."""
         if self.settings.max_tokens_field != "auto" or err.status_code not in (400, 422):
             return False
-        if field not in _api_message(err) or field == TOKEN_FIELDS[-1]:
+        if field not in api_message(err) or field == TOKEN_FIELDS[-1]:
             return False
         if self.token_field == field:  # another paper may have switched already
             self.token_field = TOKEN_FIELDS[TOKEN_FIELDS.index(field) + 1]
             self._switched_field = True
             log.warning(
                 "%s does not take %s (%s); sending the output limit as %s",
-                self.settings.model, field, self.scrub(one_line(_api_message(err)))[:120],
+                self.settings.model, field, self.scrub(one_line(api_message(err)))[:120],
                 self.token_field,
             )  # fmt: skip
         return True
@@ -349,7 +350,7 @@ def endpoint_of(settings: Settings) -> str:
 
 def _unsupported(err: openai.APIStatusError) -> bool:
     """A 400/422 that names the structured-output feature: try the next mode."""
-    return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(_api_message(err)))
+    return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(api_message(err)))
 
 
 def _malformed(response: httpx.Response, err: ValidationError) -> str:
@@ -367,10 +368,33 @@ def _json_body(response: httpx.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _api_message(err: openai.APIStatusError) -> str:
+def api_message(err: openai.APIStatusError) -> str:
+    """What the endpoint said about the error (its JSON body's message), else the SDK's."""
     body = err.body
     if isinstance(body, dict):
         inner = body.get("error", body)
         if isinstance(inner, dict) and inner.get("message"):
             return str(inner["message"])
     return err.message
+
+
+_NO_BATCH_API = "this endpoint may not offer the Batch API (files and batches); run without --batch"
+_BATCH_HINTS = {401: "check OPENAI_API_KEY", 404: _NO_BATCH_API, 405: _NO_BATCH_API}
+
+
+@contextlib.contextmanager
+def batch_step(what: str) -> Iterator[None]:
+    """One Batch API step's SDK errors (digest.batch.api) as one line, masked: BatchAPIError."""
+    try:
+        yield
+    except openai.APIStatusError as err:
+        said, hint = mask(one_line(api_message(err)))[:200], _BATCH_HINTS.get(err.status_code)
+        raise BatchAPIError(
+            f"{what}: HTTP {err.status_code}: {said}" + (f"; {hint}" if hint else "")
+        ) from None
+    except openai.APIConnectionError as err:  # after the SDK's retries
+        cause = mask(one_line(str(err.__cause__ or err)))[:200]
+        raise BatchAPIError(
+            f"{what}: cannot reach the endpoint ({cause}); check OPENAI_BASE_URL and the "
+            "network, then run the same command again"
+        ) from None

@@ -15,7 +15,6 @@ before a stop gets one batch (the provider's, found by its input file, if it was
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import ValidationError
 
-from ..batch import TERMINAL, BatchLedger, api, request_files
+from ..batch import TERMINAL, BatchLedger, RequestFile, api, request_files
 from ..errors import ConfigError, ExtractionError
 from ..excerpt import select
 from ..models import Extraction, Paper, PaperResult, Usage
@@ -132,18 +131,27 @@ async def submit_async(
                 requests.append(
                     (key, item.paper, engine.extractor.request_body(item.paper, excerpt))
                 )
-        fresh = set()
-        for planned in request_files(requests):
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / planned.name).write_bytes(planned.content)
-            sha256 = hashlib.sha256(planned.content).hexdigest()
-            ledger.plan(planned.name, sha256, endpoint, settings.model, planned.papers)
-            fresh.add(planned.name)
-            done.sent += len(planned.papers)
+        fresh = _plan(ledger, request_files(requests), endpoint, settings.model, folder)
+        done.sent = len(requests)
         done.batches += await _finish_files(
             client, ledger, endpoint, settings.model, folder, fresh=fresh
         )
     return done
+
+
+def _plan(
+    ledger: BatchLedger, files: list[RequestFile], endpoint: str, model: str, folder: Path
+) -> set[str]:
+    """Write each file beside the store and record it (with its papers) before any upload;
+    the names planned."""
+    names = set()
+    folder.mkdir(parents=True, exist_ok=True)
+    for planned in files:
+        name = planned.name(ledger.planned_before(planned.sha256))
+        (folder / name).write_bytes(planned.content)
+        ledger.plan(name, planned.sha256, endpoint, model, planned.papers)
+        names.add(name)
+    return names
 
 
 async def _finish_files(
@@ -277,13 +285,7 @@ async def _collect(
     ledger.collected(batch["id"], _unanswered(batch))
     if reasks:  # a second, smaller batch
         folder, endpoint = _folder(settings), _endpoint(settings)
-        fresh = set()
-        for planned in request_files(reasks):
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / planned.name).write_bytes(planned.content)
-            sha256 = hashlib.sha256(planned.content).hexdigest()
-            ledger.plan(planned.name, sha256, endpoint, settings.model, planned.papers)
-            fresh.add(planned.name)
+        fresh = _plan(ledger, request_files(reasks), endpoint, settings.model, folder)
         made = await _finish_files(client, ledger, endpoint, settings.model, folder, fresh=fresh)
         log.info("%d answer(s) re-asked in batch %s", len(reasks), ", ".join(made))
     failed = sum(1 for e in outcomes.values() if e) + len(set(papers) - set(outcomes))
