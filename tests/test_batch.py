@@ -371,3 +371,20 @@ def test_an_unreachable_endpoint_is_one_line(llm: respx.MockRouter, online: resp
     llm.post("/files").mock(side_effect=httpx.ConnectError("Name or service not known"))
     with pytest.raises(BatchAPIError, match=r"cannot reach the endpoint .*run the same command"):
         asyncio.run(submit_async([PAPERS], settings(sdk_retries=0)))
+
+
+def test_a_planned_file_lost_before_its_upload_is_planned_again(
+    fake: FakeBatchAPI, online: respx.Route, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def stop(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # stopped before the upload
+
+    real_upload = batch_api.upload
+    monkeypatch.setattr(batch_api, "upload", stop)
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(submit_async([PAPERS], settings()))
+    monkeypatch.setattr(batch_api, "upload", real_upload)
+    for planned in (settings().store.parent / "batches").glob("*.jsonl"):  # type: ignore[union-attr]
+        planned.unlink()  # the folder was cleaned meanwhile
+    again = asyncio.run(submit_async([PAPERS], settings()))
+    assert (again.sent, len(again.batches)) == (N, 1) and fake.calls["upload"] == 1

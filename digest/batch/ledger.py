@@ -75,6 +75,17 @@ class BatchLedger:
                  _now(), name),
             )  # fmt: skip
 
+    def abandon(self, name: str, reason: str) -> None:
+        """A planned file that can no longer be sent (its copy beside the store is gone and
+        the provider never got it): its requests fail for `reason`, to be sent again."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE batch_files SET batch_id = '' WHERE name = ?", (name,))
+            db.execute(
+                "UPDATE batch_requests SET status = 'failed', error = ? "
+                "WHERE file_name = ? AND status = 'pending'",
+                (reason, name),
+            )
+
     def unfinished_files(self, endpoint: str, model: str) -> list[dict[str, Any]]:
         """Files planned for this endpoint and model whose batch was never recorded."""
         rows = self.store.query(

@@ -174,7 +174,14 @@ async def _finish_files(
         if file_id is None:
             file_id = await api.find_file(client, name) if earlier else None
             if file_id is None:
-                file_id = await api.upload(client, name, (folder / name).read_bytes())
+                try:
+                    content = (folder / name).read_bytes()
+                except OSError as err:  # removed while the process was stopped
+                    log.warning("%s was never uploaded and is gone (%s); its papers are "
+                                "sent again", name, err.strerror)  # fmt: skip
+                    ledger.abandon(name, f"its request file {name} was lost before the upload")
+                    continue
+                file_id = await api.upload(client, name, content)
             ledger.uploaded(name, file_id)
         elif earlier:  # uploaded before a stop: its batch may have been made before it too
             batch = await api.find_batch(client, file_id)
