@@ -152,7 +152,7 @@ def run(
         require_inputs(inputs, ids)
         settings = settings_from(
             {},
-            engine=engine,
+            engine=engine or ("llm" if batch else None),
             fallback=fallback,
             model=model,
             title=title,

@@ -47,8 +47,13 @@ batch_app = typer.Typer(
 def run_batch(inputs: list[str], ids: list[Path], settings: Settings) -> Report | None:
     """One `run --batch`: collect, submit; the report's Report once nothing is left to wait
     for (else None, and a line says how to follow the batches)."""
+    from ..errors import ConfigError
     from ..pipeline.batch import collect_async, submit_async
 
+    if settings.engine == "offline":
+        raise ConfigError(
+            "--batch sends the papers to the LLM's Batch API: not with --engine offline"
+        )
     collected = asyncio.run(collect_async(settings))
     if collected.answered or collected.failed:
         typer.echo(
