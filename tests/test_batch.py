@@ -388,3 +388,21 @@ def test_a_planned_file_lost_before_its_upload_is_planned_again(
         planned.unlink()  # the folder was cleaned meanwhile
     again = asyncio.run(submit_async([PAPERS], settings()))
     assert (again.sent, len(again.batches)) == (N, 1) and fake.calls["upload"] == 1
+
+
+def test_the_cost_limit_holds_for_what_a_batch_commits(
+    fake: FakeBatchAPI, online: respx.Route
+) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings(max_cost_usd=0.0013)))
+    assert 0 < done.sent < N and done.sent + done.not_started == N
+    price = price_for("gpt-4o-mini")
+    assert price is not None
+    lines = fake.input_lines()
+    assert len(lines) == done.sent
+    worst = sum(
+        price.batch().cost(_usage(1, 1200))
+        for _ in lines  # at least the output's worst case
+    )
+    assert worst <= 0.0013
+    everything = asyncio.run(submit_async([PAPERS], settings(max_cost_usd=1.0)))
+    assert (everything.sent, everything.waiting) == (N - done.sent, done.sent)

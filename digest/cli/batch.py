@@ -62,6 +62,13 @@ def run_batch(inputs: list[str], ids: list[Path], settings: Settings) -> Report 
             err=True,
         )
     submitted = asyncio.run(submit_async(inputs, settings, id_files=ids))
+    if submitted.not_started:
+        typer.echo(
+            f"{submitted.not_started} paper(s) not sent: --max-cost-usd "
+            f"{settings.max_cost_usd} would be passed at the batch price (each request reserved "
+            "at its longest answer); a larger limit sends them",
+            err=True,
+        )
     if submitted.sent or submitted.waiting:
         sent = f"sent {submitted.sent} paper(s) in batch {', '.join(submitted.batches)}; "
         typer.echo(

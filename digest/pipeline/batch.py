@@ -27,8 +27,10 @@ import httpx
 from pydantic import ValidationError
 
 from ..batch import TERMINAL, BatchLedger, RequestFile, api, request_files
-from ..errors import ConfigError, ExtractionError
+from ..costs import price_for
+from ..errors import ConfigError, ExtractionError, NotStartedError
 from ..excerpt import select
+from ..limits import Gate
 from ..models import Extraction, Paper, PaperResult, Usage
 from ..settings import Settings
 from .context import no_running_loop, open_run
@@ -62,6 +64,7 @@ class Submitted:
     sent: int = 0  # requests put in new batches now
     answered: int = 0  # papers the store already had answers for
     waiting: int = 0  # papers already waiting in a batch
+    not_started: int = 0  # papers --max-cost-usd left out (reserved at the batch price)
     batches: list[str] = field(default_factory=list)  # batches made now (or resumed from a stop)
     failures: list[PaperResult] = field(default_factory=list)  # inputs that could not be read
 
@@ -112,6 +115,9 @@ async def submit_async(
             client, ledger, endpoint, settings.model, folder, fresh=set()
         )
         waiting = ledger.pending()
+        price = price_for(settings.model)  # what the batch commits, at its worst case
+        gate = Gate(settings.max_cost_usd, price.batch() if price else None,
+                    settings.max_output_tokens)  # fmt: skip
         gathered = await gather(resolved, ctx)
         done.failures += gathered.failures
         requests = []
@@ -128,6 +134,15 @@ async def submit_async(
                 excerpt = select(
                     item.paper, token_budget=settings.token_budget, counter=engine.counter
                 )
+                try:
+                    gate.reserve(
+                        item.paper.source, excerpt.tokens + engine.extractor.overhead_tokens
+                    )
+                except NotStartedError as err:
+                    if not done.not_started:
+                        log.warning("%s", err)
+                    done.not_started += 1
+                    continue
                 requests.append(
                     (key, item.paper, engine.extractor.request_body(item.paper, excerpt))
                 )
