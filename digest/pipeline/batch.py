@@ -33,7 +33,7 @@ from ..excerpt import select
 from ..limits import Gate
 from ..models import Extraction, Paper, PaperResult, Usage
 from ..settings import Settings
-from .context import no_running_loop, open_run
+from .context import RunContext, open_run
 from .engines import LlmEngine, record
 from .gather import Ready, gather, resolve_inputs
 
@@ -46,7 +46,6 @@ __all__ = [
     "batch_status",
     "cancel_async",
     "collect_async",
-    "submit",
     "submit_async",
 ]
 
@@ -78,17 +77,6 @@ class Collected:
     open: list[dict[str, Any]] = field(default_factory=list)  # batches still running
 
 
-def submit(
-    inputs: Sequence[Path | str],
-    settings: Settings,
-    *,
-    http_client: httpx.AsyncClient | None = None,
-) -> Submitted:
-    """Submit the papers the store has no answer for. See :func:`submit_async`."""
-    no_running_loop("submit")
-    return asyncio.run(submit_async(inputs, settings, http_client=http_client))
-
-
 async def submit_async(
     inputs: Sequence[Path | str],
     settings: Settings,
@@ -103,11 +91,8 @@ async def submit_async(
     done = Submitted()
     async with AsyncExitStack() as stack:
         ctx = await open_run(stack, settings, http_client, pdfs=resolved.pdfs)
-        engine, store = ctx.engine, ctx.store
-        if store is None:
-            raise ConfigError("--batch keeps its batches in the store; give one (--store)")
-        assert isinstance(engine, LlmEngine)
-        ledger = BatchLedger(store)
+        engine, ledger = _opened(ctx)
+        store = ledger.store
         client, endpoint = _client(engine), _endpoint(settings)
         folder = _folder(settings)
         # files an earlier process planned or uploaded and stopped before their batch
@@ -222,11 +207,7 @@ async def collect_async(
     done = Collected()
     async with AsyncExitStack() as stack:
         ctx = await open_run(stack, settings, http_client)
-        engine, store = ctx.engine, ctx.store
-        if store is None:
-            raise ConfigError("--batch keeps its batches in the store; give one (--store)")
-        assert isinstance(engine, LlmEngine)
-        ledger = BatchLedger(store)
+        engine, ledger = _opened(ctx)
         client, endpoint = _client(engine), _endpoint(settings)
         delay = FIRST_POLL
         while True:
@@ -347,14 +328,13 @@ async def cancel_async(
     settings = settings.model_copy(update={"batch": False, "engine": "llm"})
     async with AsyncExitStack() as stack:
         ctx = await open_run(stack, settings, http_client)
-        assert isinstance(ctx.engine, LlmEngine) and ctx.store is not None
-        ledger = BatchLedger(ctx.store)
+        engine, ledger = _opened(ctx)
         rows = [r for r in ledger.open(_endpoint(settings)) if batch_id in (None, r["id"])]
         if batch_id is not None and not rows:
             raise ConfigError(f"no open batch {batch_id} in {settings.store}")
         cancelled = []
         for row in rows:
-            batch = await api.cancel(_client(ctx.engine), row["id"])
+            batch = await api.cancel(_client(engine), row["id"])
             ledger.update(batch)
             cancelled.append(batch)
         return cancelled
@@ -369,6 +349,14 @@ def batch_status(store: Path) -> list[dict[str, Any]]:
         return []
     with Store(store) as opened:
         return BatchLedger(opened).all()
+
+
+def _opened(ctx: RunContext) -> tuple[LlmEngine, BatchLedger]:
+    """The run's LLM engine and the batch ledger of its store (ConfigError without one)."""
+    if ctx.store is None:
+        raise ConfigError("--batch keeps its batches in the store; give one (--store)")
+    assert isinstance(ctx.engine, LlmEngine)  # the settings were made engine="llm"
+    return ctx.engine, BatchLedger(ctx.store)
 
 
 def _client(engine: LlmEngine) -> AsyncOpenAI:
