@@ -406,3 +406,31 @@ def test_the_cost_limit_holds_for_what_a_batch_commits(
     assert worst <= 0.0013
     everything = asyncio.run(submit_async([PAPERS], settings(max_cost_usd=1.0)))
     assert (everything.sent, everything.waiting) == (N - done.sent, done.sent)
+
+
+def test_hostile_output_lines_fail_their_papers_only(
+    fake: FakeBatchAPI, online: respx.Route
+) -> None:
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    batch_id = done.batches[0]
+    fake.finish(batch_id)
+    requests = [r["custom_id"] for r in fake.requests(batch_id)]
+    good = fake.contents[fake.batches[batch_id]["output_file_id"]].splitlines()
+    lines = [json.loads(line) for line in good]
+    lines[1]["response"]["body"] = {"choices": "not a completion"}
+    hostile = [
+        good[0],
+        good[0],  # the same line twice
+        json.dumps(lines[1]).encode(),  # JSON, but no chat completion
+        b"{not json",
+        json.dumps({"custom_id": "someone-else", "response": {"status_code": 200}}).encode(),
+        json.dumps(["a", "list"]).encode(),
+    ]  # the third paper's line is missing
+    fake.contents[fake.batches[batch_id]["output_file_id"]] = b"\n".join(hostile) + b"\n"
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed) == (1, N - 1)
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        errors = {r[0]: r[1] for r in store.query("SELECT custom_id, error FROM batch_requests")}
+    assert errors[requests[0]] is None
+    assert errors[requests[1]] == "the answer is not a chat completion"
+    assert errors[requests[2]] == "the batch completed without an answer for it"  # sent again

@@ -317,6 +317,8 @@ def _unanswered(batch: dict[str, Any]) -> str:
     """Why a request a finished batch did not answer has none."""
     errors = (batch.get("errors") or {}).get("data") or []
     said = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))[:300]
+    if batch["status"] == "completed":
+        return "the batch completed without an answer for it"
     return f"the batch {batch['status']}" + (f": {said}" if said else "")
 
 
