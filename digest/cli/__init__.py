@@ -45,6 +45,7 @@ from .options import (
     OutputOpt,
     StoreOpt,
     StructuredOpt,
+    TitleOpt,
     TokenBudgetOpt,
     VerboseOpt,
 )
@@ -98,9 +99,7 @@ def run(
     fmt: FormatOpt = Format.markdown,
     engine: EngineOpt = None,
     fallback: FallbackOpt = None,
-    title: Annotated[
-        str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
-    ] = None,
+    title: TitleOpt = None,
     model: ModelOpt = None,
     token_budget: TokenBudgetOpt = None,
     max_cost_usd: MaxCostOpt = None,

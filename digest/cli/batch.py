@@ -28,6 +28,7 @@ from .options import (
     ModelOpt,
     OutputOpt,
     StoreOpt,
+    TitleOpt,
     VerboseOpt,
 )
 from .output import EXIT_OK, finish, progress, setup_logging
@@ -125,9 +126,7 @@ def wait_command(
     output: OutputOpt = None,
     fmt: FormatOpt = Format.markdown,
     model: ModelOpt = None,
-    title: Annotated[
-        str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
-    ] = None,
+    title: TitleOpt = None,
     batch_reask: BatchReaskOpt = None,
     store: StoreOpt = None,
     verbose: VerboseOpt = False,

@@ -27,6 +27,7 @@ __all__ = [
     "OutputOpt",
     "StoreOpt",
     "StructuredOpt",
+    "TitleOpt",
     "TokenBudgetOpt",
     "VerboseOpt",
 ]
@@ -156,4 +157,7 @@ BatchReaskOpt = Annotated[
         "second, smaller batch; the default), online (re-ask it online) or none (fail it / "
         "leave the unsupported parts out).",
     ),
+]
+TitleOpt = Annotated[
+    str | None, typer.Option(help="Report heading (default: inferred from the papers' topic).")
 ]
