@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FRAME", "LEAD_ARTICLE", "LEAD_IN", "PROPOSE", "SELF", "SELF_NOUN"]
+__all__ = ["FRAME", "LEAD_ARTICLE", "LEAD_IN", "METHOD_NOUNS", "PROPOSE", "SELF", "SELF_NOUN"]
 
 PROPOSE = re.compile(
     r"\b(?:we|this (?:paper|work|article|study|letter|survey|report)|the (?:present )?paper|"
@@ -44,9 +44,11 @@ FRAME = re.compile(
     r"article))\b",
     re.I,
 )
+# the nouns a paper calls its own method by ("our approach", "this framework")
+METHOD_NOUNS = (
+    r"(?:method|approach|model|system|framework|algorithm|architecture|technique|tool|"
+    r"pipeline|protocol|scheme|agent|design|network|estimator|solution)"
+)
 SELF_NOUN = re.compile(
-    r"^(?:it|(?:this|our|the proposed|the new|our proposed) (?:new )?(?:method|approach|model|"
-    r"system|framework|algorithm|architecture|technique|tool|pipeline|protocol|scheme|agent|"
-    r"design|network|estimator|solution))\b",
-    re.I,
+    rf"^(?:it|(?:this|our|the proposed|the new|our proposed) (?:new )?{METHOD_NOUNS})\b", re.I
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import FRAME, LEAD_IN, PROPOSE, SELF, SELF_NOUN
+from .cues import FRAME, LEAD_IN, METHOD_NOUNS, PROPOSE, SELF, SELF_NOUN
 from .sentences import Phrase, Sentence, finish, split_clauses, trim
 
 __all__ = ["RESULT_HARD_MAX", "RESULT_MAX", "result"]
@@ -115,9 +115,8 @@ def _benefit(sentence: str) -> str:
 
 
 _OUR = re.compile(
-    r"^(?:our|(?:this|these) (?=(?:new |proposed )?(?:method|approach|model|system|framework|"
-    r"algorithm|architecture|technique|tool|pipeline|protocol|scheme|agent|design|network|"
-    r"estimator|solution|dataset|corpus|benchmark)s?\b))\s*",
+    rf"^(?:our|(?:this|these) (?=(?:new |proposed )?(?:{METHOD_NOUNS}|dataset|corpus|benchmark)"
+    r"s?\b))\s*",
     re.I,
 )
 _WE_CAN = re.compile(
