@@ -10,6 +10,7 @@ stop, found by its input file); a request still pending is never put in another 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -80,11 +81,7 @@ class BatchLedger:
         the provider never got it): its requests fail for `reason`, to be sent again."""
         with self.store.transaction() as db:
             db.execute("UPDATE batch_files SET batch_id = '' WHERE name = ?", (name,))
-            db.execute(
-                "UPDATE batch_requests SET status = 'failed', error = ? "
-                "WHERE file_name = ? AND status = 'pending'",
-                (reason, name),
-            )
+            _fail_waiting(db, name, reason)
 
     def unfinished_files(self, endpoint: str, model: str) -> list[dict[str, Any]]:
         """Files planned for this endpoint and model whose batch was never recorded."""
@@ -144,11 +141,10 @@ class BatchLedger:
         answer fails for `reason` ("the batch expired", ...)."""
         with self.store.transaction() as db:
             db.execute("UPDATE batches SET collected = 1 WHERE id = ?", (batch_id,))
-            db.execute(
-                "UPDATE batch_requests SET status = 'failed', error = ? WHERE status = 'pending' "
-                "AND file_name = (SELECT file_name FROM batches WHERE id = ?)",
-                (reason, batch_id),
-            )
+            for (file_name,) in db.execute(
+                "SELECT file_name FROM batches WHERE id = ?", (batch_id,)
+            ):
+                _fail_waiting(db, file_name, reason)
 
     def why(self, custom_id: str) -> str:
         """Why a request has no answer in the store, for the report of a `run --batch`."""
@@ -166,3 +162,13 @@ class BatchLedger:
             where = f"batch {row['id']} ({row['batch_status']})" if row["id"] else "a batch"
             return f"waiting for {what} in {where}; `digest batch wait` collects it"
         return f"the batch gave no answer ({row['error']}); `digest run --batch` sends it again"
+
+
+def _fail_waiting(db: sqlite3.Connection, file_name: str, reason: str) -> None:
+    """The requests of a file still waiting for an answer fail for `reason` (a later
+    submission sends them again)."""
+    db.execute(
+        "UPDATE batch_requests SET status = 'failed', error = ? "
+        "WHERE file_name = ? AND status = 'pending'",
+        (reason, file_name),
+    )
