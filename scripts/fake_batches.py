@@ -18,6 +18,7 @@ kind, `lines` every request line uploaded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -25,14 +26,14 @@ import time
 from collections import Counter
 from email import policy
 from email.parser import BytesParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from fake_openai import completion_for
+from fake_openai import LocalServer, completion_for, send
 
 
-class FakeBatches:
+class FakeBatches(LocalServer):
     """The server, its files and batches, and its counters; a context manager."""
 
     def __init__(self, *, hold_upload: float = 0.0, instant: bool = False) -> None:
@@ -47,22 +48,7 @@ class FakeBatches:
         self.lines: list[str] = []  # the custom_id of every request line uploaded
         self.uploaded = threading.Event()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> FakeBatches:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(0, _handler(self))
 
     def add_file(self, name: str, content: bytes, purpose: str) -> dict[str, Any]:
         with self.lock:
@@ -192,14 +178,8 @@ def _handler(fake: FakeBatches) -> type[BaseHTTPRequestHandler]:
                 self._send({"error": {"message": f"no route {url.path}"}}, 404)
 
         def _send(self, body: Any, status: int = 200, kind: str = "application/json") -> None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            try:
-                self.send_response(status)
-                self.send_header("content-type", kind)
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client was killed while waiting (the benchmark's point)
+            # the client may have been killed while it waited (the benchmark's point)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                send(self, status, body, kind=kind)
 
     return Handler

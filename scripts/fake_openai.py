@@ -26,7 +26,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 FACTS = {
     "title": "",
@@ -89,7 +89,48 @@ def completion_for(
     }
 
 
-class FakeOpenAI:
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (`port` 0: any free one), served from a thread of its own
+    between `__enter__` and `__exit__`; the fakes here (and scripts/fake_batches.py) are one."""
+
+    def serve(self, port: int, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: Any,
+    headers: dict[str, str] | None = None,
+    kind: str = "application/json",
+) -> None:
+    """Answer a request: `body` as JSON (bytes as they are), with its length and headers."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("content-type", kind)
+    handler.send_header("content-length", str(len(data)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+class FakeOpenAI(LocalServer):
     """The server and its counters; use as a context manager in tests."""
 
     def __init__(
@@ -117,15 +158,7 @@ class FakeOpenAI:
         self.arrivals: deque[float] = deque()
         self.first_at: float | None = None  # time.monotonic() of the first request
         self._lock = threading.Lock()
-        handler = _handler(self)
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        self.serve(port, _handler(self))
 
     def count(self, schema: str) -> None:
         with self._lock:
@@ -151,14 +184,6 @@ class FakeOpenAI:
                     return fault, wait, 0.2
                 draw -= rate
             return None, wait, 0.0
-
-    def __enter__(self) -> FakeOpenAI:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -208,14 +233,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             headers: dict[str, str] | None = None,
             kind: str = "application/json",
         ) -> None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("content-type", kind)
-            self.send_header("content-length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            send(self, status, body, headers, kind)
 
     return Handler
 
