@@ -20,6 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
@@ -80,20 +81,21 @@ class Extractor:
             title=_as_data(paper.title), institutions=candidates, excerpt=_as_data(excerpt.text)
         )
 
-    @property
+    @cached_property
     def overhead_tokens(self) -> int:
-        """Tokens a request adds to the paper's excerpt: the system prompt and the template."""
+        """Tokens a request adds to the paper's excerpt: the system prompt and the template
+        (the prompts are read once, so this and the hashes below are worked out once)."""
         counter = get_counter(self.settings.model, self.settings.encoding)
         return counter.count(self.system.text) + counter.count(self.user.text)
 
-    @property
+    @cached_property
     def prompt_sha256(self) -> str:
         """Hash of everything that shapes the answer: prompts and the response schema."""
         schema = json.dumps(PaperFacts.model_json_schema(), sort_keys=True)
         joined = "\n".join((self.system.text, self.user.text, self.reask.text, schema))
         return hashlib.sha256(joined.encode()).hexdigest()
 
-    @property
+    @cached_property
     def topic_prompt_sha256(self) -> str:
         joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
         return hashlib.sha256(joined.encode()).hexdigest()
