@@ -25,8 +25,15 @@ BASE_URL = "https://llm.test/v1"
 API_KEY = "sk-test-SECRET-0123456789abcdef"
 
 
+@pytest.fixture(scope="session")
+def token_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of tiktoken's tables for the session (digest.tokens): each test that counts
+    loads an encoding afresh (forget_counters), from this cache after the first."""
+    return tmp_path_factory.mktemp("digest-cache")
+
+
 @pytest.fixture(autouse=True)
-def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token_cache: Path) -> Iterator[None]:
     home = tmp_path / "home"
     home.mkdir()
     for var in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
@@ -38,6 +45,7 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DIGEST_STORE", str(tmp_path / "store" / "digest.db"))
     monkeypatch.setenv("DIGEST_LOOKUP", "0")  # no Crossref unless a test replays it (respx)
+    monkeypatch.setenv("DIGEST_CACHE_DIR", str(token_cache))
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
     if TIKTOKEN_DIR.is_dir():

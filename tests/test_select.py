@@ -71,6 +71,7 @@ def test_offline_fallback_is_approximate_and_warns_once(
         raise ConnectionError("no network")
 
     monkeypatch.setattr(tiktoken, "get_encoding", offline)
+    monkeypatch.setenv("DIGEST_CACHE_DIR", "")  # no tables kept from an earlier load either
     forget_counters()
     caplog.set_level(logging.WARNING)
     excerpts = [
