@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,15 @@ def test_the_parser_version_follows_the_parser_code(tmp_path: Path) -> None:
     with (copy / "pdf" / "title.py").open("a", encoding="utf-8") as f:
         f.write("\n# a changed parser\n")
     assert version_of(tmp_path) != version
+
+
+def test_the_command_script_imports_no_cli_until_it_runs() -> None:
+    """A PDF worker re-runs the parent's main script (spawn): the `digest` script's top-level
+    import (its entry point's module) must not bring the CLI into every worker."""
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    module, function = scripts["scripts"]["digest"].split(":")
+    loaded = _modules_loaded(f"from {module} import {function}")
+    assert not loaded & {"typer", "rich", "pydantic", "openai", "pypdf"}, loaded
 
 
 def test_the_version_loads_no_llm_client() -> None:
