@@ -89,12 +89,19 @@ def completion_for(
     }
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a client opening 16 connections at once (a
+    # run's first requests) had the rest of its SYNs dropped and resent after TCP's 1 s
+    # timeout, which read as a 1 s stall of the run. A real endpoint's backlog is the kernel's.
+    request_queue_size = 1024
+
+
 class LocalServer:
     """An HTTP server on 127.0.0.1 (`port` 0: any free one), served from a thread of its own
     between `__enter__` and `__exit__`; the fakes here (and scripts/fake_batches.py) are one."""
 
     def serve(self, port: int, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server = _Server(("127.0.0.1", port), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
