@@ -9,6 +9,7 @@ a run whose PDFs are parsed by workers never loads digest.pdf (pypdf) at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import logging
@@ -24,22 +25,42 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .paper import Paper
 
-__all__ = ["LOGGERS", "exit_with_parent", "parse_pdf", "parser_version", "start_worker"]
+__all__ = [
+    "LOGGERS",
+    "WORKER_NICENESS",
+    "exit_with_parent",
+    "parse_pdf",
+    "parser_version",
+    "start_worker",
+    "yield_cpu",
+]
 
 LOGGERS = ("", "digest", "pypdf")
+WORKER_NICENESS = 10  # how much lower a parsing worker's CPU priority is than its parent's
 
 
 def start_worker(levels: dict[str, int]) -> None:
     """In a worker: end with the parent, leave Ctrl-C to it (the parent stops the pool; a
-    worker interrupted mid-paper would only print a traceback), log no more than it would (e.g.
-    no pypdf noise without -v), and import the PDF reader now, while the parent is still
-    opening the run."""
+    worker interrupted mid-paper would only print a traceback), yield the CPU to it, log no
+    more than it would (e.g. no pypdf noise without -v), and import the PDF reader now, while
+    the parent is still opening the run."""
     exit_with_parent()
+    yield_cpu()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=levels[""], format="%(levelname)s %(name)s: %(message)s")
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
     importlib.import_module("digest.pdf")
+
+
+def yield_cpu() -> None:
+    """Lower this worker's scheduling priority (nice +WORKER_NICENESS). One worker per core
+    plus the parent is one process more than there are cores: while the parent starts up
+    (the LLM client's import alone is ~0.5 s) or sends requests, parsing ahead is what should
+    wait, not the run's first request. Idle cores still go to the workers. Where the OS has
+    no nice (Windows) or refuses it, the worker runs at the parent's priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
 
 
 def exit_with_parent() -> None:
