@@ -27,7 +27,7 @@ from digest.pipeline.parsing import (
     pool_size,
 )
 from digest.store import Store
-from digest.workers import parser_version
+from digest.workers import WORKER_NICENESS, parser_version
 
 PAPERS = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
 KB = 1024
@@ -69,6 +69,44 @@ def test_contents_the_store_has_parsed_do_not_count(tmp_path: Path) -> None:
             store.save_paper(parsed, parser_version())
         with open_pool(hashes, store, cores=2) as pool:
             assert isinstance(pool.executor, ThreadPoolExecutor)  # 3 small papers left: one thread
+
+
+def test_the_pool_parses_each_content_once_and_ahead_of_being_asked(tmp_path: Path) -> None:
+    files = distinct_copies(tmp_path, 4)
+    twin = tmp_path / "twin.pdf"  # the same content as the first file: parsed once
+    twin.write_bytes(files[0].read_bytes())
+
+    async def go(pool: ParsePool) -> list[str]:
+        await asyncio.sleep(0)
+        ahead = {path: job for path, (_, job) in pool._ahead.items()}
+        assert list(ahead) == files  # in the order given, the twin left out
+        while not all(job.done() for job in ahead.values()):  # parsed without being asked
+            await asyncio.sleep(0.05)
+        return [(await pool.parse(path)).source for path in files]
+
+    with open_pool(hash_files([*files, twin]), None, cores=2) as pool:
+        assert pool.workers == 2
+        assert asyncio.run(go(pool)) == [str(path) for path in files]
+        assert not pool._ahead  # each result was taken once
+
+
+def test_a_pool_closed_before_its_papers_are_asked_for_drops_them(tmp_path: Path) -> None:
+    files = distinct_copies(tmp_path, 4)
+    with open_pool(hash_files(files), None, cores=2) as pool:
+        jobs = [job for _, job in pool._ahead.values()]
+    assert all(job.done() for job in jobs)  # cancelled or finished: nothing left running
+    assert any(job.cancelled() for job in jobs)
+
+
+def worker_niceness(_: object = None) -> int:
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no nice on this OS")
+def test_workers_yield_the_cpu_to_the_run(tmp_path: Path) -> None:
+    with ParsePool(1) as pool:
+        niceness = pool.executor.submit(worker_niceness).result()
+    assert niceness == os.nice(0) + WORKER_NICENESS or niceness == 19  # capped by the OS
 
 
 def test_unreadable_files_are_left_for_the_run_to_report(tmp_path: Path) -> None:
@@ -125,8 +163,14 @@ def distinct_copies(folder: Path, n: int) -> list[Path]:
     return copies
 
 
-def parse_all(pool: ParsePool, files: list[Path], kill_a_worker: bool = False) -> list[Any]:
+def parse_all(
+    pool: ParsePool, files: list[Path], kill_a_worker: bool = False, ahead: bool = False
+) -> list[Any]:
+    """Every file through pool.parse; `ahead`: given to the pool to parse first (prefetch)."""
+
     async def go() -> list[Any]:
+        if ahead:
+            pool.prefetch(files)
         tasks = [asyncio.ensure_future(pool.parse(path)) for path in files]
         await asyncio.sleep(0.3)  # submitted, workers started
         if kill_a_worker:
@@ -138,17 +182,20 @@ def parse_all(pool: ParsePool, files: list[Path], kill_a_worker: bool = False) -
         return asyncio.run(go())
 
 
-def test_a_killed_worker_costs_no_paper(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ahead", [False, True], ids=["asked", "parsed-ahead"])
+def test_a_killed_worker_costs_no_paper(tmp_path: Path, ahead: bool) -> None:
     files = distinct_copies(tmp_path, 4)
-    results = parse_all(ParsePool(2), files, kill_a_worker=True)
+    results = parse_all(ParsePool(2), files, kill_a_worker=True, ahead=ahead)
     assert [type(r).__name__ for r in results] == ["Paper"] * len(files)
 
 
-def test_a_paper_that_kills_its_parser_fails_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ahead", [False, True], ids=["asked", "parsed-ahead"])
+def test_a_paper_that_kills_its_parser_fails_alone(tmp_path: Path, ahead: bool) -> None:
     files = distinct_copies(tmp_path, 1)
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(files[0].read_bytes())
-    results = parse_all(ParsePool(2, parse=dies_on_bombs), [*files[:2], bomb, *files[2:]])
+    pool = ParsePool(2, parse=dies_on_bombs)
+    results = parse_all(pool, [*files[:2], bomb, *files[2:]], ahead=ahead)
     assert isinstance(results[2], ParserDiedError)
     assert "bomb.pdf: the PDF reader's process died" in str(results[2])
     assert [type(r).__name__ for i, r in enumerate(results) if i != 2] == ["Paper"] * len(files)

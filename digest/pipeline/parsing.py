@@ -6,9 +6,11 @@ pages). So the pool is sized from the PDFs the store does not already hold, by a
 their parse time from their size: under :data:`POOL_PAYS_AFTER` seconds of parsing, one thread
 of the main process does it; above, one process per core (at most one per PDF).
 
-The workers are started as soon as the run opens, before the LLM client is imported, so the
-two overlap; each worker imports digest.pdf in its initializer (digest.workers), so the first
-paper is not slower than the rest.
+The workers are started as soon as the run opens, before the LLM client is imported, and are
+given every PDF to parse right away (:meth:`ParsePool.prefetch`), so parsing overlaps the
+client's import (~0.5 s) instead of starting after it: when the run sends its first requests,
+the papers for them are parsed. Each worker imports digest.pdf in its initializer
+(digest.workers), so the first paper is not slower than the rest.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import logging
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -98,21 +100,45 @@ class ParsePool:
         )
         self._alone: ProcessPoolExecutor | None = None  # one process for suspects, in turn
         self._one_at_a_time = asyncio.Lock()
+        # parses started before they were asked for, with the executor each was given to
+        self._ahead: dict[Path, tuple[Executor, Future[Paper]]] = {}
 
     def __enter__(self) -> ParsePool:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for _, ahead in self._ahead.values():  # never asked for (the run stopped): not parsed
+            ahead.cancel()
         self.executor.shutdown(wait=True, cancel_futures=True)
         if self._alone is not None:
             self._alone.shutdown(wait=True, cancel_futures=True)
 
+    def prefetch(self, paths: Iterable[Path]) -> None:
+        """Start parsing these PDFs now, in the worker processes, in this order; :meth:`parse`
+        then takes each one's result. A pool of no processes (a thread) does not parse ahead:
+        it would only slow the main process down while it starts."""
+        if not self.workers:
+            return
+        for path in paths:
+            if path not in self._ahead:
+                self._ahead[path] = (self.executor, self.executor.submit(self.parse_file, path))
+
     async def parse(self, path: Path) -> Paper:
         """The parsed paper; raises InputError (ParserDiedError when it kills the parser)."""
         loop = asyncio.get_running_loop()
+        ahead = self._ahead.pop(path, None)
         for _ in range(2):
             executor = self.executor
             try:
+                if ahead is not None:  # parsing since the run opened (or its pool broke since)
+                    executor, job = ahead
+                    ahead = None
+                    try:
+                        return await asyncio.wrap_future(job)
+                    except asyncio.CancelledError:
+                        if not job.cancelled() or _being_cancelled():
+                            raise
+                        continue  # dropped with its broken pool before it started: again
                 return await loop.run_in_executor(executor, self.parse_file, path)
             except BrokenProcessPool:
                 self._replace(executor)
@@ -157,19 +183,27 @@ def open_pool(
     *,
     cores: int | None = None,
 ) -> ParsePool:
-    """The parse pool for these PDFs (path -> content hash), its workers already starting;
-    the caller closes it. Contents the store has parsed with this parser do not count."""
+    """The parse pool for these PDFs (path -> content hash), its workers already starting and
+    given the PDFs to parse (one file per content); the caller closes it. Contents the store
+    has parsed with this parser are not parsed again."""
     parser = parser_version()
-    sizes = {
-        sha256: _size(path)
-        for path, sha256 in hashes.items()
-        if store is None or not store.has_paper(sha256, parser)
-    }
+    first: dict[str, Path] = {}  # content hash -> the first file with it (the one parsed)
+    for path, sha256 in hashes.items():
+        if sha256 not in first and (store is None or not store.has_paper(sha256, parser)):
+            first[sha256] = path
     cores = cores or os.cpu_count() or 1
-    workers = pool_size(list(sizes.values()), cores=cores, limit=limit)
+    workers = pool_size([_size(path) for path in first.values()], cores=cores, limit=limit)
     if workers:
-        log.info("parsing %d PDF(s) in %d worker processes", len(sizes), workers)
-    return ParsePool(workers)
+        log.info("parsing %d PDF(s) in %d worker processes", len(first), workers)
+    pool = ParsePool(workers)
+    pool.prefetch(first.values())
+    return pool
+
+
+def _being_cancelled() -> bool:
+    """True when the task running this is being cancelled (not just a future it awaited)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _size(path: Path) -> int:
