@@ -98,6 +98,28 @@ def test_a_pool_closed_before_its_papers_are_asked_for_drops_them(tmp_path: Path
     assert any(job.cancelled() for job in jobs)
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_released_workers_exit_while_the_run_goes_on(tmp_path: Path) -> None:
+    files = distinct_copies(tmp_path, 4)
+    with open_pool(hash_files(files), None, cores=2) as pool:
+        assert isinstance(pool.executor, ProcessPoolExecutor)
+        parsed = parse_all_open(pool, files)
+        workers = list(pool.executor._processes)
+        assert len(parsed) == len(files) and len(workers) == 2
+        pool.release()  # returns at once; the workers exit on their own
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in workers):
+            time.sleep(0.05)
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def parse_all_open(pool: ParsePool, files: list[Path]) -> list[Paper]:
+    async def go() -> list[Paper]:
+        return list(await asyncio.gather(*(pool.parse(path) for path in files)))
+
+    return asyncio.run(go())
+
+
 def worker_niceness(_: object = None) -> int:
     return os.nice(0)
 

@@ -102,6 +102,7 @@ async def run_async(
                     tasks.append(group.create_task(digest(item)))
                 else:
                     results.append(done(item))
+            ctx.pool.release()  # every PDF is parsed: its workers go while the LLM answers
         results += [task.result() for task in tasks]
         results.sort(key=sort_key)
         if ctx.gate.stopped and results and not any(r.status == "ok" for r in results):
