@@ -24,6 +24,7 @@ from digest.pipeline.parsing import (
     estimated_seconds,
     hash_files,
     open_pool,
+    parse_order,
     pool_size,
 )
 from digest.store import Store
@@ -79,8 +80,7 @@ def test_the_pool_parses_each_content_once_and_ahead_of_being_asked(tmp_path: Pa
     async def go(pool: ParsePool) -> list[str]:
         await asyncio.sleep(0)
         ahead = {path: job for path, (_, job) in pool._ahead.items()}
-        by_size = sorted(files, key=lambda path: path.stat().st_size, reverse=True)
-        assert list(ahead) == by_size  # largest first, the twin left out
+        assert list(ahead) == parse_order(files)  # the twin left out
         while not all(job.done() for job in ahead.values()):  # parsed without being asked
             await asyncio.sleep(0.05)
         return [(await pool.parse(path)).source for path in files]
@@ -130,6 +130,15 @@ def test_workers_yield_the_cpu_to_the_run(tmp_path: Path) -> None:
     with ParsePool(1) as pool:
         niceness = pool.executor.submit(worker_niceness).result()
     assert niceness == os.nice(0) + WORKER_NICENESS or niceness == 19  # capped by the OS
+
+
+def test_the_smallest_pdf_goes_first_then_the_largest(tmp_path: Path) -> None:
+    sizes = {"a": 300, "b": 20, "c": 900, "d": 300, "e": 50}
+    for name, size in sizes.items():
+        (tmp_path / f"{name}.pdf").write_bytes(b"%" * size)
+    paths = [tmp_path / f"{name}.pdf" for name in sizes]
+    assert [p.stem for p in parse_order(paths)] == ["b", "c", "a", "d", "e"]
+    assert parse_order(paths[:2]) == paths[:2]
 
 
 def test_unreadable_files_are_left_for_the_run_to_report(tmp_path: Path) -> None:

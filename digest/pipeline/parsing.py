@@ -7,7 +7,7 @@ their parse time from their size: under :data:`POOL_PAYS_AFTER` seconds of parsi
 of the main process does it; above, one process per core (at most one per PDF).
 
 The workers are started as soon as the run opens, before the LLM client is imported, and are
-given every PDF to parse right away (:meth:`ParsePool.prefetch`), largest first, so parsing
+given every PDF to parse right away (:meth:`ParsePool.prefetch`; :func:`parse_order`), so parsing
 overlaps the client's import (~0.5 s) instead of starting after it: when the run sends its
 first requests, the papers for them are parsed. Each worker imports digest.pdf in its initializer
 (digest.workers), so the first paper is not slower than the rest.
@@ -39,6 +39,7 @@ __all__ = [
     "estimated_seconds",
     "hash_files",
     "open_pool",
+    "parse_order",
     "pool_size",
 ]
 
@@ -206,12 +207,22 @@ def open_pool(
     if workers:
         log.info("parsing %d PDF(s) in %d worker processes", len(first), workers)
     pool = ParsePool(workers)
-    # Largest first (LPT scheduling, with size as the estimate of parse time): a 40-page paper
-    # given out last is parsed alone while the other workers idle (measured on ../shared/corpus:
-    # the last paper parsed 1.2 s after the others); given out first, the small ones fill in
-    # around it. Equal sizes keep the order given.
-    pool.prefetch(sorted(first.values(), key=_size, reverse=True))
+    pool.prefetch(parse_order(list(first.values())))
     return pool
+
+
+def parse_order(paths: list[Path]) -> list[Path]:
+    """The order PDFs are given to the workers: the smallest first, so the run's first request
+    leaves early, then the others largest first (LPT scheduling, size standing in for parse
+    time): a 40-page paper given out last is parsed alone while the other workers idle
+    (measured on ../shared/corpus in input order: its worker finished 1.1 s after the other);
+    given out early, the small ones fill in around it. Equal sizes keep the order given."""
+    if len(paths) < 3:
+        return paths
+    sizes = {path: _size(path) for path in paths}
+    smallest = min(paths, key=sizes.__getitem__)
+    rest = sorted((p for p in paths if p != smallest), key=sizes.__getitem__, reverse=True)
+    return [smallest, *rest]
 
 
 def _being_cancelled() -> bool:
