@@ -6,17 +6,66 @@ introduction, and the conclusion. When they fit, they go whole; when they do not
 shared max-min fairly (a short part keeps all of itself, the long ones split the rest) and each
 part is cut at a sentence boundary. Nothing pads a short paper.
 
-Tokens are counted with the model's tiktoken encoding (digest.tokens).
+Tokens are counted with the model's tiktoken encoding (digest.tokens). A :class:`Budget` is
+the same selection and count as a value a parse worker can be given, so that a paper leaves
+the worker with its excerpt ready (:class:`~digest.models.PreparedExcerpt`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import dataclass
+from functools import cached_property
 
-from .models import Excerpt, ExcerptPart, Paper
-from .tokens import TokenCounter
+from .models import Excerpt, ExcerptPart, Paper, PreparedExcerpt
+from .tokens import TokenCounter, get_counter
 
-__all__ = ["select"]
+__all__ = ["Budget", "select", "text_key"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How the LLM engine cuts and counts a paper: the model's encoding, the token budget of
+    paper text, and the prompts every request carries around it (counted once)."""
+
+    model: str
+    encoding: str | None
+    tokens: int
+    prompts: tuple[str, ...] = ()
+
+    @cached_property
+    def key(self) -> str:
+        """Names this budget: a prepared excerpt is used only under the budget it was cut by."""
+        fields = [self.model, self.encoding, self.tokens, list(self.prompts)]
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
+
+    def prepare(self, paper: Paper) -> PreparedExcerpt:
+        """The paper's excerpt under this budget and the prompts' tokens, for the engine."""
+        counter = get_counter(self.model, self.encoding)
+        return PreparedExcerpt(
+            excerpt=select(paper, token_budget=self.tokens, counter=counter),
+            prompt_tokens=sum(counter.count(text) for text in self.prompts),
+            budget_key=self.key,
+            text_key=text_key(paper),
+        )
+
+    def fits(self, prepared: PreparedExcerpt, paper: Paper) -> bool:
+        """True when `prepared` was made under this budget from this paper's text (a PDF
+        merged with its arXiv entry or Crossref record may have another abstract)."""
+        return prepared.budget_key == self.key and prepared.text_key == text_key(paper)
+
+
+def text_key(paper: Paper) -> str:
+    """A hash of the paper text :func:`select` reads: first page, abstract, sections."""
+    digest = hashlib.sha256()
+    for text in (paper.first_page, paper.abstract):
+        digest.update(text.encode() + b"\0")
+    for section in paper.sections:
+        digest.update(f"{section.kind}\0{section.heading}\0{section.text}\0".encode())
+    return digest.hexdigest()
+
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 _CONTRIBUTION = re.compile(

@@ -5,7 +5,9 @@ real request is counted: the SDK's own retries and our re-asks included.
 
 - `RateLimiter`: requests and tokens per minute, over a sliding 60-second window. A request
   waits until it fits; its tokens are estimated before it is sent (the prompt counted with
-  tiktoken plus the output limit) and corrected by the usage in the answer. A 429 that says a
+  tiktoken plus the output limit; from above, 1 token per 4 characters, while the run's main
+  process has not loaded the tokenizer, which it need not when the parse workers prepared every
+  excerpt) and corrected by the usage in the answer. A 429 that says a
   limit is reached (its `x-ratelimit-remaining-*` at zero, or no such headers at all) pauses
   every request of the batch together, for Retry-After (else a second); a 429 whose headers still
   show room is a passing one, retried alone by the SDK. Any response with a limit at zero pauses

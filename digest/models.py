@@ -57,6 +57,18 @@ class Excerpt(BaseModel):
         return "\n\n".join(f"[{p.name}]\n{p.text}" for p in self.parts)
 
 
+class PreparedExcerpt(BaseModel):
+    """A paper's excerpt selected and counted where the paper was parsed (a parse worker, see
+    digest.excerpt.Budget), with the tokens of the prompts sent around it: the run's main
+    process then needs no tokenizer for the paper's first request. It stands only for the
+    budget and the paper text it was made from (`budget_key`, `text_key`)."""
+
+    excerpt: Excerpt
+    prompt_tokens: int
+    budget_key: str
+    text_key: str
+
+
 # --- records with provenance ----------------------------------------------------------------
 
 

@@ -41,6 +41,8 @@ __all__ = [
     "encoding_cache_file",
     "forget_counters",
     "get_counter",
+    "load_encoding",
+    "loaded_counter",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ DEFAULT_ENCODING = "o200k_base"
 CACHE_ENV = "DIGEST_CACHE_DIR"
 _CACHE_FORMAT = 1  # of the tuple in a cache file (below)
 _WARNED: list[str] = []  # encodings that could not be loaded (warned about once)
+_LOADED: dict[tuple[str, str | None], TokenCounter] = {}  # what get_counter has returned
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -72,6 +75,18 @@ def get_counter(model: str, encoding: str | None = None) -> TokenCounter:
 
     Cached, so a failing load is tried, and warned about, once per process.
     """
+    counter = _load_counter(model, encoding)
+    _LOADED[model, encoding] = counter
+    return counter
+
+
+def loaded_counter(model: str, encoding: str | None = None) -> TokenCounter | None:
+    """The counter get_counter gave for this model, None when it has not been asked for yet
+    (for an estimate that should not wait ~0.2 s for the tokenizer to load)."""
+    return _LOADED.get((model, encoding))
+
+
+def _load_counter(model: str, encoding: str | None) -> TokenCounter:
     import tiktoken
 
     name = encoding
@@ -189,4 +204,5 @@ def _write_tables(path: Path, name: str, enc: tiktoken.Encoding) -> None:
 def forget_counters() -> None:
     """Load the encodings again on the next get_counter, and warn again (for tests)."""
     get_counter.cache_clear()
+    _LOADED.clear()
     _WARNED.clear()

@@ -3,8 +3,11 @@ runs (digest.pipeline.parsing), the parse call, and the parser's version.
 
 Workers are spawned (a fresh interpreter each) and import what the functions they are given
 live in, so this module imports nothing but the standard library at the top: a worker loads
-this and digest.pdf, never the pipeline, the LLM client or tiktoken; and the main process of
-a run whose PDFs are parsed by workers never loads digest.pdf (pypdf) at all.
+this and digest.pdf, never the pipeline or the LLM client; and the main process of a run whose
+PDFs are parsed by workers never loads digest.pdf (pypdf) at all. Given the LLM engine's
+budget, a worker also selects and counts each paper's excerpt (:func:`parse_prepared`), so the
+main process sends its first requests without loading a tokenizer (~0.2 s): the workers load
+it while the main process imports the LLM client.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from functools import cache
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .excerpt import Budget
+    from .models import PreparedExcerpt
     from .paper import Paper
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "WORKER_NICENESS",
     "exit_with_parent",
     "parse_pdf",
+    "parse_prepared",
     "parser_version",
     "start_worker",
     "yield_cpu",
@@ -39,11 +46,11 @@ LOGGERS = ("", "digest", "pypdf")
 WORKER_NICENESS = 10  # how much lower a parsing worker's CPU priority is than its parent's
 
 
-def start_worker(levels: dict[str, int]) -> None:
+def start_worker(levels: dict[str, int], budget: Budget | None = None) -> None:
     """In a worker: end with the parent, leave Ctrl-C to it (the parent stops the pool; a
     worker interrupted mid-paper would only print a traceback), yield the CPU to it, log no
     more than it would (e.g. no pypdf noise without -v), and import the PDF reader now, while
-    the parent is still opening the run."""
+    the parent is still opening the run; with a `budget`, load its tokenizer too."""
     exit_with_parent()
     yield_cpu()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -51,6 +58,10 @@ def start_worker(levels: dict[str, int]) -> None:
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
     importlib.import_module("digest.pdf")
+    if budget is not None:
+        from .tokens import get_counter
+
+        get_counter(budget.model, budget.encoding)
 
 
 def yield_cpu() -> None:
@@ -83,6 +94,15 @@ def parse_pdf(path: Path) -> Paper:
     from .pdf import parse_pdf as parse
 
     return parse(path)
+
+
+def parse_prepared(
+    budget: Budget, parse: Callable[[Path], Paper], path: Path
+) -> tuple[Paper, PreparedExcerpt]:
+    """The parsed paper with its excerpt selected and counted under `budget` (in a worker;
+    `parse` is parse_pdf, or a test's stand-in)."""
+    paper = parse(path)
+    return paper, budget.prepare(paper)
 
 
 @cache

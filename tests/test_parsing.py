@@ -12,14 +12,21 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import respx
+from conftest import sent_json
+from test_pipeline import answer
 
+from digest import Settings, run, tokens
 from digest.errors import ParserDiedError
+from digest.excerpt import Budget, select
 from digest.ids import file_sha256
 from digest.models import Paper
 from digest.pdf import parse_pdf
 from digest.pipeline.parsing import (
     POOL_PAYS_AFTER,
+    Parsed,
     ParsePool,
     estimated_seconds,
     hash_files,
@@ -83,7 +90,7 @@ def test_the_pool_parses_each_content_once_and_ahead_of_being_asked(tmp_path: Pa
         assert list(ahead) == parse_order(files)  # the twin left out
         while not all(job.done() for job in ahead.values()):  # parsed without being asked
             await asyncio.sleep(0.05)
-        return [(await pool.parse(path)).source for path in files]
+        return [(await pool.parse(path)).paper.source for path in files]
 
     with open_pool(hash_files([*files, twin]), None, cores=2) as pool:
         assert pool.workers == 2
@@ -116,9 +123,57 @@ def test_released_workers_exit_while_the_run_goes_on(tmp_path: Path) -> None:
 
 def parse_all_open(pool: ParsePool, files: list[Path]) -> list[Paper]:
     async def go() -> list[Paper]:
-        return list(await asyncio.gather(*(pool.parse(path) for path in files)))
+        return [parsed.paper for parsed in await asyncio.gather(*map(pool.parse, files))]
 
     return asyncio.run(go())
+
+
+def test_workers_prepare_the_excerpts_so_the_run_loads_no_tokenizer(
+    tmp_path: Path, llm: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers select and count each excerpt; the main process sends every request
+    without loading a tokenizer, and sends what it would have selected itself."""
+    files = distinct_copies(tmp_path, 4)
+    sent: list[str] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(sent_json(request)["messages"][1]["content"])
+        return answer(request)
+
+    llm.post("/chat/completions").mock(side_effect=record)
+    load = tokens._load_counter
+
+    def no_tokenizer(model: str, encoding: str | None) -> tokens.TokenCounter:
+        raise AssertionError("the main process loaded a tokenizer")
+
+    monkeypatch.setattr(tokens, "_load_counter", no_tokenizer)
+    settings = Settings.from_env().model_copy(update={"title": "Given"})  # no topic call
+    report = run(files, settings)
+    assert [r.status for r in report.papers] == ["ok"] * len(files)
+    assert len(sent) == len(files)
+
+    monkeypatch.setattr(tokens, "_load_counter", load)
+    counter = tokens.get_counter(settings.model, settings.encoding)
+    for result in report.papers:
+        assert result.paper is not None and result.extraction is not None
+        own = select(result.paper, token_budget=settings.token_budget, counter=counter)
+        assert result.extraction.input_tokens == own.tokens
+        assert sum(own.text.split("\n\n")[-1][:200] in text for text in sent) >= 1
+
+
+def test_a_prepared_excerpt_serves_only_its_own_text_and_budget(tmp_path: Path) -> None:
+    paper = parse_pdf(sorted(PAPERS.glob("*.pdf"))[0])
+    budget = Budget("gpt-4o-mini", None, 3000, ("system prompt", "user $excerpt"))
+    prepared = budget.prepare(paper)
+    counter = tokens.get_counter("gpt-4o-mini")
+    assert prepared.excerpt == select(paper, token_budget=3000, counter=counter)
+    assert prepared.prompt_tokens == counter.count("system prompt") + counter.count("user $excerpt")
+    assert budget.fits(prepared, paper)
+    merged = paper.model_copy(update={"abstract": "An arXiv abstract that replaced the PDF's."})
+    assert not budget.fits(prepared, merged)
+    assert not Budget("gpt-4o-mini", None, 2000, budget.prompts).fits(prepared, paper)
+    assert not Budget("gpt-4o-mini", None, 3000, ("other",)).fits(prepared, paper)
+    assert budget.fits(prepared, paper.model_copy(update={"source": "renamed.pdf"}))
 
 
 def worker_niceness(_: object = None) -> int:
@@ -208,7 +263,8 @@ def parse_all(
         if kill_a_worker:
             assert isinstance(pool.executor, ProcessPoolExecutor)
             os.kill(next(iter(pool.executor._processes)), signal.SIGKILL)
-        return await asyncio.gather(*tasks, return_exceptions=True)
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        return [r.paper if isinstance(r, Parsed) else r for r in results]
 
     with pool:
         return asyncio.run(go())

@@ -10,7 +10,13 @@ import pytest
 import tiktoken
 from tiktoken import registry
 
-from digest.tokens import encoding_cache_file, get_counter, load_encoding
+from digest.tokens import (
+    encoding_cache_file,
+    forget_counters,
+    get_counter,
+    load_encoding,
+    loaded_counter,
+)
 
 PYTHON = "{}.{}".format(*sys.version_info[:2])
 TEXTS = [
@@ -100,3 +106,13 @@ def test_an_encoding_tiktoken_does_not_pin_is_not_cached(
     assert load_encoding("plugin_enc").encode("hello world") == [15339, 1917]
     assert not list(tmp_path.rglob("*.marshal"))
     assert load_encoding("cl100k_base") and list(tmp_path.rglob("*.marshal"))
+
+
+def test_a_counter_is_known_loaded_only_once_asked_for() -> None:
+    forget_counters()
+    assert loaded_counter("gpt-4o-mini") is None
+    counter = get_counter("gpt-4o-mini")
+    assert loaded_counter("gpt-4o-mini") is counter
+    assert loaded_counter("gpt-4") is None  # another model, another counter
+    forget_counters()
+    assert loaded_counter("gpt-4o-mini") is None

@@ -29,6 +29,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 from ..checks import check_facts, complaint, fitting_chinese_name
 from ..costs import price_for
 from ..errors import ExtractionError, InvalidOutputError, NotStartedError
+from ..excerpt import Budget
 from ..facts import PaperFacts, ReportTopic
 from ..models import Excerpt, Extraction, Paper, Unsupported, Usage
 from ..prompts import load_prompt
@@ -80,6 +81,14 @@ class Extractor:
         return self.user.render(
             title=_as_data(paper.title), institutions=candidates, excerpt=_as_data(excerpt.text)
         )
+
+    @cached_property
+    def budget(self) -> Budget:
+        """How this extractor's requests cut and count a paper: what a parse worker needs to
+        prepare the excerpt (digest.excerpt.Budget), the prompts around it included."""
+        settings = self.settings
+        prompts = (self.system.text, self.user.text)  # as overhead_tokens counts them
+        return Budget(settings.model, settings.encoding, settings.token_budget, prompts)
 
     @cached_property
     def overhead_tokens(self) -> int:

@@ -116,13 +116,9 @@ async def submit_async(
             elif key in waiting or key + REASK in waiting:
                 done.waiting += 1
             else:
-                excerpt = select(
-                    item.paper, token_budget=settings.token_budget, counter=engine.counter
-                )
+                excerpt, tokens = engine.excerpt(item.paper, item.prepared)
                 try:
-                    gate.reserve(
-                        item.paper.source, excerpt.tokens + engine.extractor.overhead_tokens
-                    )
+                    gate.reserve(item.paper.source, tokens)
                 except NotStartedError as err:
                     if not done.not_started:
                         log.warning("%s", err)

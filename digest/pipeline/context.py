@@ -19,6 +19,7 @@ import httpx
 from ..batch import BatchLedger
 from ..costs import price_for
 from ..errors import ConfigError
+from ..excerpt import Budget
 from ..limits import Gate, RateLimiter
 from ..settings import Settings
 from ..store import Store
@@ -83,7 +84,8 @@ async def open_run(
         settings.require_key()  # before the store file is made
     store = stack.enter_context(Store(settings.store)) if settings.store else None
     hashes = hash_files(pdfs)
-    pool = stack.enter_context(open_pool(hashes, store, settings.parse_workers))
+    budget = _budget(settings) if settings.resolved_engine == "llm" and not settings.batch else None
+    pool = stack.enter_context(open_pool(hashes, store, settings.parse_workers, budget=budget))
     engine: Engine
     if settings.resolved_engine == "llm":
         engine = await LlmEngine.open(stack, settings, http_client, limiter, gate, store)
@@ -95,3 +97,11 @@ async def open_run(
         log.info("drafting every brief with the offline engine (engine=%s)", settings.engine)
         engine = OfflineEngine()
     return RunContext(settings, engine, store, pool, gate, limiter, stack, hashes=hashes)
+
+
+def _budget(settings: Settings) -> Budget:
+    """The LLM engine's budget, for the parse workers to prepare each excerpt by (the engine
+    checks that it is its own before using what they prepared)."""
+    from ..llm.extractor import Extractor  # the prompts and settings; no client, no openai
+
+    return Extractor(None, settings).budget

@@ -1,7 +1,7 @@
 """Engines: what turns a Paper into an Extraction, behind one small interface.
 
-    Engine.key(paper)       the request key: the same key asks the same question
-    Engine.extract(paper)   the answer, or an ExtractionError naming the paper
+    Engine.key(paper)                 the request key: the same key asks the same question
+    Engine.extract(paper, prepared)   the answer, or an ExtractionError naming the paper
 
 OfflineEngine drafts the facts by rules (digest.offline); LlmEngine asks the LLM (digest.llm)
 under the run's limits: calls in flight, the cost gate, the rate limiter at its HTTP boundary.
@@ -18,19 +18,20 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
 from pydantic import ValidationError
 
 from ..errors import EndpointError, ExtractionError, NotAnsweredError
-from ..excerpt import select
+from ..excerpt import Budget, select
 from ..limits import Gate, RateLimiter, hooks
-from ..models import Extraction, Paper, Usage
+from ..models import Excerpt, Extraction, Paper, PreparedExcerpt, Usage
 from ..offline import offline_draft, offline_version
 from ..settings import Settings
 from ..store import Store, request_key
-from ..tokens import get_counter
+from ..tokens import TokenCounter, approximate_tokens, get_counter, loaded_counter
 from ..workers import parser_version
 
 if TYPE_CHECKING:  # the LLM client is imported when an LLM run opens, not before
@@ -69,8 +70,9 @@ class Engine(Protocol):
         """The request key of this paper's question."""
         ...
 
-    async def extract(self, paper: Paper) -> Extraction:
-        """The answer; raises an ExtractionError subclass naming the paper."""
+    async def extract(self, paper: Paper, prepared: PreparedExcerpt | None = None) -> Extraction:
+        """The answer; raises an ExtractionError subclass naming the paper. `prepared`: the
+        paper's excerpt as a parse worker prepared it (an engine that sends none ignores it)."""
         ...
 
 
@@ -91,7 +93,7 @@ class OfflineEngine:
             budget=None,
         )
 
-    async def extract(self, paper: Paper) -> Extraction:
+    async def extract(self, paper: Paper, prepared: PreparedExcerpt | None = None) -> Extraction:
         return draft_offline(paper)
 
 
@@ -121,8 +123,14 @@ class LlmEngine:
         self.model: str | None = settings.model
         self.token_budget: int | None = settings.token_budget
         self.gate = gate
-        self.counter = get_counter(settings.model, settings.encoding)
+        self.budget: Budget = extractor.budget
         self._limit = asyncio.Semaphore(settings.concurrency)
+
+    @cached_property
+    def counter(self) -> TokenCounter:
+        """The model's tokenizer, loaded when first needed: a run whose papers come prepared by
+        the parse workers may send every first request without it."""
+        return get_counter(self.settings.model, self.settings.encoding)
 
     @classmethod
     async def open(
@@ -139,10 +147,14 @@ class LlmEngine:
         so is the output-token field with --max-tokens-field auto."""
         from ..llm import MODES, TOKEN_FIELDS, Extractor, build_client, endpoint_of
 
-        counter = get_counter(settings.model, settings.encoding)
-        client = build_client(
-            settings, http_client=http_client, hooks=hooks(limiter, gate, counter.count)
-        )
+        def count(text: str) -> int:
+            """The limiter's estimate of a request: exact once the tokenizer is loaded; before
+            (a run whose excerpts the parse workers prepared need not load it) from above,
+            which keeps the limits safe. The answer's usage corrects it either way."""
+            counter = loaded_counter(settings.model, settings.encoding)
+            return counter.count(text) if counter is not None else approximate_tokens(text)
+
+        client = build_client(settings, http_client=http_client, hooks=hooks(limiter, gate, count))
         await stack.enter_async_context(client)
         extractor = Extractor(client, settings)
         transport = extractor.transport
@@ -174,10 +186,9 @@ class LlmEngine:
             budget=self.settings.token_budget,
         )
 
-    async def extract(self, paper: Paper) -> Extraction:
-        excerpt = select(paper, token_budget=self.settings.token_budget, counter=self.counter)
+    async def extract(self, paper: Paper, prepared: PreparedExcerpt | None = None) -> Extraction:
+        excerpt, tokens = self.excerpt(paper, prepared)
         async with self._limit:
-            tokens = excerpt.tokens + self.extractor.overhead_tokens
             tickets = [self.gate.reserve(paper.source, tokens)]
             admit = self._admitter(paper.source, tickets)  # a re-ask is reserved too
             try:
@@ -189,6 +200,16 @@ class LlmEngine:
                 raise
         self._settle(tickets, extraction.usage)
         return extraction
+
+    def excerpt(self, paper: Paper, prepared: PreparedExcerpt | None = None) -> tuple[Excerpt, int]:
+        """The excerpt to send and the request's input tokens (the prompts around it
+        included): as the parse worker prepared them when they were cut from this paper under
+        this budget, else selected and counted here."""
+        if prepared is not None and self.budget.fits(prepared, paper):
+            return prepared.excerpt, prepared.excerpt.tokens + prepared.prompt_tokens
+        budget = self.settings.token_budget
+        excerpt = select(paper, token_budget=budget, counter=self.counter)
+        return excerpt, excerpt.tokens + self.extractor.overhead_tokens
 
     def _admitter(self, label: str, tickets: list[int]) -> Callable[[list[dict[str, str]]], None]:
         """What the extractor asks before each request after the first: the cost gate reserves
@@ -228,11 +249,16 @@ class LlmEngine:
 
 
 async def cached(
-    engine: Engine, store: Store | None, paper: Paper, *, refresh: bool = False
+    engine: Engine,
+    store: Store | None,
+    paper: Paper,
+    *,
+    refresh: bool = False,
+    prepared: PreparedExcerpt | None = None,
 ) -> tuple[Extraction, bool]:
     """The engine's answer for this paper: the stored one for its key unless `refresh`, else a
-    new one, stored at once (a failure too, with its cost). Returns it and whether it was
-    stored before."""
+    new one (`prepared`: its excerpt from the parse worker), stored at once (a failure too,
+    with its cost). Returns it and whether it was stored before."""
     key = engine.key(paper)
     if store is not None and not refresh:
         stored = store.extraction(key)
@@ -240,7 +266,7 @@ async def cached(
             return stored, True
     started = time.perf_counter()
     try:
-        extraction = await engine.extract(paper)
+        extraction = await engine.extract(paper, prepared)
     except ExtractionError as err:
         record(engine, store, key, paper, None, err.usage or Usage(), str(err), started)
         if refresh and store is not None and store.extraction(key) is not None:
@@ -266,7 +292,7 @@ class BatchAnswers:
     def key(self, paper: Paper) -> str:
         return self.llm.key(paper)
 
-    async def extract(self, paper: Paper) -> Extraction:
+    async def extract(self, paper: Paper, prepared: PreparedExcerpt | None = None) -> Extraction:
         raise NotAnsweredError(f"{paper.source}: no batch answer: {self.why(self.key(paper))}")
 
 

@@ -35,13 +35,14 @@ from ..errors import (
 from ..ids import file_sha256, versionless
 from ..inputs import FEED_SUFFIXES, MAX_PDF_BYTES, TEXT_SUFFIXES, Inputs, resolve, too_large
 from ..merge import Claims, merge_papers
-from ..models import Notice, Paper, PaperResult
+from ..models import Notice, Paper, PaperResult, PreparedExcerpt
 from ..sources.abstracts import read_abstracts
 from ..sources.arxiv import read_feed_file
 from ..strings import shown_path
 from ..workers import parser_version
 from .context import RunContext
 from .lookup import look_up
+from .parsing import Parsed
 from .results import cause, failed
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class Ready:
     paper: Paper
     started: float
     notices: list[Notice] = field(default_factory=list)  # e.g. other files of the same content
+    prepared: PreparedExcerpt | None = None  # its excerpt, when a parse worker prepared it
 
 
 def resolve_inputs(inputs: Sequence[Path | str], id_files: Sequence[Path] = ()) -> Inputs:
@@ -133,7 +135,7 @@ class Batch:
         path = files[0]
         result: Ready | PaperResult
         try:
-            paper = await parse_cached(path, sha256, self.ctx)
+            paper, prepared = await parse_cached(path, sha256, self.ctx)
         except InputError as err:
             result = failed(str(path), err, started)
         else:
@@ -142,7 +144,8 @@ class Batch:
                 paper = merge_papers(paper, entry, source=str(path))
             else:
                 paper = await look_up(paper, self.ctx)
-            result = Ready(paper, started)
+            # the engine checks that `prepared` was cut from this text: a merged abstract is not
+            result = Ready(paper, started, prepared=prepared)
         duplicates = [Notice(code="duplicate", detail=str(other)) for other in files[1:]]
         if isinstance(result, Ready):
             result.notices += duplicates
@@ -183,17 +186,18 @@ def identify(
     return groups, unreadable
 
 
-async def parse_cached(path: Path, sha256: str, ctx: RunContext) -> Paper:
+async def parse_cached(path: Path, sha256: str, ctx: RunContext) -> Parsed:
     """The parsed paper: from the store when this content was parsed by this parser before,
-    else parsed in the pool and stored at once. Raises InputError."""
+    else parsed in the pool (its excerpt prepared there, see parsing.py) and stored at once.
+    Raises InputError."""
     if ctx.store is not None:
         stored = ctx.store.paper(sha256, parser_version())
         if stored is not None:
-            return stored.model_copy(update={"source": str(path)})  # renamed files keep it
-    paper = await ctx.pool.parse(path)
+            return Parsed(stored.model_copy(update={"source": str(path)}))  # renamed files too
+    parsed = await ctx.pool.parse(path)
     if ctx.store is not None:
-        ctx.store.save_paper(paper, parser_version())
-    return paper
+        ctx.store.save_paper(parsed.paper, parser_version())
+    return parsed
 
 
 # --- entries: papers that need no PDF parsing ------------------------------------------------
@@ -285,7 +289,7 @@ async def _with_pdf(entry: Paper, ctx: RunContext) -> Paper:
             data = await (await _arxiv_client(ctx)).pdf(entry.arxiv_id)
             folder.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        pdf = await parse_cached(path, file_sha256(path), ctx)
+        pdf = (await parse_cached(path, file_sha256(path), ctx)).paper
     except (ArxivError, InputError, OSError) as err:
         log.warning("%s: PDF not read (%s); using the feed's metadata only", entry.source, err)
         return entry.model_copy(update={"warnings": [*entry.warnings, f"PDF not read: {err}"]})

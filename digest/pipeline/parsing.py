@@ -23,19 +23,23 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..errors import ParserDiedError
+from ..excerpt import Budget
 from ..ids import file_sha256
 from ..inputs import MAX_PDF_BYTES, too_large
-from ..models import Paper
+from ..models import Paper, PreparedExcerpt
 from ..store import Store
 from ..strings import shown_path
-from ..workers import LOGGERS, parse_pdf, parser_version, start_worker
+from ..workers import LOGGERS, parse_pdf, parse_prepared, parser_version, start_worker
 
 __all__ = [
     "POOL_PAYS_AFTER",
     "ParsePool",
+    "Parsed",
     "estimated_seconds",
     "hash_files",
     "open_pool",
@@ -81,6 +85,17 @@ def hash_files(pdfs: Sequence[Path]) -> dict[Path, str]:
     return hashes
 
 
+class Parsed(NamedTuple):
+    """A parsed paper, with its excerpt when a worker prepared it (else None)."""
+
+    paper: Paper
+    prepared: PreparedExcerpt | None = None
+
+
+def _parsed(result: Paper | tuple[Paper, PreparedExcerpt]) -> Parsed:
+    return Parsed(*result) if isinstance(result, tuple) else Parsed(result)
+
+
 class ParsePool:
     """Parses PDFs off the event loop: in worker processes, or in one thread (workers=0).
 
@@ -92,17 +107,28 @@ class ParsePool:
     another paper's crash.
     """
 
-    def __init__(self, workers: int, parse: Callable[[Path], Paper] = parse_pdf) -> None:
-        """`parse` runs in the workers: a module-level function they can import."""
+    def __init__(
+        self,
+        workers: int,
+        parse: Callable[[Path], Paper] = parse_pdf,
+        budget: Budget | None = None,
+    ) -> None:
+        """`parse` runs in the workers: a module-level function they can import. With the LLM
+        engine's `budget`, the workers also prepare each paper's excerpt (digest.workers); a
+        pool of no processes (a thread) does not: the thread shares the main process's CPU."""
         self.workers = workers
         self.parse_file = parse
+        self.budget = budget if workers else None
+        self._job: Callable[[Path], Any] = (
+            parse if self.budget is None else partial(parse_prepared, self.budget, parse)
+        )
         self.executor: Executor = (
             self._processes(workers) if workers else ThreadPoolExecutor(max_workers=1)
         )
         self._alone: ProcessPoolExecutor | None = None  # one process for suspects, in turn
         self._one_at_a_time = asyncio.Lock()
         # parses started before they were asked for, with the executor each was given to
-        self._ahead: dict[Path, tuple[Executor, Future[Paper]]] = {}
+        self._ahead: dict[Path, tuple[Executor, Future[Any]]] = {}
 
     def __enter__(self) -> ParsePool:
         return self
@@ -132,10 +158,14 @@ class ParsePool:
             return
         for path in paths:
             if path not in self._ahead:
-                self._ahead[path] = (self.executor, self.executor.submit(self.parse_file, path))
+                self._ahead[path] = (self.executor, self.executor.submit(self._job, path))
 
-    async def parse(self, path: Path) -> Paper:
-        """The parsed paper; raises InputError (ParserDiedError when it kills the parser)."""
+    async def parse(self, path: Path) -> Parsed:
+        """The parsed paper (and its prepared excerpt, when the workers have the budget);
+        raises InputError (ParserDiedError when it kills the parser)."""
+        return _parsed(await self._run(path))
+
+    async def _run(self, path: Path) -> Any:
         loop = asyncio.get_running_loop()
         ahead = self._ahead.pop(path, None)
         for _ in range(2):
@@ -150,7 +180,7 @@ class ParsePool:
                         if not job.cancelled() or _being_cancelled():
                             raise
                         continue  # dropped with its broken pool before it started: again
-                return await loop.run_in_executor(executor, self.parse_file, path)
+                return await loop.run_in_executor(executor, self._job, path)
             except BrokenProcessPool:
                 self._replace(executor)
         log.warning("%s: the parser process died twice with it in the pool; reading it alone",
@@ -159,7 +189,7 @@ class ParsePool:
             if self._alone is None:
                 self._alone = self._processes(1)
             try:
-                return await loop.run_in_executor(self._alone, self.parse_file, path)
+                return await loop.run_in_executor(self._alone, self._job, path)
             except BrokenProcessPool:
                 self._alone.shutdown(wait=False, cancel_futures=True)
                 self._alone = None
@@ -172,15 +202,14 @@ class ParsePool:
             broken.shutdown(wait=False, cancel_futures=True)
             self.executor = self._processes(self.workers)
 
-    @staticmethod
-    def _processes(workers: int) -> ProcessPoolExecutor:
+    def _processes(self, workers: int) -> ProcessPoolExecutor:
         """`workers` spawned processes, each started now (see digest.workers)."""
         levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_worker,
-            initargs=(levels,),
+            initargs=(levels, self.budget),
         )
         for _ in range(workers):  # a spawn pool starts a worker per job waiting: start all
             pool.submit(math.fsum, ())
@@ -193,10 +222,12 @@ def open_pool(
     limit: int | None = None,
     *,
     cores: int | None = None,
+    budget: Budget | None = None,
 ) -> ParsePool:
     """The parse pool for these PDFs (path -> content hash), its workers already starting and
     given the PDFs to parse (one file per content); the caller closes it. Contents the store
-    has parsed with this parser are not parsed again."""
+    has parsed with this parser are not parsed again. With the LLM engine's `budget`, the
+    workers prepare each paper's excerpt too."""
     parser = parser_version()
     first: dict[str, Path] = {}  # content hash -> the first file with it (the one parsed)
     for path, sha256 in hashes.items():
@@ -206,7 +237,7 @@ def open_pool(
     workers = pool_size([_size(path) for path in first.values()], cores=cores, limit=limit)
     if workers:
         log.info("parsing %d PDF(s) in %d worker processes", len(first), workers)
-    pool = ParsePool(workers)
+    pool = ParsePool(workers, budget=budget)
     pool.prefetch(parse_order(list(first.values())))
     return pool
 

@@ -10,7 +10,7 @@ from ..compose import compose_brief
 from ..errors import DigestError, ExtractionError
 from ..institutions import compare, merge_institutions
 from ..merge import reconcile_header
-from ..models import Extraction, Notice, Paper, PaperResult, Usage
+from ..models import Extraction, Notice, Paper, PaperResult, PreparedExcerpt, Usage
 from ..offline.institutions import paper_institutions
 from .context import RunContext
 from .engines import OfflineEngine, cached
@@ -24,15 +24,19 @@ async def digest_paper(
     paper: Paper,
     ctx: RunContext,
     started: float,
+    prepared: PreparedExcerpt | None = None,
 ) -> PaperResult:
-    """One paper, whatever its origin, through its engine (the store first) and the composer.
-    With --fallback offline a paper whose LLM call fails gets an offline brief, noted."""
+    """One paper, whatever its origin, through its engine (the store first) and the composer
+    (`prepared`: its excerpt, when a parse worker prepared it). With --fallback offline a
+    paper whose LLM call fails gets an offline brief, noted."""
     notices = reader_notices(paper)
     refresh = ctx.settings.refresh
     spent, fallback_error = Usage(), None
     try:
         try:
-            extraction, was_cached = await cached(ctx.engine, ctx.store, paper, refresh=refresh)
+            extraction, was_cached = await cached(
+                ctx.engine, ctx.store, paper, refresh=refresh, prepared=prepared
+            )
             spent = Usage() if was_cached else extraction.usage
         except ExtractionError as err:
             spent = err.usage or Usage()

@@ -90,7 +90,7 @@ async def run_async(
             return result
 
         async def digest(ready: Ready) -> PaperResult:
-            result = await digest_paper(ready.paper, ctx, ready.started)
+            result = await digest_paper(ready.paper, ctx, ready.started, ready.prepared)
             result.warnings += ready.notices
             return done(result)
 
