@@ -33,6 +33,7 @@ from digest.pipeline.parsing import (
     open_pool,
     parse_order,
     pool_size,
+    usable_cores,
 )
 from digest.store import Store
 from digest.workers import WORKER_NICENESS, parser_version
@@ -194,6 +195,23 @@ def test_the_smallest_pdf_goes_first_then_the_largest(tmp_path: Path) -> None:
     paths = [tmp_path / f"{name}.pdf" for name in sizes]
     assert [p.stem for p in parse_order(paths)] == ["b", "c", "a", "d", "e"]
     assert parse_order(paths[:2]) == paths[:2]
+
+
+def test_the_cores_to_use_follow_the_cgroup_quota_not_the_host(tmp_path: Path) -> None:
+    here = usable_cores(tmp_path / "none")  # no cgroup files: the CPUs this process may run on
+    assert 1 <= here <= (os.cpu_count() or 1)
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    for text, expected in (("max 100000", here), ("150000 100000", min(here, 2)),
+                           ("50000 100000", 1), ("garbage", here)):  # fmt: skip
+        (v2 / "cpu.max").write_text(text + "\n")
+        assert usable_cores(v2) == expected, text
+    v1 = tmp_path / "v1"
+    (v1 / "cpu").mkdir(parents=True)
+    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    for quota, expected in (("-1", here), ("100000", 1), ("250000", min(here, 3))):
+        (v1 / "cpu" / "cpu.cfs_quota_us").write_text(quota + "\n")
+        assert usable_cores(v1) == expected, quota
 
 
 def test_unreadable_files_are_left_for_the_run_to_report(tmp_path: Path) -> None:

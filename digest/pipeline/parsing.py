@@ -45,6 +45,7 @@ __all__ = [
     "open_pool",
     "parse_order",
     "pool_size",
+    "usable_cores",
 ]
 
 log = logging.getLogger(__name__)
@@ -233,7 +234,7 @@ def open_pool(
     for path, sha256 in hashes.items():
         if sha256 not in first and (store is None or not store.has_paper(sha256, parser)):
             first[sha256] = path
-    cores = cores or os.cpu_count() or 1
+    cores = cores or usable_cores()
     workers = pool_size([_size(path) for path in first.values()], cores=cores, limit=limit)
     if workers:
         log.info("parsing %d PDF(s) in %d worker processes", len(first), workers)
@@ -254,6 +255,35 @@ def parse_order(paths: list[Path]) -> list[Path]:
     smallest = min(paths, key=sizes.__getitem__)
     rest = sorted((p for p in paths if p != smallest), key=sizes.__getitem__, reverse=True)
     return [smallest, *rest]
+
+
+def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The CPUs this process may use: those it may run on (taskset, a container's cpuset), at
+    most its cgroup's CPU quota rounded up (docker --cpus=2, a CI runner's share), not the
+    host's count os.cpu_count() gives: on a 64-core host a 2-CPU container would otherwise
+    start 64 parse workers, each ~125 MB, to share 2 CPUs."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity API (macOS, Windows)
+        cores = os.cpu_count() or 1
+    quota = _cpu_quota(cgroup)
+    return max(1, min(cores, math.ceil(quota))) if quota is not None else max(1, cores)
+
+
+def _cpu_quota(cgroup: Path) -> float | None:
+    """CPUs' worth of time per period the cgroup allows (cgroup v2 cpu.max, else v1
+    cpu.cfs_quota_us / cpu.cfs_period_us); None without a limit or a readable file."""
+    try:
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+        period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        return None if int(quota) <= 0 else int(quota) / int(period)
+    except (OSError, ValueError):
+        return None
 
 
 def _being_cancelled() -> bool:
