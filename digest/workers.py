@@ -59,9 +59,7 @@ def start_worker(levels: dict[str, int], budget: Budget | None = None) -> None:
         logging.getLogger(name).setLevel(level)
     importlib.import_module("digest.pdf")
     if budget is not None:
-        from .tokens import get_counter
-
-        get_counter(budget.model, budget.encoding)
+        budget.counter()
 
 
 def yield_cpu() -> None:
@@ -97,12 +95,12 @@ def parse_pdf(path: Path) -> Paper:
 
 
 def parse_prepared(
-    budget: Budget, parse: Callable[[Path], Paper], path: Path
-) -> tuple[Paper, PreparedExcerpt]:
-    """The parsed paper with its excerpt selected and counted under `budget` (in a worker;
-    `parse` is parse_pdf, or a test's stand-in)."""
+    budget: Budget | None, parse: Callable[[Path], Paper], path: Path
+) -> tuple[Paper, PreparedExcerpt | None]:
+    """The parsed paper, with its excerpt selected and counted under `budget` when there is
+    one (what a pool's worker or thread runs; `parse` is parse_pdf, or a test's stand-in)."""
     paper = parse(path)
-    return paper, budget.prepare(paper)
+    return paper, budget.prepare(paper) if budget is not None else None
 
 
 @cache

@@ -25,7 +25,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..errors import ParserDiedError
 from ..excerpt import Budget
@@ -93,8 +93,7 @@ class Parsed(NamedTuple):
     prepared: PreparedExcerpt | None = None
 
 
-def _parsed(result: Paper | tuple[Paper, PreparedExcerpt]) -> Parsed:
-    return Parsed(*result) if isinstance(result, tuple) else Parsed(result)
+_Result = tuple[Paper, PreparedExcerpt | None]  # what a parse job returns (parse_prepared)
 
 
 class ParsePool:
@@ -118,18 +117,15 @@ class ParsePool:
         engine's `budget`, the workers also prepare each paper's excerpt (digest.workers); a
         pool of no processes (a thread) does not: the thread shares the main process's CPU."""
         self.workers = workers
-        self.parse_file = parse
         self.budget = budget if workers else None
-        self._job: Callable[[Path], Any] = (
-            parse if self.budget is None else partial(parse_prepared, self.budget, parse)
-        )
+        self._job: Callable[[Path], _Result] = partial(parse_prepared, self.budget, parse)
         self.executor: Executor = (
             self._processes(workers) if workers else ThreadPoolExecutor(max_workers=1)
         )
         self._alone: ProcessPoolExecutor | None = None  # one process for suspects, in turn
         self._one_at_a_time = asyncio.Lock()
         # parses started before they were asked for, with the executor each was given to
-        self._ahead: dict[Path, tuple[Executor, Future[Any]]] = {}
+        self._ahead: dict[Path, tuple[Executor, Future[_Result]]] = {}
 
     def __enter__(self) -> ParsePool:
         return self
@@ -164,9 +160,9 @@ class ParsePool:
     async def parse(self, path: Path) -> Parsed:
         """The parsed paper (and its prepared excerpt, when the workers have the budget);
         raises InputError (ParserDiedError when it kills the parser)."""
-        return _parsed(await self._run(path))
+        return Parsed(*await self._run(path))
 
-    async def _run(self, path: Path) -> Any:
+    async def _run(self, path: Path) -> _Result:
         loop = asyncio.get_running_loop()
         ahead = self._ahead.pop(path, None)
         for _ in range(2):
@@ -235,23 +231,25 @@ def open_pool(
         if sha256 not in first and (store is None or not store.has_paper(sha256, parser)):
             first[sha256] = path
     cores = cores or usable_cores()
-    workers = pool_size([_size(path) for path in first.values()], cores=cores, limit=limit)
+    sizes = {path: _size(path) for path in first.values()}
+    workers = pool_size(list(sizes.values()), cores=cores, limit=limit)
     if workers:
         log.info("parsing %d PDF(s) in %d worker processes", len(first), workers)
     pool = ParsePool(workers, budget=budget)
-    pool.prefetch(parse_order(list(first.values())))
+    pool.prefetch(parse_order(sizes))
     return pool
 
 
-def parse_order(paths: list[Path]) -> list[Path]:
+def parse_order(sizes: dict[Path, int]) -> list[Path]:
     """The order PDFs are given to the workers: the smallest first, so the run's first request
     leaves early, then the others largest first (LPT scheduling, size standing in for parse
     time): a 40-page paper given out last is parsed alone while the other workers idle
     (measured on ../shared/corpus in input order: its worker finished 1.1 s after the other);
-    given out early, the small ones fill in around it. Equal sizes keep the order given."""
+    given out early, the small ones fill in around it. Equal sizes keep the order given.
+    `sizes`: each PDF's size in bytes, in the order given."""
+    paths = list(sizes)
     if len(paths) < 3:
         return paths
-    sizes = {path: _size(path) for path in paths}
     smallest = min(paths, key=sizes.__getitem__)
     rest = sorted((p for p in paths if p != smallest), key=sizes.__getitem__, reverse=True)
     return [smallest, *rest]
