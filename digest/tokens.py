@@ -25,7 +25,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,7 @@ DEFAULT_ENCODING = "o200k_base"
 CACHE_ENV = "DIGEST_CACHE_DIR"
 _CACHE_FORMAT = 1  # of the tuple in a cache file (below)
 _WARNED: list[str] = []  # encodings that could not be loaded (warned about once)
-_LOADED: dict[tuple[str, str | None], TokenCounter] = {}  # what get_counter has returned
+_LOADED: dict[tuple[str, str | None], TokenCounter] = {}  # get_counter's, by (model, encoding)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -69,14 +68,14 @@ def approximate_tokens(text: str) -> int:
     return cjk + math.ceil((len(text) - cjk) / 4)
 
 
-@cache
 def get_counter(model: str, encoding: str | None = None) -> TokenCounter:
     """The counter for a model: its own tiktoken encoding if known, else o200k_base.
 
-    Cached, so a failing load is tried, and warned about, once per process.
+    Kept once made, so a failing load is tried, and warned about, once per process.
     """
-    counter = _load_counter(model, encoding)
-    _LOADED[model, encoding] = counter
+    counter = _LOADED.get((model, encoding))
+    if counter is None:
+        counter = _LOADED[model, encoding] = _load_counter(model, encoding)
     return counter
 
 
@@ -203,6 +202,5 @@ def _write_tables(path: Path, name: str, enc: tiktoken.Encoding) -> None:
 
 def forget_counters() -> None:
     """Load the encodings again on the next get_counter, and warn again (for tests)."""
-    get_counter.cache_clear()
     _LOADED.clear()
     _WARNED.clear()
