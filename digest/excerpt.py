@@ -41,9 +41,13 @@ class Budget:
         fields = [self.model, self.encoding, self.tokens, list(self.prompts)]
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
+    def counter(self) -> TokenCounter:
+        """The model's token counter (loaded on the first call in a process)."""
+        return get_counter(self.model, self.encoding)
+
     def prepare(self, paper: Paper) -> PreparedExcerpt:
         """The paper's excerpt under this budget and the prompts' tokens, for the engine."""
-        counter = get_counter(self.model, self.encoding)
+        counter = self.counter()
         return PreparedExcerpt(
             excerpt=select(paper, token_budget=self.tokens, counter=counter),
             prompt_tokens=sum(counter.count(text) for text in self.prompts),

@@ -35,7 +35,6 @@ from ..models import Excerpt, Extraction, Paper, Unsupported, Usage
 from ..prompts import load_prompt
 from ..settings import Settings
 from ..strings import one_line
-from ..tokens import get_counter
 from .answer import Completion, InvalidAnswer, answer_text, read_answer, usage_of
 
 if TYPE_CHECKING:
@@ -87,15 +86,16 @@ class Extractor:
         """How this extractor's requests cut and count a paper: what a parse worker needs to
         prepare the excerpt (digest.excerpt.Budget), the prompts around it included."""
         settings = self.settings
-        prompts = (self.system.text, self.user.text)  # as overhead_tokens counts them
+        prompts = (self.system.text, self.user.text)
         return Budget(settings.model, settings.encoding, settings.token_budget, prompts)
 
     @cached_property
     def overhead_tokens(self) -> int:
-        """Tokens a request adds to the paper's excerpt: the system prompt and the template
-        (the prompts are read once, so this and the hashes below are worked out once)."""
-        counter = get_counter(self.settings.model, self.settings.encoding)
-        return counter.count(self.system.text) + counter.count(self.user.text)
+        """Tokens a request adds to the paper's excerpt: the budget's prompts (the system prompt
+        and the template; read once, so this and the hashes below are worked out once), counted
+        as a parse worker counts them for a prepared excerpt."""
+        counter = self.budget.counter()
+        return sum(counter.count(text) for text in self.budget.prompts)
 
     @cached_property
     def prompt_sha256(self) -> str:

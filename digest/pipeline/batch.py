@@ -29,7 +29,6 @@ from pydantic import ValidationError
 from ..batch import TERMINAL, BatchLedger, RequestFile, api, request_files
 from ..costs import price_for
 from ..errors import ConfigError, ExtractionError, NotStartedError
-from ..excerpt import select
 from ..limits import Gate
 from ..models import Extraction, Paper, PaperResult, Usage
 from ..settings import Settings
@@ -256,7 +255,7 @@ async def _collect(
         extraction: Extraction | None
         try:
             completion = Completion.model_validate(body)
-            excerpt = select(paper, token_budget=settings.token_budget, counter=engine.counter)
+            excerpt, _ = engine.excerpt(paper)
             if settings.batch_reask == "batch" or reasking:
                 first = ledger.store.extraction(key) if reasking else None
                 extraction, again, _ = extractor.batch_answer(

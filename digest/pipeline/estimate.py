@@ -10,7 +10,6 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ..costs import Price, load_prices
-from ..excerpt import select
 from ..llm.extractor import Extractor
 from ..models import Paper, PaperResult, Usage
 from ..settings import Settings
@@ -116,7 +115,7 @@ async def estimate_async(
     for paper, done in zip(papers, answered, strict=True):
         if done:
             continue
-        excerpt = select(paper, token_budget=settings.token_budget, counter=engine.counter)
+        excerpt, _ = engine.excerpt(paper)
         user = extractor.render_user(paper, excerpt)
         for name, counter in encodings.items():
             counted[name] += counter.count(system) + counter.count(user)
