@@ -45,12 +45,17 @@ class Budget:
         """The model's token counter (loaded on the first call in a process)."""
         return get_counter(self.model, self.encoding)
 
+    @cached_property
+    def prompt_tokens(self) -> int:
+        """The tokens of the prompts around every excerpt, counted once per process."""
+        counter = self.counter()
+        return sum(counter.count(text) for text in self.prompts)
+
     def prepare(self, paper: Paper) -> PreparedExcerpt:
         """The paper's excerpt under this budget and the prompts' tokens, for the engine."""
-        counter = self.counter()
         return PreparedExcerpt(
-            excerpt=select(paper, token_budget=self.tokens, counter=counter),
-            prompt_tokens=sum(counter.count(text) for text in self.prompts),
+            excerpt=select(paper, token_budget=self.tokens, counter=self.counter()),
+            prompt_tokens=self.prompt_tokens,
             budget_key=self.key,
             text_key=text_key(paper),
         )

@@ -89,13 +89,11 @@ class Extractor:
         prompts = (self.system.text, self.user.text)
         return Budget(settings.model, settings.encoding, settings.token_budget, prompts)
 
-    @cached_property
+    @property
     def overhead_tokens(self) -> int:
         """Tokens a request adds to the paper's excerpt: the budget's prompts (the system prompt
-        and the template; read once, so this and the hashes below are worked out once), counted
-        as a parse worker counts them for a prepared excerpt."""
-        counter = self.budget.counter()
-        return sum(counter.count(text) for text in self.budget.prompts)
+        and the template), counted once, as a parse worker counts them for a prepared excerpt."""
+        return self.budget.prompt_tokens
 
     @cached_property
     def prompt_sha256(self) -> str:
