@@ -21,7 +21,6 @@ from .language.zh import ZH
 __all__ = ["MIN_CHINESE_SHARE", "Institution", "PaperFacts", "ReportTopic", "numbers_in"]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_MAX_PHRASE = 200
 MAX_HANZI = 80  # Chinese characters per phrase, as the schema says
 MIN_QUOTE_CHARS, MAX_QUOTE_CHARS = 10, 200
 # Length bounds the schema carries (JSON Schema keywords, not pydantic constraints: what breaks
@@ -30,6 +29,7 @@ MIN_QUOTE_CHARS, MAX_QUOTE_CHARS = 10, 200
 # them, so the LLM client removes them there (digest.llm.client).
 PHRASE_BOUNDS: dict[str, Any] = {"maxLength": 2 * MAX_HANZI + 40}
 QUOTE_BOUNDS: dict[str, Any] = {"minLength": MIN_QUOTE_CHARS, "maxLength": MAX_QUOTE_CHARS}
+QUOTES = ("method_evidence", "problem_evidence", "result_evidence")
 BOUND_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
 
 
@@ -75,9 +75,11 @@ class PaperFacts(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _header_untold(cls, data: Any) -> Any:
-        """Answers stored before the header fields existed read as "not told"."""
+        """Header fields the answer does not give read as "not told": missing (answers stored
+        before they existed) or null (how json_object-mode models say "unknown")."""
         if isinstance(data, dict) and "method" in data:
-            return {"title": "", "authors": [], **data}
+            untold = {"title": "", "authors": [], "institutions": [], **dict.fromkeys(QUOTES, "")}
+            return {**data, **{k: v for k, v in untold.items() if data.get(k) is None}}
         return data
 
     title: str = Field(
@@ -131,19 +133,24 @@ class PaperFacts(BaseModel):
     def _title(cls, value: str) -> str:
         return " ".join(value.split())
 
-    @field_validator("authors")
+    @field_validator("authors", mode="before")
     @classmethod
-    def _authors(cls, value: list[str]) -> list[str]:
-        names = [" ".join(name.split()).strip(" ,;*") for name in value]
-        return list(dict.fromkeys(name for name in names if name))
+    def _authors(cls, value: Any) -> Any:
+        """Each name once, in order, without stray marks; a null name is no name."""
+        if not isinstance(value, list):
+            return value
+        names = [" ".join(n.split()).strip(" ,;*") if isinstance(n, str) else n for n in value]
+        return list(dict.fromkeys(name for name in names if name is not None and name != ""))
 
     @field_validator("method", "problem", "result")
     @classmethod
     def _phrase(cls, value: str, info: ValidationInfo) -> str:
-        """One line, no frame words or end punctuation (the composer adds them), not too long.
+        """One line, no frame words or end punctuation (the composer adds them).
 
-        With context ``{"require_chinese": True}`` (the LLM engine) the phrase must be Chinese;
-        the offline engine keeps the paper's own English words.
+        Only an answer being taken in (context ``{"answer": True}``) is refused: an empty
+        phrase, and with ``"require_chinese"`` (the LLM engine) one that is not Chinese. What
+        was accepted once reads back from the store as it was; its length and form are the
+        checks' (digest.checks), which leave a phrase out with a note instead of failing it.
         """
         value = " ".join(value.split()).strip("，。；;,. ")
         for prefix in ZH.frame_prefixes:
@@ -152,16 +159,16 @@ class PaperFacts(BaseModel):
                 break
         if info.field_name == "result" and value.endswith(ZH.result_suffix):
             value = value[: -len(ZH.result_suffix)]
+        context = info.context or {}
+        if not context.get("answer"):
+            return value
         if not value:
             raise ValueError(f"{info.field_name} must not be empty")
-        context = info.context or {}
         if context.get("require_chinese") and _chinese_share(value) < MIN_CHINESE_SHARE:
             raise ValueError(
                 f"{info.field_name} must be a Chinese phrase (names, acronyms and numbers may "
                 f"stay as in the paper), got {value!r}"
             )
-        if not context.get("require_chinese") and len(value) > _MAX_PHRASE:
-            raise ValueError(f"{info.field_name} is {len(value)} characters; keep it shorter")
         return value
 
     @field_validator("method_evidence", "problem_evidence", "result_evidence")

@@ -23,8 +23,8 @@ def make_facts(context: dict[str, object] | None = None, **kw: object) -> PaperF
         "result_evidence": "reaching 53.5 mIoU",
     }
     values.update(kw)
-    chinese = {"require_chinese": True}
-    return PaperFacts.model_validate(values, context=chinese if context is None else context)
+    answer = {"answer": True, "require_chinese": True}  # a new LLM answer being taken in
+    return PaperFacts.model_validate(values, context=answer if context is None else context)
 
 
 def test_brief_has_the_seed_shape_and_the_full_title() -> None:
@@ -103,9 +103,18 @@ def test_bad_phrases_are_rejected(field: str, value: str, message: str) -> None:
         make_facts(**{field: value})
 
 
+def test_what_was_accepted_once_reads_back_whatever_its_form() -> None:
+    """Issue 24.1: no context (reading a stored record back) refuses nothing; the form of a
+    phrase is the checks' (digest.checks), which leave it out of the brief with a note."""
+    wordy = "稠密段落检索" * 35
+    stored = make_facts(context={"answer": True}, method=wordy, problem="an English problem")
+    again = PaperFacts.model_validate_json(stored.model_dump_json())
+    assert again.method == wordy and again.problem == "an English problem"
+
+
 def test_english_phrases_are_fine_unless_chinese_is_required() -> None:
     english = "FreeDave, a lossless parallel decoding algorithm"
-    assert make_facts(context={}, method=english).method == english
+    assert make_facts(context={"answer": True}, method=english).method == english
     with pytest.raises(ValidationError, match="Chinese"):
         make_facts(method=english)
 

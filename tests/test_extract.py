@@ -298,3 +298,18 @@ def test_evidence_matches_across_spacing_case_and_hyphenation() -> None:
     parsed = PaperFacts.model_validate(answer)
     source = make_paper().title + "\n" + ABSTRACT
     assert check_facts(parsed, source, ["University of Wisconsin-Madison"]) == []
+
+
+@pytest.mark.parametrize("untold", ["title", "authors", "institutions"])
+def test_null_header_fields_mean_could_not_tell(
+    untold: str, llm: respx.MockRouter, completion: Any
+) -> None:
+    """Issue 24.5: json_object-mode models say "unknown" with null; that is not a failure (3
+    paid calls), it is "not told", and the parser's reading stands."""
+    answer = {**facts(title="Free Draft-and-Verification", authors=["Shutong Wu"]), untold: None}
+    route = llm.post(ROUTE).mock(return_value=completion(answer))
+    extraction = run_facts()
+    assert route.call_count == 1
+    told = {"title": extraction.facts.title, "authors": extraction.facts.authors}
+    told["institutions"] = extraction.facts.institutions
+    assert told[untold] in ("", [])

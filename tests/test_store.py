@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -457,3 +458,36 @@ def test_a_redone_brief_takes_its_notes_with_it(llm: respx.MockRouter, tmp_path:
     text = out.read_text(encoding="utf-8")
     assert "> 注意:" not in text
     assert text == render_markdown(last_report(tmp_path / "s.db"))  # as if rendered afresh
+
+
+def test_a_wordy_answer_once_accepted_always_reads_back(
+    llm: respx.MockRouter, folder: Path, tmp_path: Path
+) -> None:
+    """Issue 24.1: a method of 210 汉字 is left out of the brief with a note, and the stored
+    answer then serves every later command (limits belong to the checks, not to reading back)."""
+    wordy = "稠密段落检索" * 35  # 210 Chinese characters: the schema sends no maxLength to OpenAI
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        response = answer(request)
+        sent = sent_json(request)
+        is_facts = sent["response_format"]["json_schema"]["name"] == "PaperFacts"
+        if not is_facts or "Dense Passage Retrieval" not in sent["messages"][1]["content"]:
+            return response
+        body = response.json()
+        content = json.loads(body["choices"][0]["message"]["content"])
+        body["choices"][0]["message"]["content"] = json.dumps({**content, "method": wordy})
+        return httpx.Response(200, json=body)
+
+    route = llm.post("/chat/completions").mock(side_effect=respond)
+    out = tmp_path / "report.md"
+    store = ["--store", str(tmp_path / "store.db")]
+    first = runner.invoke(app, ["run", str(folder), "-o", str(out), *store])
+    assert first.exit_code == 0, first.output
+    assert wordy not in out.read_text(encoding="utf-8")  # left out, with a note
+    for command in (["report"], ["report", "--format", "json"], ["status"], ["brief", "1"]):
+        again = runner.invoke(app, [*command, *store])
+        assert again.exit_code == 0, (command, again.output)
+    calls = route.call_count
+    rerun = runner.invoke(app, ["run", str(folder), "-o", str(out), *store])
+    assert rerun.exit_code == 0, rerun.output
+    assert route.call_count == calls  # every answer, the wordy one too, served by the store

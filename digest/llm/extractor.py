@@ -376,8 +376,10 @@ def _supported(facts: PaperFacts, problems: list[Unsupported]) -> PaperFacts:
 
 
 def _context(paper: Paper, excerpt: Excerpt) -> dict[str, Any]:
-    """What an answer is validated against: the text sent, and that phrases be Chinese."""
-    return {"source_text": f"{paper.title}\n{excerpt.text}", "require_chinese": True}
+    """How an answer is taken in: a new answer (its phrases may not be empty), validated
+    against the text sent, its phrases Chinese."""
+    source = f"{paper.title}\n{excerpt.text}"
+    return {"answer": True, "source_text": source, "require_chinese": True}
 
 
 def _problems(paper: Paper, excerpt: Excerpt, facts: PaperFacts) -> list[Unsupported]:

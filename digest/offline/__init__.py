@@ -99,7 +99,7 @@ def offline_draft(paper: Paper) -> tuple[PaperFacts, list[Unsupported]]:
         for part, phrase in found.items()
         if phrase is None
     ]
-    return PaperFacts.model_validate(values), missing
+    return PaperFacts.model_validate(values, context={"answer": True}), missing
 
 
 def _quote(phrase: Phrase) -> str:
