@@ -133,6 +133,14 @@ class Store:
             "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
         )
         done = {row[0] for row in self.db.execute("SELECT name FROM migrations")}
+        unknown = sorted(done - {name for name, _ in MIGRATIONS})
+        if unknown:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: made by a newer paper-digest (it has migration {unknown[-1]}, "
+                "which this version does not know); upgrade paper-digest, or pass --store to "
+                "use another file"
+            )
         for name, sql in MIGRATIONS:
             if name in done:
                 continue

@@ -292,6 +292,21 @@ def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
     assert mode == ("wal",)
 
 
+def test_a_store_from_a_newer_version_is_refused_not_guessed(tmp_path: Path) -> None:
+    """Issue 24: a migration this version does not know means a newer paper-digest made the
+    store; using it would read and write tables whose meaning changed."""
+    path = tmp_path / "digest.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO migrations VALUES ('0099_from_the_future', '2030-01-01T00:00:00')")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="made by a newer paper-digest"):
+        Store(path)
+    result = runner.invoke(app, ["report", "--store", str(path)])
+    assert result.exit_code == 2 and "made by a newer paper-digest" in result.stderr
+
+
 def test_the_api_key_is_never_stored(calls: Calls, folder: Path, settings: Settings) -> None:
     run([folder], settings)
     assert settings.store is not None
