@@ -264,6 +264,9 @@ def test_an_endpoint_that_cannot_work_stops_the_run_with_one_line(
     assert not out.exists()  # nothing could be done: no report of 0 papers
     attempts = 4 if case == "unreachable" else 1  # a connection is retried by the SDK
     assert len(sent) == attempts  # one paper's request(s), then no other paper
+    verbose = runner.invoke(app, [*args, "--concurrency", "1", "-v"])  # adds a traceback only
+    assert verbose.exit_code == 2 and "Traceback" in verbose.stderr
+    assert verbose.stderr.strip().splitlines()[-1].startswith("error: ")
 
 
 def test_a_key_refused_after_answers_ends_the_run_with_what_is_done(

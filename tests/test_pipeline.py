@@ -314,8 +314,10 @@ def test_secrets_never_reach_reports_or_messages(
     assert result.exit_code == 2  # a refused key: nothing could be done
     assert "HTTP 401" in result.stderr and API_KEY not in result.output
     verbose = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "-v"])
-    assert verbose.exception is not None and "HTTP 401" in str(verbose.exception)
-    assert API_KEY not in str(verbose.exception) + verbose.output
+    assert verbose.exit_code == 2  # -v adds the traceback, never changes the code (issue 24)
+    assert "Traceback (most recent call last)" in verbose.stderr
+    assert verbose.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "HTTP 401" in verbose.stderr and API_KEY not in verbose.output
     assert API_KEY not in caplog.text
 
     sent = []

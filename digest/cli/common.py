@@ -3,6 +3,7 @@ store's place, the inputs check."""
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,13 +38,16 @@ OFFLINE_NOTICE = (
 
 @contextmanager
 def errors_to_exit(verbose: bool) -> Iterator[None]:
-    """Our errors become one line and exit 2; -v shows the traceback instead. Ctrl-C stops
-    cleanly: calls in flight are abandoned, every finished paper is already in the store."""
+    """Our errors become one line and exit 2; -v adds the traceback before that line (secrets
+    masked), never changes the code. Ctrl-C stops cleanly: calls in flight are abandoned,
+    every finished paper is already in the store."""
     try:
         yield
     except DigestError as err:
         if verbose:
-            raise
+            from ..redact import mask
+
+            typer.echo(mask("".join(traceback.format_exception(err))).rstrip(), err=True)
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
