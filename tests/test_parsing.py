@@ -122,6 +122,35 @@ def test_released_workers_exit_while_the_run_goes_on(tmp_path: Path) -> None:
         assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
 
 
+SLOW_PARSE = 60.0  # seconds: far longer than any stop may take
+
+
+def parses_slowly(path: Path) -> Paper:
+    """A parse that takes a minute (a pathological PDF): what a stopped run must not wait for."""
+    time.sleep(SLOW_PARSE)
+    return parse_pdf(path)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_a_stopped_run_does_not_wait_for_a_parse_in_progress(tmp_path: Path) -> None:
+    """Issue 24: Ctrl-C exited after the workers finished their current PDFs (seconds; they
+    ignore SIGINT). Leaving the pool with an exception (the run's task cancelled) ends them."""
+    files = distinct_copies(tmp_path, 1)
+    pool = ParsePool(2, parse=parses_slowly)
+    assert isinstance(pool.executor, ProcessPoolExecutor)
+    workers = list(pool.executor._processes)
+    pool.prefetch(files)
+    jobs = [job for _, job in pool._ahead.values()]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sum(job.running() for job in jobs) < 2:
+        time.sleep(0.05)  # until both workers are inside parses_slowly
+    stopping = time.monotonic()
+    with pytest.raises(asyncio.CancelledError), pool:
+        raise asyncio.CancelledError  # what a Ctrl-C makes of the run's task
+    assert time.monotonic() - stopping < SLOW_PARSE / 2  # not waited for (the old code: 120 s)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]  # ended and reaped
+
+
 def parse_all_open(pool: ParsePool, files: list[Path]) -> list[Paper]:
     async def go() -> list[Paper]:
         return [parsed.paper for parsed in await asyncio.gather(*map(pool.parse, files))]

@@ -57,6 +57,7 @@ SECONDS_PER_FILE = 0.02
 SECONDS_PER_KB = 0.0012
 MOST_SECONDS_PER_FILE = 0.6
 POOL_PAYS_AFTER = 0.7  # estimated seconds of parsing above which processes win on 2 cores
+WORKER_EXIT_SECONDS = 2.0  # a terminated worker exits in milliseconds; never hang on one
 
 
 def estimated_seconds(size: int) -> float:
@@ -130,8 +131,23 @@ class ParsePool:
     def __enter__(self) -> ParsePool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None:  # Ctrl-C, a cancelled run: a parse in progress is not waited for
+            self._stop_workers()
         self._shutdown(wait=True)
+
+    def _stop_workers(self) -> None:
+        """End the worker processes now: a run stopping mid-way waited for each worker's
+        current PDF (up to seconds for a long paper; workers ignore SIGINT, digest.workers)."""
+        for executor in (self.executor, self._alone):
+            if not isinstance(executor, ProcessPoolExecutor):
+                continue
+            workers = _worker_processes(executor)  # (shutdown forgets them)
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()
+            for process in workers:
+                process.join(WORKER_EXIT_SECONDS)
 
     def release(self) -> None:
         """Let the workers go now, without waiting for them to exit: the run has every paper
@@ -282,6 +298,13 @@ def _cpu_quota(cgroup: Path) -> float | None:
         return None if int(quota) <= 0 else int(quota) / int(period)
     except (OSError, ValueError):
         return None
+
+
+def _worker_processes(executor: ProcessPoolExecutor) -> list[multiprocessing.Process]:
+    """The pool's live worker processes. The executor offers no public way to end them before
+    Python 3.14 (terminate_workers); its `_processes` map has held them since 3.2."""
+    processes = getattr(executor, "_processes", None) or {}
+    return [p for p in list(processes.values()) if p.is_alive()]
 
 
 def _being_cancelled() -> bool:
