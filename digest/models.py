@@ -155,6 +155,9 @@ class PaperResult(BaseModel):
     fallback_error: str | None = Field(
         None, description="Why the LLM failed, when the offline engine stood in for it."
     )
+    refresh_error: str | None = Field(
+        None, description="Why asking again (--refresh) failed; the answer stored before stands."
+    )
     institution_flags: list[str] = Field(
         default_factory=list,
         description="Where the LLM's institutions and the parser's candidates disagree.",

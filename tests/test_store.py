@@ -443,6 +443,36 @@ def test_a_failed_refresh_or_brief_keeps_the_answer_paid_for(
     assert out.read_text(encoding="utf-8").count("发布了《") == n_papers()
 
 
+def test_a_failed_refresh_keeps_the_papers_of_the_report_as_they_were(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    """Issue 24.4: `run --refresh` whose asking fails wrote "0 papers / 1 failed" over a good
+    report. The stored answer stands in the report; the failure is said on stderr and in the
+    JSON, and the exit code says the refresh did not happen."""
+    down = {"now": False}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if down["now"]:
+            return httpx.Response(400, json={"error": {"message": "endpoint down"}})
+        return answer(request)
+
+    llm.post("/chat/completions").mock(side_effect=respond)
+    dpr = str(PAPERS / "dpr-emnlp2020-p1-2.pdf")
+    out, store = tmp_path / "report.md", ["--store", str(tmp_path / "store.db")]
+    assert runner.invoke(app, ["run", dpr, "-o", str(out), *store]).exit_code == 0
+    before = out.read_text(encoding="utf-8")
+    down["now"] = True
+    refresh = runner.invoke(app, ["run", dpr, "--refresh", "-o", str(out), *store])
+    assert refresh.exit_code == 1
+    assert "1 refresh failed" in refresh.stderr and "endpoint down" in refresh.stderr
+    after = out.read_text(encoding="utf-8")
+    timeless = [line for line in after.splitlines() if not line.startswith("生成时间")]
+    assert timeless == [line for line in before.splitlines() if not line.startswith("生成时间")]
+    data = json.loads(runner.invoke(app, ["report", "--format", "json", *store]).stdout)
+    (paper,) = data["papers"]
+    assert paper["status"] == "ok" and "endpoint down" in paper["refresh_error"]
+
+
 @pytest.mark.parametrize("where", ["/dev/null", "."])
 def test_a_store_that_is_not_a_file_is_one_line(where: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(PAPERS), "--engine", "offline", "--store", where])

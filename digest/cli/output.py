@@ -97,16 +97,24 @@ def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> 
         spent = "no LLM calls"
     if usage.cost_usd is not None:
         spent += f", ${usage.cost_usd:.4f}"
-    reused = sum(1 for r in report.papers if r.cached)
+    reused = sum(1 for r in report.papers if r.cached and not r.refresh_error)
+    kept = [r for r in report.papers if r.refresh_error]
+    for result in kept:
+        typer.echo(f"refresh failed: {result.source}: {result.refresh_error}", err=True)
     typer.echo(
         f"wrote {papers(len(report.succeeded))}{f' to {output}' if output else ''}"
         + (f"; {failed} failed (listed in the report)" if failed else "")
+        + (f"; {_refreshes(len(kept))} failed (the answers stored before stand)" if kept else "")
         + f"; {spent}"
         + (f"; {reused} answers reused from the store" if reused else "")
         + f"; {seconds:.1f} s",
         err=True,
     )
-    raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+    raise typer.Exit(EXIT_PARTIAL if failed or kept else EXIT_OK)
+
+
+def _refreshes(n: int) -> str:
+    return f"{n} refresh" + ("" if n == 1 else "es")
 
 
 def write(path: Path, text: str) -> None:

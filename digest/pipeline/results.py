@@ -31,7 +31,7 @@ async def digest_paper(
     paper whose LLM call fails gets an offline brief, noted."""
     notices = reader_notices(paper)
     refresh = ctx.settings.refresh
-    spent, fallback_error = Usage(), None
+    spent, fallback_error, refresh_error = Usage(), None, None
     try:
         try:
             extraction, was_cached = await cached(
@@ -40,15 +40,26 @@ async def digest_paper(
             spent = Usage() if was_cached else extraction.usage
         except ExtractionError as err:
             spent = err.usage or Usage()
-            if ctx.engine.name == "offline" or ctx.settings.fallback != "offline":
+            kept = _answered_before(ctx, paper) if refresh else None
+            if kept is not None:  # a failed --refresh: the answer paid for before stands
+                extraction, was_cached, refresh_error = kept, True, cause(err, paper.source)
+            elif ctx.engine.name == "offline" or ctx.settings.fallback != "offline":
                 raise
-            extraction, _ = await cached(OfflineEngine(), ctx.store, paper)
-            was_cached = False
-            fallback_error = cause(err, paper.source)
-            notices.append(Notice(code="fell_back", detail=fallback_error))
+            else:
+                extraction, _ = await cached(OfflineEngine(), ctx.store, paper)
+                was_cached = False
+                fallback_error = cause(err, paper.source)
+                notices.append(Notice(code="fell_back", detail=fallback_error))
     except ExtractionError as err:
         return failed(paper.source, err, started, paper=paper, usage=spent)
-    return succeeded(paper, extraction, notices, spent, started, was_cached, fallback_error)
+    result = succeeded(paper, extraction, notices, spent, started, was_cached, fallback_error)
+    result.refresh_error = refresh_error
+    return result
+
+
+def _answered_before(ctx: RunContext, paper: Paper) -> Extraction | None:
+    """The stored answer to this paper's question, if the store has one."""
+    return ctx.store.extraction(ctx.engine.key(paper)) if ctx.store is not None else None
 
 
 def reader_notices(paper: Paper) -> list[Notice]:

@@ -134,8 +134,8 @@ async def _name_report(ctx: RunContext, results: list[PaperResult]) -> tuple[str
     if isinstance(engine, LlmEngine) and not ctx.gate.stopped:
         titles = [p.title for p in papers]
         key = engine.topic_key(titles)
-        stored = ctx.store.title(key) if ctx.store and not ctx.settings.refresh else None
-        if stored is not None:
+        stored = ctx.store.title(key) if ctx.store else None
+        if stored is not None and not ctx.settings.refresh:
             return stored[0], Usage()
         try:
             named, usage = await engine.topic(titles)
@@ -144,7 +144,10 @@ async def _name_report(ctx: RunContext, results: list[PaperResult]) -> tuple[str
                 ctx.store.save_title(key, heading, usage)
             return heading, usage
         except ExtractionError as err:
-            log.warning("could not name the report with the LLM (%s); naming it offline", err)
             usage = err.usage or Usage()
+            if stored is not None:  # a failed --refresh: the heading named before stands
+                log.warning("could not name the report again (%s); the stored name stands", err)
+                return stored[0], usage
+            log.warning("could not name the report with the LLM (%s); naming it offline", err)
     voted = topic_offline(papers)
     return (ZH.report_title.format(topic=voted) if voted else ZH.untitled), usage
