@@ -265,6 +265,20 @@ def test_cli_partial_failure_exits_1_with_one_line_per_bad_file(endpoint: respx.
     assert "Traceback" not in result.output
 
 
+def test_cli_a_run_in_which_every_paper_failed_writes_nothing_and_exits_2(
+    endpoint: respx.Route, tmp_path: Path
+) -> None:
+    """Issue 24: nothing was done, so no report of 0 papers over an earlier one; exit 2."""
+    out = tmp_path / "report.md"
+    out.write_text("an earlier report\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(BAD), "-o", str(out), "--title", "T"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: none of the 5 papers")
+    assert sum("] failed " in line for line in result.stderr.splitlines()) == 5
+    assert out.read_text(encoding="utf-8") == "an earlier report\n"
+    assert endpoint.call_count == 0
+
+
 def test_cli_json_has_every_field(endpoint: respx.Route) -> None:
     result = runner.invoke(app, ["run", str(PAPERS), "--format", "json", "--model", "gpt-4o"])
     assert result.exit_code == 0, result.output

@@ -79,9 +79,18 @@ def emit(report: Report, output: Path | None, fmt: Format) -> None:
 
 
 def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> None:
-    """Write the report, say what the run did in one line, and exit with its code."""
-    emit(report, output, fmt)
+    """Write the report, say what the run did in one line, and exit with its code. When no
+    paper could be digested nothing was done: no report (an earlier one at `output` stays),
+    and exit 2."""
     failed = len(report.failed)
+    if failed and not report.succeeded:
+        typer.echo(
+            f"error: none of the {papers(failed)} could be digested (each is named above with "
+            "its cause); no report written",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERROR)
+    emit(report, output, fmt)
     usage = report.usage
     retries = max(report.http_requests - usage.attempts, 0)
     if usage.attempts:
