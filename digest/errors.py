@@ -194,7 +194,12 @@ class RefusalError(ExtractionError):
 
 class NotStartedError(ExtractionError):
     """The paper was not sent: the run's --max-cost-usd or the provider's quota was used up.
-    Nothing is lost: a later run (with a larger budget, or after the quota resets) does it."""
+    Nothing is lost: a later run (with a larger budget, or after the quota resets) does it.
+    `reason`: why, alike for every paper it stops (said once for all of them)."""
+
+    def __init__(self, message: str, usage: Usage | None = None, *, reason: str = "") -> None:
+        super().__init__(message, usage)
+        self.reason = reason
 
 
 class NotAnsweredError(ExtractionError):

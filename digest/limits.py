@@ -129,7 +129,7 @@ class Gate:
     def reserve(self, paper: str, prompt_tokens: int) -> int:
         """Admit one paper's call or raise NotStartedError; returns a ticket for settle()."""
         if self.stopped:
-            raise NotStartedError(f"{paper}: not started: {self.stopped}")
+            raise NotStartedError(f"{paper}: not started: {self.stopped}", reason=self.stopped)
         estimate = 0.0
         if self.max_cost_usd is not None and self.price is not None:
             estimate = self.price.cost(
@@ -139,7 +139,9 @@ class Gate:
                 raise NotStartedError(
                     f"{paper}: not started: the budget of ${self.max_cost_usd:.2f} would be "
                     f"exceeded (spent ${self.spent:.4f}); run again with a larger "
-                    "--max-cost-usd to go on"
+                    "--max-cost-usd to go on",
+                    reason=f"the budget of ${self.max_cost_usd:.2f} is spent; run again with a "
+                    "larger --max-cost-usd to go on",
                 )
         ticket = len(self._reservations) + 1
         self._reservations[ticket] = estimate
@@ -152,8 +154,9 @@ class Gate:
             self.spent += usage.cost_usd
 
     def stop(self, reason: str) -> None:
+        """Start no more papers: the papers this stops carry the reason (said once for all)."""
         if self.stopped is None:
-            log.warning("%s", reason)
+            log.info("%s", reason)
             self.stopped = reason
 
 

@@ -176,6 +176,13 @@ class PaperResult(BaseModel):
     usage: Usage = Field(
         default_factory=Usage, description="Tokens spent on this paper, failed attempts included."
     )
+    stopped_by: str | None = Field(
+        None,
+        exclude=True,
+        description="Why the run stopped asking, when that is why this paper failed (the "
+        "endpoint unusable, the budget or quota spent): alike for every paper it stopped, so "
+        "said once for them all (API only: not in JSON).",
+    )
     seconds: float = Field(0.0, exclude=True, description="Wall time (API only: not in JSON).")
     cached: bool = Field(False, exclude=True, description="Answered from the store (API only).")
 

@@ -288,6 +288,39 @@ def test_a_key_refused_after_answers_ends_the_run_with_what_is_done(
     assert state["calls"] == 2
 
 
+def test_an_unreachable_endpoint_is_said_once_not_once_per_paper(llm: respx.MockRouter) -> None:
+    """Issue 24: the endpoint's error was printed 5 times for 4 papers in flight (a warning,
+    a line per paper, the final line): it is the run's error, said once."""
+    llm.post("/chat/completions").mock(side_effect=httpx.ConnectError("Connection refused"))
+    result = runner.invoke(app, ["run", str(PAPERS), "--title", "T", "--concurrency", "4"])
+    assert result.exit_code == 2
+    assert result.stderr.count("cannot reach the LLM endpoint") == 1, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: cannot reach")
+
+
+def test_papers_failed_for_one_run_wide_reason_are_listed_in_one_line(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    """A key revoked mid-run: the papers it left are one line (with the report written), not a
+    line each repeating the reason."""
+    state = {"calls": 0}
+
+    def key_revoked_after_one(request: httpx.Request) -> httpx.Response:
+        state["calls"] += 1
+        if state["calls"] == 1:
+            return answer(request)
+        return httpx.Response(401, json={"error": {"message": "key revoked"}})
+
+    llm.post("/chat/completions").mock(side_effect=key_revoked_after_one)
+    out = tmp_path / "report.md"
+    args = ["run", str(PAPERS), "--title", "T", "--concurrency", "1", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and out.exists()
+    assert result.stderr.count("key revoked") == 1, result.stderr
+    n = len(list(PAPERS.glob("*.pdf")))
+    assert f"failed {n - 1} papers (" in result.stderr  # one failed asking, the rest not sent
+
+
 def test_a_quota_answer_is_not_retried(llm: respx.MockRouter, tmp_path: Path) -> None:
     """The SDK would send a 429 four times; a quota answer once."""
     route = llm.post("/chat/completions").mock(return_value=httpx.Response(429, json=QUOTA))
@@ -334,9 +367,9 @@ def test_the_summary_counts_requests_that_got_no_answer(llm: respx.MockRouter) -
     refused = httpx.Response(400, json={"error": {"message": "context length exceeded"}})
     llm.post("/chat/completions").mock(return_value=refused)
     result = runner.invoke(app, ["run", str(PAPERS), "--title", "T"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # nothing could be done
     n = len(list(PAPERS.glob("*.pdf")))
-    assert f"; {n} LLM requests, none answered;" in result.stderr
+    assert result.stderr.rstrip().endswith(f"; {n} LLM requests, none answered")
 
 
 def test_an_endpoint_that_only_answers_5xx_is_taken_as_down(

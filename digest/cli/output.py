@@ -86,11 +86,29 @@ def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> 
     if failed and not report.succeeded:
         typer.echo(
             f"error: none of the {papers(failed)} could be digested (each is named above with "
-            "its cause); no report written",
+            f"its cause); no report written; {_spent(report)}",
             err=True,
         )
         raise typer.Exit(EXIT_ERROR)
     emit(report, output, fmt)
+    reused = sum(1 for r in report.papers if r.cached and not r.refresh_error)
+    kept = [r for r in report.papers if r.refresh_error]
+    for result in kept:
+        typer.echo(f"refresh failed: {result.source}: {result.refresh_error}", err=True)
+    typer.echo(
+        f"wrote {papers(len(report.succeeded))}{f' to {output}' if output else ''}"
+        + (f"; {failed} failed (listed in the report)" if failed else "")
+        + (f"; {_refreshes(len(kept))} failed (the answers stored before stand)" if kept else "")
+        + f"; {_spent(report)}"
+        + (f"; {reused} answers reused from the store" if reused else "")
+        + f"; {seconds:.1f} s",
+        err=True,
+    )
+    raise typer.Exit(EXIT_PARTIAL if failed or kept else EXIT_OK)
+
+
+def _spent(report: Report) -> str:
+    """What the run sent and what it cost, as the summary says it."""
     usage = report.usage
     retries = max(report.http_requests - usage.attempts, 0)
     if usage.attempts:
@@ -106,20 +124,7 @@ def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> 
         spent = "no LLM calls"
     if usage.cost_usd is not None:
         spent += f", ${usage.cost_usd:.4f}"
-    reused = sum(1 for r in report.papers if r.cached and not r.refresh_error)
-    kept = [r for r in report.papers if r.refresh_error]
-    for result in kept:
-        typer.echo(f"refresh failed: {result.source}: {result.refresh_error}", err=True)
-    typer.echo(
-        f"wrote {papers(len(report.succeeded))}{f' to {output}' if output else ''}"
-        + (f"; {failed} failed (listed in the report)" if failed else "")
-        + (f"; {_refreshes(len(kept))} failed (the answers stored before stand)" if kept else "")
-        + f"; {spent}"
-        + (f"; {reused} answers reused from the store" if reused else "")
-        + f"; {seconds:.1f} s",
-        err=True,
-    )
-    raise typer.Exit(EXIT_PARTIAL if failed or kept else EXIT_OK)
+    return spent
 
 
 def _refreshes(n: int) -> str:
@@ -162,6 +167,9 @@ class Progress:
     def __init__(self) -> None:
         self.count = self.failed = 0
         self.spent = Usage()
+        # papers failed for a reason alike for all (the endpoint, the budget): said once, at
+        # the end, unless the run ends with that reason as its error line
+        self.stopped: dict[str, list[PaperResult]] = {}
         self.bar: Any = None
         self.task: Any = None
         self.reading: Any = None  # the bar's row for the PDFs, added when the first is read
@@ -207,19 +215,32 @@ class Progress:
             cost = f", ${self.spent.cost_usd:.4f}" if self.spent.cost_usd else ""
             status = f"{self.failed} failed, {self.spent.total_tokens:,} tokens{cost}"
             self.bar.update(self.task, advance=1, status=status)
+        if result.stopped_by is not None:
+            self.stopped.setdefault(result.stopped_by, []).append(result)
+        elif self.bar is not None:
             if result.status == "failed":  # failures stay visible above the bar
                 self.bar.console.print(f"failed {result.source}: {result.error}")
-            return
-        if result.status == "ok":
+        elif result.status == "ok":
             marked = " (offline fallback)" if result.fallback_error else ""
             marked += " (from the store)" if result.cached else ""
             typer.echo(f"[{self.count}] ok     {result.source}{marked}", err=True)
         else:
             typer.echo(f"[{self.count}] failed {result.source}: {result.error}", err=True)
 
-    def close(self) -> None:
+    def close(self, *, ended_in_error: bool = False) -> None:
+        """Stop the bar; then one line per run-wide reason papers failed for, naming them
+        (none when the run ends in an error: its one line says why)."""
         if self.bar is not None:
             self.bar.stop()
+        if ended_in_error:
+            return
+        for reason, results in self.stopped.items():
+            names = [Path(r.source).name for r in results]
+            shown = ", ".join(names[:STOPPED_NAMED]) + (", …" if len(names) > STOPPED_NAMED else "")
+            typer.echo(f"failed {papers(len(results))} ({shown}): {reason}", err=True)
+
+
+STOPPED_NAMED = 3  # files a run-wide failure line names (the report lists them all)
 
 
 @contextmanager
@@ -227,8 +248,10 @@ def progress() -> Iterator[Progress]:
     shown = Progress()
     try:
         yield shown
-    finally:
-        shown.close()
+    except BaseException:
+        shown.close(ended_in_error=True)
+        raise
+    shown.close()
 
 
 def rewrite_report(path: Path, updated: Report, index: int, previous: PaperResult) -> None:

@@ -125,7 +125,8 @@ class Batch:
                 task.cancel()
         for task in waiting:  # stopped before these were parsed
             path = tasks[task]
-            error = NotStartedError(f"{path}: not started: {self.ctx.gate.stopped}")
+            stopped = self.ctx.gate.stopped or ""
+            error = NotStartedError(f"{path}: not started: {stopped}", reason=stopped)
             yield failed(str(path), error, time.perf_counter())
         for entry in claims.unclaimed():
             yield Ready(entry, time.perf_counter())

@@ -7,7 +7,7 @@ import logging
 import time
 
 from ..compose import compose_brief
-from ..errors import DigestError, ExtractionError
+from ..errors import DigestError, EndpointError, ExtractionError, NotStartedError
 from ..institutions import compare, merge_institutions
 from ..merge import reconcile_header
 from ..models import Extraction, Notice, Paper, PaperResult, PreparedExcerpt, Usage
@@ -127,10 +127,12 @@ def failed(
     usage: Usage | None = None,
 ) -> PaperResult:
     log.debug("%s failed", source, exc_info=True)
+    stopped_by = err.reason if isinstance(err, EndpointError | NotStartedError) else None
     return PaperResult(
         source=source,
         status="failed",
         error=cause(err, source),
+        stopped_by=stopped_by or None,
         paper=paper,
         usage=usage or Usage(),
         seconds=round(time.perf_counter() - started, 3),
