@@ -473,6 +473,29 @@ def test_a_failed_refresh_keeps_the_papers_of_the_report_as_they_were(
     assert paper["status"] == "ok" and "endpoint down" in paper["refresh_error"]
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt", "starts"),
+    [("r.json", "json", "{"), ("r.bib", "bibtex", "@"), ("refs.json", "csl-json", "[")],
+)
+def test_brief_n_keeps_the_format_of_the_report_it_rewrites(
+    calls: Calls, folder: Path, tmp_path: Path, name: str, fmt: str, starts: str
+) -> None:
+    """Issue 24: `brief 1 --report r.json` rewrote a JSON report as Markdown."""
+    out, store = tmp_path / name, ["--store", str(tmp_path / "s.db")]
+    made = runner.invoke(app, ["run", str(folder), "--format", fmt, "-o", str(out), *store])
+    assert made.exit_code == 0, made.output
+    before = out.read_text(encoding="utf-8")
+    redone = runner.invoke(app, ["brief", "1", "--report", str(out), *store])
+    assert redone.exit_code == 0, redone.output
+    after = out.read_text(encoding="utf-8")
+    assert after.lstrip().startswith(starts)
+    if fmt == "json":  # the redone paper's record carries its new call; the briefs are alike
+        briefs = [[p["brief"] for p in json.loads(t)["papers"]] for t in (before, after)]
+        assert briefs[0] == briefs[1]
+    else:
+        assert after == before
+
+
 @pytest.mark.parametrize("where", ["/dev/null", "."])
 def test_a_store_that_is_not_a_file_is_one_line(where: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(PAPERS), "--engine", "offline", "--store", where])

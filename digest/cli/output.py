@@ -254,15 +254,41 @@ def progress() -> Iterator[Progress]:
     shown.close()
 
 
+# What a report file's name says it holds: `brief --report` writes it back in that format.
+REPORT_SUFFIXES = {
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".json": Format.json,
+    ".bib": Format.bibtex,
+}
+
+
+def report_format(path: Path) -> Format:
+    """The format of an existing report file, by its name (Markdown when it says none); a
+    .json holding a list is CSL-JSON, not the report's own JSON."""
+    fmt = REPORT_SUFFIXES.get(path.suffix.lower(), Format.markdown)
+    if fmt is Format.json and _starts_a_list(path):
+        return Format.csl_json
+    return fmt
+
+
+def _starts_a_list(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as file:
+            return file.read(64).lstrip().startswith("[")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def rewrite_report(path: Path, updated: Report, index: int, previous: PaperResult) -> None:
-    """Change only this paper's brief in the report file; re-render when that is not possible.
-    An HTML report is rendered again whole (its overview counts the papers too)."""
+    """Change only this paper's brief in the report file, in the format the file is in
+    (report_format). Markdown is changed in place, else re-rendered when that is not possible;
+    the other formats are rendered again whole (an HTML overview counts the papers too)."""
     from ..render import rewrite_brief
 
-    if path.suffix.lower() in (".html", ".htm"):
-        from ..html import render_html
-
-        write(path, render_html(updated))
+    fmt = report_format(path)
+    if fmt is not Format.markdown:
+        emit(updated, path, fmt)
         return
     try:
         text = path.read_text(encoding="utf-8")
