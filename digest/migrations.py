@@ -150,4 +150,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX batch_requests_by_file ON batch_requests (file_name);
         """,
     ),
+    (
+        "0007_inflight",
+        """
+        CREATE TABLE inflight (
+            key         TEXT PRIMARY KEY,
+            asker       TEXT NOT NULL,
+            claimed_at  REAL NOT NULL
+        );
+        """,
+    ),
 ]

@@ -287,6 +287,7 @@ def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
         ("0004_lookups",),
         ("0005_endpoint_settings",),
         ("0006_batches",),
+        ("0007_inflight",),
     ]
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()
     assert mode == ("wal",)
@@ -378,6 +379,26 @@ def test_kill_9_mid_batch_then_resume_sends_only_the_unfinished(
     assert endpoint.requests["PaperFacts"] - sent_before == total - done
     assert stored_ok(store) == total
     assert out.read_text(encoding="utf-8").count("发布了《") == total
+
+
+def test_two_runs_on_one_store_pay_for_each_paper_once(
+    many: Path, endpoint: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Issue 24.2: two `digest run` on the same store started 0.5 s apart paid 40 requests for
+    20 papers. A request is asked by one process; the other waits for its answer and reuses it."""
+    total = len(list(many.glob("*.pdf")))
+    store = tmp_path / "store.db"
+    first = digest_subprocess(many, store, tmp_path / "a.md", endpoint.base_url)
+    time.sleep(0.5)
+    second = digest_subprocess(many, store, tmp_path / "b.md", endpoint.base_url)
+    for process in (first, second):
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    assert endpoint.requests["PaperFacts"] == total
+    for out in ("a.md", "b.md"):
+        assert (tmp_path / out).read_text(encoding="utf-8").count("发布了《") == total
+    with sqlite3.connect(store) as db:  # every claim released
+        assert db.execute("SELECT count(*) FROM inflight").fetchone() == (0,)
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_what_is_finished(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import httpx
 from pydantic import ValidationError
 
+from .. import inflight
 from ..errors import EndpointError, ExtractionError, NotAnsweredError
 from ..excerpt import Budget, select
 from ..limits import Gate, RateLimiter, hooks
@@ -264,6 +265,27 @@ async def cached(
         stored = store.extraction(key)
         if stored is not None:
             return stored, True
+    if store is None or not isinstance(engine, LlmEngine):  # nothing paid, or no one to share
+        return await _ask(engine, store, key, paper, refresh, prepared)
+    # one asker of a request per store, whatever process asks (digest.inflight)
+    answered = await inflight.claim(store, key, reuse=not refresh)
+    if answered is not None:
+        return answered, True
+    try:
+        return await _ask(engine, store, key, paper, refresh, prepared)
+    finally:
+        inflight.release(store, key)
+
+
+async def _ask(
+    engine: Engine,
+    store: Store | None,
+    key: str,
+    paper: Paper,
+    refresh: bool,
+    prepared: PreparedExcerpt | None,
+) -> tuple[Extraction, bool]:
+    """The engine's new answer, stored at once (a failure too, with its cost)."""
     started = time.perf_counter()
     try:
         extraction = await engine.extract(paper, prepared)
