@@ -221,10 +221,23 @@ class ReportTopic(BaseModel):
     @field_validator("topic")
     @classmethod
     def _short(cls, value: str) -> str:
-        value = value.strip().strip("“”\"'。")
+        """A name for a heading: a short Chinese phrase (its acronyms kept), nothing else: no
+        punctuation alone (", "), no markup, no line of another shape."""
+        value = " ".join(value.split()).strip("“”\"'。")
         for suffix in ZH.topic_suffixes:
             if value.endswith(suffix):
                 value = value[: -len(suffix)]
-        if not value or len(value) > 20:
-            raise ValueError("topic must be a short phrase of at most 12 Chinese characters")
+        hanzi = len(_CJK.findall(value))
+        if not _TOPIC_CHARS.fullmatch(value) or not MIN_TOPIC_HANZI <= hanzi <= MAX_TOPIC_HANZI:
+            raise ValueError(
+                f"topic must be a Chinese phrase of {MIN_TOPIC_HANZI}-{MAX_TOPIC_HANZI} Chinese "
+                "characters (acronyms such as AI or LLM may stay), with no punctuation or markup"
+            )
+        if len(value) > 20 or _chinese_share(value) < MIN_CHINESE_SHARE:
+            raise ValueError("topic must be a short Chinese phrase, not English words")
         return value
+
+
+# What a topic may be made of: Chinese, letters and digits of acronyms, and a few joiners
+_TOPIC_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9 \-·/+&、]*")
+MIN_TOPIC_HANZI, MAX_TOPIC_HANZI = 2, 12

@@ -5,8 +5,8 @@ the papers both hold. Before a paid request is sent its key is claimed in the st
 `inflight` table; a process that finds the key claimed by another live asker waits for that
 answer and reuses it (or, when the other asker failed, claims the key and asks itself)::
 
-    claim(store, key)   None: this process asks (the claim is its own until release),
-                        or the answer another asker stored meanwhile
+    claim(store, key, stored)   None: this process asks (the claim is its own until
+                                release), or the answer another asker stored meanwhile
     release(store, key) the claim is dropped (after the answer or the failure is stored)
 
 A claim names its asker (host, process id and start time, and a token of this process's
@@ -26,13 +26,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
-from .models import Extraction
 from .store import Store
 
 __all__ = ["FOREIGN_CLAIM_SECONDS", "POLL_SECONDS", "claim", "release"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 POLL_SECONDS = 0.5  # how often a waiting process looks for the other asker's answer
 # A claim from another host cannot be checked for life: trusted this long, then taken over.
@@ -50,30 +52,31 @@ def asker() -> str:
 async def claim(
     store: Store,
     key: str,
+    stored: Callable[[], T | None],
     *,
     reuse: bool = True,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     me: str | None = None,
-) -> Extraction | None:
+) -> T | None:
     """Claim asking `key` for this process (None), or wait while another live asker holds it
-    and return the answer it stored (None when it stored none: the claim is then ours).
-    `reuse` False (a --refresh): an answer stored before is not taken, one another asker gave
-    while this process waited is."""
+    and return the answer it stored (`stored()` reads it; None when it stored none: the claim
+    is then ours). `reuse` False (a --refresh): an answer stored before is not taken, one
+    another asker gave while this process waited is."""
     me = me or asker()
     waited = False
     while True:
         holder = _take(store, key, me, clock())
         if holder is None:  # ours; an answer may have been stored just before (then released)
-            answered = store.extraction(key) if waited or reuse else None
+            answered = stored() if waited or reuse else None
             if answered is not None:
                 release(store, key, me=me)
             return answered
         if not waited:
-            log.info("%s: another digest process is asking this; waiting for its answer", key)
+            log.info("another digest process is asking %s; waiting for its answer", key[:12])
             waited = True
         await sleep(POLL_SECONDS)
-        answered = store.extraction(key)
+        answered = stored()
         if answered is not None:
             return answered
 

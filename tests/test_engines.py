@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-from conftest import FIXTURES, sent_json
+from conftest import FIXTURES, completion_body, sent_json
 from test_pipeline import answer
 from test_render import seed_as_report
 from typer.testing import CliRunner
@@ -147,6 +147,38 @@ def test_the_header_says_how_many_briefs_were_drafted_offline(llm: respx.MockRou
     assert head.endswith(
         "分析论文数量: 3篇\n> 注意: 其中1篇简报由离线引擎依据论文原文摘录而成，未经大模型整理\n\n"
     )
+
+
+@pytest.mark.parametrize("junk", [", ", "", "<svg/onload=alert()>", "NLP", "the field of NLP"])
+def test_a_junk_topic_never_names_the_report(llm: respx.MockRouter, junk: str) -> None:
+    """Issue 24.15: a small model's `{"topic": ", "}` made `# ,技术论文分析报告`. The topic is
+    checked like a phrase; what fails (after its re-asks) gives way to the offline vote."""
+    from digest import run
+    from digest.topics import topic_offline
+
+    def junk_topic(request: httpx.Request) -> httpx.Response:
+        if sent_json(request)["response_format"]["json_schema"]["name"] == "ReportTopic":
+            return httpx.Response(200, json=completion_body({"topic": junk}))
+        return answer(request)
+
+    llm.post("/chat/completions").mock(side_effect=junk_topic)
+    report = run([PAPERS], Settings.from_env())
+    voted = topic_offline([r.paper for r in report.papers if r.paper])
+    assert report.title == (f"{voted}技术论文分析报告" if voted else "论文分析报告")
+
+
+def test_a_report_whose_briefs_were_all_drafted_offline_is_named_offline(
+    llm: respx.MockRouter,
+) -> None:
+    """Issue 24.15: every paper fell back to the offline engine: no LLM call names it."""
+    from digest import run
+
+    route = llm.post("/chat/completions").mock(
+        return_value=httpx.Response(400, json={"error": {"message": "context length exceeded"}})
+    )
+    report = run([PAPERS], Settings.from_env(fallback="offline"))
+    asked = [sent_json(c.request)["response_format"]["json_schema"]["name"] for c in route.calls]
+    assert "ReportTopic" not in asked and len(report.succeeded) == len(report.papers)
 
 
 def test_offline_topic_names_the_seed_batch_like_the_seed() -> None:

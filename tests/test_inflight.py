@@ -6,6 +6,7 @@ import asyncio
 import socket
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from digest import inflight
@@ -46,7 +47,10 @@ class Clock:
 
 
 def claim(store: Store, me: str, clock: Clock, **kw: object) -> Extraction | None:
-    return asyncio.run(inflight.claim(store, KEY, clock=clock, sleep=clock.sleep, me=me, **kw))
+    stored = partial(store.extraction, KEY)
+    return asyncio.run(
+        inflight.claim(store, KEY, stored, clock=clock, sleep=clock.sleep, me=me, **kw)
+    )
 
 
 def test_a_free_key_is_claimed_at_once_and_released(tmp_path: Path) -> None:
@@ -68,7 +72,8 @@ def test_a_live_askers_answer_is_awaited_and_reused(tmp_path: Path) -> None:
         inflight.release(store, KEY, me=other)
 
     async def both() -> Extraction | None:
-        waiting = inflight.claim(store, KEY, clock=clock, sleep=clock.sleep)
+        stored = partial(store.extraction, KEY)
+        waiting = inflight.claim(store, KEY, stored, clock=clock, sleep=clock.sleep)
         got, _ = await asyncio.gather(waiting, other_answers())
         return got
 

@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
@@ -268,7 +268,7 @@ async def cached(
     if store is None or not isinstance(engine, LlmEngine):  # nothing paid, or no one to share
         return await _ask(engine, store, key, paper, refresh, prepared)
     # one asker of a request per store, whatever process asks (digest.inflight)
-    answered = await inflight.claim(store, key, reuse=not refresh)
+    answered = await inflight.claim(store, key, partial(store.extraction, key), reuse=not refresh)
     if answered is not None:
         return answered, True
     try:

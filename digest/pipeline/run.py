@@ -7,16 +7,18 @@ import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 import httpx
 
+from .. import inflight
 from ..errors import EndpointError, ExtractionError
 from ..language.zh import ZH
 from ..models import PaperResult, Report, Usage
 from ..settings import Settings
-from ..strings import match_key, one_line
+from ..strings import match_key
 from ..topics import topic_offline
 from .context import RunContext, no_running_loop, open_run
 from .engines import BatchAnswers, LlmEngine
@@ -125,29 +127,47 @@ async def _name_report(ctx: RunContext, results: list[PaperResult]) -> tuple[str
     any answer), else the offline keyword vote, else a plain heading."""
     if ctx.settings.title:
         return ctx.settings.title, Usage()
-    papers = [r.paper for r in results if r.status == "ok" and r.paper is not None]
+    done = [r for r in results if r.status == "ok" and r.paper is not None]
+    papers = [r.paper for r in done if r.paper is not None]
     if not papers:
         return ZH.untitled, Usage()
     usage = Usage()
     # a `run --batch` report names itself with one online call, as an online run does
     engine = ctx.engine.llm if isinstance(ctx.engine, BatchAnswers) else ctx.engine
-    if isinstance(engine, LlmEngine) and not ctx.gate.stopped:
+    drafted_offline = all(r.engine == "offline" for r in done)  # its briefs: so its name
+    if isinstance(engine, LlmEngine) and not ctx.gate.stopped and not drafted_offline:
         titles = [p.title for p in papers]
-        key = engine.topic_key(titles)
-        stored = ctx.store.title(key) if ctx.store else None
-        if stored is not None and not ctx.settings.refresh:
-            return stored[0], Usage()
         try:
-            named, usage = await engine.topic(titles)
-            heading = ZH.report_title.format(topic=one_line(named))  # the model's: one line
-            if ctx.store is not None:
-                ctx.store.save_title(key, heading, usage)
-            return heading, usage
+            return await _llm_heading(ctx, engine, titles)
         except ExtractionError as err:
             usage = err.usage or Usage()
-            if stored is not None:  # a failed --refresh: the heading named before stands
-                log.warning("could not name the report again (%s); the stored name stands", err)
-                return stored[0], usage
             log.warning("could not name the report with the LLM (%s); naming it offline", err)
     voted = topic_offline(papers)
     return (ZH.report_title.format(topic=voted) if voted else ZH.untitled), usage
+
+
+async def _llm_heading(ctx: RunContext, engine: LlmEngine, titles: list[str]) -> tuple[str, Usage]:
+    """The LLM's name for the batch, stored like any answer, asked by one process at a time
+    (digest.inflight); a failed --refresh keeps the name stored before."""
+    store, key = ctx.store, engine.topic_key(titles)
+    if store is None:
+        named, usage = await engine.topic(titles)
+        return ZH.report_title.format(topic=named), usage
+    stored = store.title(key)
+    if stored is not None and not ctx.settings.refresh:
+        return stored[0], Usage()
+    answered = await inflight.claim(store, key, partial(store.title, key), reuse=False)
+    if answered is not None:  # named meanwhile by another process
+        return answered[0], Usage()
+    try:
+        named, usage = await engine.topic(titles)
+    except ExtractionError as err:
+        if stored is None:
+            raise
+        log.warning("could not name the report again (%s); the stored name stands", err)
+        return stored[0], err.usage or Usage()
+    finally:
+        inflight.release(store, key)
+    heading = ZH.report_title.format(topic=named)
+    store.save_title(key, heading, usage)
+    return heading, usage
