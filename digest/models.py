@@ -135,7 +135,7 @@ Status = Literal["ok", "failed"]
 NoticeCode = Literal[
     "no_abstract", "no_authors", "fell_back", "duplicate", "unchecked", "unsupported", "text"
 ]
-BRIEF_NOTICES = frozenset({"unsupported"})  # printed under the brief they concern
+BRIEF_NOTICES = frozenset({"unsupported", "fell_back"})  # printed under the brief they concern
 
 
 class Notice(BaseModel):

@@ -108,7 +108,7 @@ def test_fallback_offline_fills_the_hole_and_marks_it(llm: respx.MockRouter) -> 
     args = ["run", str(PAPERS), "--fallback", "offline", "--format", "json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "(offline fallback)" in result.stderr
+    assert "(offline fallback: LLM request failed with HTTP 503" in result.stderr
     assert "retried)" in result.stderr  # the SDK's retries of the 503s are counted
     papers = {Path(p["source"]).name: p for p in json.loads(result.stdout)["papers"]}
     dpr = papers["dpr-emnlp2020-p1-2.pdf"]
@@ -131,6 +131,14 @@ def test_fallback_is_visible_in_the_markdown_report(llm: respx.MockRouter) -> No
     assert not report.failed
     assert text.count("> 注意: LLM未能生成本条简报") == len(report.papers)
     assert text.count("> 注意: 本报告的简报由离线引擎依据论文原文摘录而成") == 1  # once, on top
+    # issue 24.18: under each brief, in the report's words; the error is the JSON's and stderr's
+    briefs = text.split("## 论文详细信息")[0]
+    assert briefs.count("> 注意: LLM未能生成本条简报") == len(report.papers)
+    for brief in re.findall(r"^.*发布了《.*$", briefs, re.M):
+        after = briefs.split(brief, 1)[1].lstrip("\n")
+        assert after.startswith("> 注意: LLM未能生成本条简报，以上简报由离线引擎")
+    assert "boom" not in text and "HTTP" not in text
+    assert all(p.fallback_error and "HTTP 500" in p.fallback_error for p in report.papers)
 
 
 def test_the_header_says_how_many_briefs_were_drafted_offline(llm: respx.MockRouter) -> None:

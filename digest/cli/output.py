@@ -217,11 +217,15 @@ class Progress:
             self.bar.update(self.task, advance=1, status=status)
         if result.stopped_by is not None:
             self.stopped.setdefault(result.stopped_by, []).append(result)
-        elif self.bar is not None:
-            if result.status == "failed":  # failures stay visible above the bar
+        elif self.bar is not None:  # failures and fallbacks stay visible above the bar
+            if result.status == "failed":
                 self.bar.console.print(f"failed {result.source}: {result.error}")
+            elif result.fallback_error:
+                said = f"offline fallback {result.source}: {result.fallback_error}"
+                self.bar.console.print(said)
         elif result.status == "ok":
-            marked = " (offline fallback)" if result.fallback_error else ""
+            fell_back = result.fallback_error
+            marked = f" (offline fallback: {fell_back})" if fell_back else ""
             marked += " (from the store)" if result.cached else ""
             typer.echo(f"[{self.count}] ok     {result.source}{marked}", err=True)
         else:

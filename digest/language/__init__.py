@@ -53,12 +53,15 @@ class Language:
     unknown_count: str
     abstract_label: str
     note_line: str  # "...{text}": a notice under a paper's details (or under its brief)
-    notices: Mapping[str, str]  # Notice.code -> "...{detail}..."
+    notices: Mapping[str, str]  # Notice.code -> "...{detail}..." (a wording may leave out
+    # its detail: an LLM's error text is for the JSON and stderr, not the reader's language)
     # -- what the brief left out, and why: the "unsupported" notice, worded from its data
     parts: Mapping[str, str]  # Unsupported.part -> its name in the reader's words
     reasons: Mapping[str, str]  # Unsupported.reason -> "...{part}...{value}..."
     # -- the HTML view's own words (digest.html): table of contents, overview, links, filter
     view: Mapping[str, str] = field(default_factory=dict)
+    # -- wordings of notices used before (Notice.code -> template): read_notice still knows them
+    former_notices: Mapping[str, str] = field(default_factory=dict)
 
     def notice(self, code: str, detail: str = "") -> str:
         """A notice in words. Codes without a template (free text kept from an older store)
@@ -74,7 +77,8 @@ class Language:
     def read_notice(self, text: str) -> tuple[str, str]:
         """(code, detail) of a notice worded by this language: only for records stored before
         notices were kept as codes. Text no template words is kept as free text ("text")."""
-        for code, template in self.notices.items():
+        wordings = [*self.notices.items(), *self.former_notices.items()]
+        for code, template in wordings:
             head, placeholder, _ = template.partition("{detail}")
             if placeholder and text.startswith(head):
                 return code, text[len(head) :]

@@ -44,12 +44,13 @@ ZH = Language(
     notices={
         "no_abstract": "未能从PDF中提取到摘要，请核对原文",
         "no_authors": "未能从PDF中识别出作者，作者数量未知",
-        "fell_back": "LLM未能生成本条简报，以下简报由离线引擎起草: {detail}",
+        "fell_back": "LLM未能生成本条简报，以上简报由离线引擎依据论文原文起草",
         "duplicate": "同一论文的另一份文件: {detail}",
         "unchecked": "核对未通过（重问一次后仍然如此，请对照原文）: {detail}",
         "offline_report": "本报告的简报由离线引擎依据论文原文摘录而成，未经大模型整理",
         "offline_some": "其中{detail}篇简报由离线引擎依据论文原文摘录而成，未经大模型整理",
     },
+    former_notices={"fell_back": "LLM未能生成本条简报，以下简报由离线引擎起草: {detail}"},
     parts={"method": "方法", "problem": "所解决的问题", "result": "结果", "institutions": "机构"},
     reasons={
         "form": "简报略去了{part}：它不是一个合格的短语（{value}），请对照原文",
