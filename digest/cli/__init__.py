@@ -8,8 +8,10 @@
     digest retry-failed       run the last run's inputs again: only its failures make calls
     digest batch ...          status, wait for or cancel the Batch API's batches (run --batch)
 
-Exit codes: 0 every paper succeeded; 1 the report was written but some papers failed;
-2 nothing could be done (bad options or settings, no input files, unusable store).
+Exit codes: 0 every paper succeeded; 1 the report was written but some papers failed (or a
+--refresh failed and kept the answer stored before); 2 nothing could be done (bad options or
+settings, no input files, an unusable store or endpoint, every paper failed: no report is
+written); 130 interrupted. -v adds tracebacks, never changes the code.
 
 With no API key, `--engine auto` (the default) drafts every brief offline and says so once.
 The store is `.digest/digest.db` beside the report (`-o`/`--report`), else in the current folder;
