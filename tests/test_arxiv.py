@@ -646,6 +646,17 @@ def test_read_abstracts_rejects(tmp_path: Path, name: str, content: str, problem
     assert "\n" not in message
 
 
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+def test_read_abstracts_rejects_json_nested_too_deep(tmp_path: Path, name: str) -> None:
+    """Issue 24: a document nested 100k deep is one file's error, not the run's RecursionError."""
+    path = tmp_path / name
+    path.write_text('{"title": "A", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        read_abstracts(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and "nested" in message and "\n" not in message
+
+
 def test_read_abstracts_rejects_non_utf8_and_missing(tmp_path: Path) -> None:
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Title: Café\n\nx\n".encode("latin-1"))
