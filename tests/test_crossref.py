@@ -314,3 +314,67 @@ def test_no_lookup_asks_nothing(tmp_path: Path) -> None:
     assert route.call_count == 0
     paper = report.papers[0].paper
     assert paper is not None and paper.header_sources.authors == "pdf"
+
+
+# --- a service that will not answer in time, or answers something hostile (issue 24) ---------
+
+RSPB, NG = "10.1098/rspb.2017.0132", "10.1038/ng.3834"
+
+
+class FakeTime:
+    """An injectable clock and sleep: sleeping moves the clock at once and is recorded."""
+
+    def __init__(self) -> None:
+        self.start = self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    @property
+    def lost(self) -> float:
+        return self.now - self.start
+
+
+def look_up_all(fake: FakeTime, dois: list[str], **options: Any) -> list[str]:
+    """Each DOI's outcome in turn: its status, or the error it raised."""
+
+    async def go() -> list[str]:
+        outcomes = []
+        async with CrossrefClient(sleep=fake.sleep, clock=fake.clock, **options) as client:
+            for doi in dois:
+                try:
+                    outcomes.append((await client.work(doi)).status)
+                except LookupFailedError as err:
+                    outcomes.append(f"{type(err).__name__}: {err}")
+        return outcomes
+
+    return asyncio.run(go())
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_deeply_nested_answer_is_unusable_like_any_other() -> None:
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=httpx.Response(200, text=f'{{"message": {DEEP}}}'))
+        (outcome,) = look_up_all(FakeTime(), [ELIFE])
+    assert outcome.startswith("LookupFailedError") and "unusable" in outcome
+
+
+def test_a_deeply_nested_answer_leaves_its_pdf_and_the_others_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "elife.pdf")
+    elife_pdf(folder / "deep.pdf", doi_line=f"doi:{RSPB}")
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=replay("10_7554_elife_01567"))
+        mock.get(url(RSPB)).mock(return_value=httpx.Response(200, text=f'{{"message": {DEEP}}}'))
+        report = run([folder], settings_for(tmp_path))
+    papers = [r.paper for r in report.papers if r.paper is not None]
+    sources = {Path(p.source).name: p.header_sources.authors for p in papers}
+    assert sources == {"elife.pdf": "crossref", "deep.pdf": "pdf"}

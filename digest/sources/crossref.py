@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import difflib
 import html
-import json
 import logging
 import re
 import time
@@ -34,6 +33,7 @@ from digest.ids import content_sha256
 from digest.models import Paper
 from digest.net import retry_after, user_agent
 from digest.strings import match_key, one_line
+from digest.untrusted import loads
 
 __all__ = ["WORKS_URL", "CrossrefClient", "Lookup", "read_work", "same_work"]
 
@@ -73,8 +73,8 @@ class Lookup:
 def read_work(body: str | bytes, doi: str) -> Paper | None:
     """The work in a ``/works/{doi}`` answer as a Paper, or None when it has no title.
     Affiliations are kept only when every author was deposited with one (else the PDF's
-    stand). Raises ValueError when the body is not such an answer."""
-    data = json.loads(body)
+    stand). Raises ValueError when the body is not such an answer (nested too deep too)."""
+    data = loads(body)
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, dict):
         raise ValueError("not a Crossref /works answer: no message object")
