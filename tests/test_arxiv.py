@@ -529,6 +529,67 @@ def test_passed_in_http_client_is_used_and_left_open(arxiv_api: respx.MockRouter
     assert arxiv_api.calls.last.request.headers["user-agent"].startswith("paper-digest/")
 
 
+# --- hostile answers (issue 24) -----------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+class Trickle(httpx.AsyncByteStream):
+    """A body sent in chunks, as a network sends it, counting what the client took."""
+
+    def __init__(self, chunks: Any) -> None:
+        self.chunks, self.taken = chunks, 0
+
+    async def __aiter__(self) -> Any:
+        for chunk in self.chunks:
+            self.taken += 1
+            yield chunk
+
+
+def deep_feed(depth: int) -> bytes:
+    """A feed whose one entry's summary is nested `depth` elements deep."""
+    entry = feed_xml(["2510.01234"]).decode()
+    nested = "<x>" * depth + "</x>" * depth
+    return entry.replace("<summary>", f"<summary>{nested}", 1).encode()
+
+
+def test_a_deeply_nested_feed_is_read_without_recursion(
+    arxiv_api: respx.MockRouter, fake: FakeTime, tmp_path: Path
+) -> None:
+    saved = tmp_path / "deep.xml"
+    saved.write_bytes(deep_feed(100_000))
+    (paper,) = read_feed_file(saved)  # the XML reader walks no tree recursively
+    assert paper.arxiv_id == "2510.01234v1"
+    arxiv_api["api"].return_value = httpx.Response(200, content=deep_feed(100_000))
+    papers, _ = fetch(fake, ["2510.01234"])
+    assert list(papers) == ["2510.01234"]
+
+
+def test_a_feed_answer_past_the_cap_is_not_read_whole(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    body = Trickle(b"<feed>" + b" " * MB for _ in range(60))
+    arxiv_api["api"].return_value = httpx.Response(200, stream=body)
+    with pytest.raises(ArxivError, match="larger than"):
+        fetch(fake, ["2510.01234"])
+    assert body.taken < 30 and arxiv_api["api"].call_count == 1  # not asked again
+
+
+def test_a_gzip_feed_inflating_to_300_mb_is_not_inflated_whole(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    packed = b"".join(packer.compress(bytes(MB)) for _ in range(300)) + packer.flush()
+    body = Trickle(packed[i : i + 16_384] for i in range(0, len(packed), 16_384))
+    gzipped = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=body)
+    arxiv_api["api"].return_value = gzipped
+    with pytest.raises(ArxivError, match="larger than"):
+        fetch(fake, ["2510.01234"])
+    assert len(packed) > 10 * 16_384 and body.taken <= 3
+
+
 # --- abstract files -----------------------------------------------------------------------------
 
 
