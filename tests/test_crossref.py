@@ -378,3 +378,41 @@ def test_a_deeply_nested_answer_leaves_its_pdf_and_the_others_alone(tmp_path: Pa
     papers = [r.paper for r in report.papers if r.paper is not None]
     sources = {Path(p.source).name: p.header_sources.authors for p in papers}
     assert sources == {"elife.pdf": "crossref", "deep.pdf": "pdf"}
+
+
+MB = 1024 * 1024
+
+
+class Trickle(httpx.AsyncByteStream):
+    """A body sent in chunks, as a network sends it, counting what the client took."""
+
+    def __init__(self, chunks: Any) -> None:
+        self.chunks, self.taken = chunks, 0
+
+    async def __aiter__(self) -> Any:
+        for chunk in self.chunks:
+            self.taken += 1
+            yield chunk
+
+
+def test_a_60_mb_answer_is_not_read_whole() -> None:
+    body = Trickle(b"x" * MB for _ in range(60))
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=httpx.Response(200, stream=body))
+        (outcome,) = look_up_all(FakeTime(), [ELIFE])
+    assert outcome.startswith("LookupFailedError") and "larger than" in outcome
+    assert body.taken < 20  # stopped at the cap, a few MB in
+
+
+def test_a_gzip_answer_inflating_to_300_mb_is_not_inflated_whole() -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    packed = b"".join(packer.compress(bytes(MB)) for _ in range(300)) + packer.flush()
+    body = Trickle(packed[i : i + 16_384] for i in range(0, len(packed), 16_384))
+    answer = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=body)
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=answer)
+        (outcome,) = look_up_all(FakeTime(), [ELIFE])
+    assert outcome.startswith("LookupFailedError") and "larger than" in outcome
+    assert len(packed) > 10 * 16_384 and body.taken <= 2

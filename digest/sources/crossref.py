@@ -31,7 +31,7 @@ import httpx
 from digest.errors import LookupFailedError, LookupUnavailableError
 from digest.ids import content_sha256
 from digest.models import Paper
-from digest.net import retry_after, user_agent
+from digest.net import read_body, retry_after, user_agent
 from digest.strings import match_key, one_line
 from digest.untrusted import loads
 
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 WORKS_URL = "https://api.crossref.org/works/{doi}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 60.0  # never honour a Retry-After longer than this (seconds): the run goes on
+# Largest answer read: a work record is a few KB (the recordings: 5-90 KB) to a few hundred KB
+# (thousands of references); past this it is not a record, and is not read further.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _OFFLINE = (httpx.ConnectError, httpx.ConnectTimeout)  # DNS failure, refused, unreachable
 _TRANSIENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout, httpx.RemoteProtocolError)
 
@@ -161,7 +164,8 @@ class CrossrefClient:
     60 s), and every request waits out a back-off one of them was told. A connection that cannot
     be made (no network, DNS failure) raises LookupUnavailableError at once, exactly once per
     client: every other lookup, in flight or later, is "skipped", so the caller notes it once and
-    reads the PDFs alone. ``sleep`` and ``clock`` are injectable so tests never wait.
+    reads the PDFs alone. An answer is read up to ``MAX_ANSWER_BYTES``. ``sleep`` and ``clock``
+    are injectable so tests never wait.
     """
 
     def __init__(
@@ -220,7 +224,7 @@ class CrossrefClient:
                     await self._sleep(wait)
                 try:
                     self.requests += 1
-                    response = await self._http.get(url, headers=self._headers)
+                    status, asked, body = await self._get(url)
                 except _OFFLINE as err:
                     if self.unavailable is not None:  # a lookup in flight with it found it out
                         return Lookup("skipped")
@@ -231,16 +235,13 @@ class CrossrefClient:
                 except _TRANSIENT as err:
                     last, asked = _describe(err), 0.0
                 else:
-                    if response.status_code == 200:
-                        return _found(response, doi)
-                    if response.status_code in (404, 400):  # not a Crossref DOI: final
+                    if status == 200:
+                        return _found(body, doi)
+                    if status in (404, 400):  # not a Crossref DOI: final
                         return Lookup("not_found")
-                    if response.status_code not in RETRY_STATUSES:
-                        raise LookupFailedError(
-                            f"Crossref refused {doi}: HTTP {response.status_code}"
-                        )
-                    last = f"HTTP {response.status_code}"
-                    asked = retry_after(response.headers) or 0.0
+                    if status not in RETRY_STATUSES:
+                        raise LookupFailedError(f"Crossref refused {doi}: HTTP {status}")
+                    last = f"HTTP {status}"
                 if attempt == self.retries:
                     break
                 backoff = min(max(self.delay * 2**attempt, asked), MAX_WAIT)
@@ -253,10 +254,22 @@ class CrossrefClient:
             f"Crossref did not answer for {doi} after {self.retries + 1} attempts (last: {last})"
         )
 
+    async def _get(self, url: str) -> tuple[int, float, bytes | None]:
+        """One attempt: (status, the Retry-After it asks, a 200's body up to MAX_ANSWER_BYTES
+        or None past it; None for any other)."""
+        async with self._http.stream("GET", url, headers=self._headers) as r:
+            body = await read_body(r, MAX_ANSWER_BYTES) if r.status_code == 200 else None
+            return r.status_code, retry_after(r.headers) or 0.0, body
 
-def _found(response: httpx.Response, doi: str) -> Lookup:
+
+def _found(body: bytes | None, doi: str) -> Lookup:
+    if body is None:
+        raise LookupFailedError(
+            f"Crossref's answer for {doi} is larger than {MAX_ANSWER_BYTES // 2**20} MB "
+            "(a work record is a few hundred KB at most); not read"
+        )
     try:
-        paper = read_work(response.content, doi)
+        paper = read_work(body, doi)
     except (ValueError, TypeError, AttributeError) as err:
         raise LookupFailedError(f"Crossref's answer for {doi} is unusable: {err}") from err
     return Lookup("found", paper) if paper is not None else Lookup("not_found")
