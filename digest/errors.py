@@ -99,8 +99,9 @@ class LookupFailedError(DigestError):
 
 
 class LookupUnavailableError(LookupFailedError):
-    """The metadata service cannot be reached at all (no network, DNS failure): noted once per
-    run, and no later lookup of the run tries."""
+    """The metadata service cannot be reached at all (no network, DNS failure), or not within
+    the few seconds a run gives lookups: noted once per run, and no later lookup of the run
+    tries."""
 
 
 class InputError(DigestError):

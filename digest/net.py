@@ -1,5 +1,5 @@
 """What every HTTP client of paper-digest shares: how it names itself, how it reads Retry-After,
-how it reads a body it cannot trust to be small.
+how it reads a body it cannot trust to be small, how it counts time lost to a service.
 
 The LLM client (digest.llm), the arXiv and Crossref clients (digest.sources) and the rate
 limiter (digest.limits) all use these, so the same header means the same wait everywhere.
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["read_body", "retry_after", "user_agent"]
+__all__ = ["LostTime", "read_body", "retry_after", "user_agent"]
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -56,3 +57,22 @@ async def read_body(response: httpx.Response, cap: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+@dataclass
+class LostTime:
+    """Seconds a run may lose to a service that does not answer: its failed attempts and the
+    waits between them, each span counted once however many requests overlap it (the length of
+    their union, so three lookups waiting out the same back-off cost it once)."""
+
+    budget: float
+    spent: float = 0.0
+    _counted_to: float = -math.inf  # the end of the latest span counted
+
+    def left(self) -> float:
+        return max(0.0, self.budget - self.spent)
+
+    def count(self, start: float, end: float) -> None:
+        """Count the span [start, end] (clock seconds), less what is already counted."""
+        self.spent += max(0.0, end - max(start, self._counted_to))
+        self._counted_to = max(self._counted_to, end)

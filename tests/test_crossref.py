@@ -318,11 +318,13 @@ def test_no_lookup_asks_nothing(tmp_path: Path) -> None:
 
 # --- a service that will not answer in time, or answers something hostile (issue 24) ---------
 
+A_FEW_SECONDS = 10.0  # what lookups may cost a run in all, whatever Crossref does
 RSPB, NG = "10.1098/rspb.2017.0132", "10.1038/ng.3834"
 
 
 class FakeTime:
-    """An injectable clock and sleep: sleeping moves the clock at once and is recorded."""
+    """An injectable clock and sleep: sleeping is recorded and moves the clock at once, to
+    the sleeper's wake-up time (lookups sleeping side by side wake as they would)."""
 
     def __init__(self) -> None:
         self.start = self.now = 1000.0
@@ -333,7 +335,9 @@ class FakeTime:
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now += seconds
+        wake = self.now + seconds
+        await asyncio.sleep(0)  # the others run on to their own sleep first
+        self.now = max(self.now, wake)
 
     @property
     def lost(self) -> float:
@@ -354,6 +358,97 @@ def look_up_all(fake: FakeTime, dois: list[str], **options: Any) -> list[str]:
         return outcomes
 
     return asyncio.run(go())
+
+
+def test_a_wait_longer_than_a_run_gives_lookups_stops_them_all_at_once() -> None:
+    fake = FakeTime()
+    a_day = httpx.Response(429, headers={"Retry-After": "100000"}, text="rate limited")
+    with respx.mock() as mock:
+        route = mock.route(host="api.crossref.org").mock(return_value=a_day)
+        outcomes = look_up_all(fake, [ELIFE, RSPB, NG])
+    assert fake.sleeps == []  # a wait that cannot fit is not begun
+    assert route.call_count == 1
+    assert outcomes[0].startswith("LookupUnavailableError") and "100000 s" in outcomes[0]
+    assert outcomes[1:] == ["skipped", "skipped"]
+
+
+def test_timeouts_spend_the_lookup_time_then_lookups_stop() -> None:
+    fake = FakeTime()
+    timeouts: list[float] = []
+
+    def hang(request: httpx.Request) -> httpx.Response:  # the server never answers
+        timeout = request.extensions["timeout"]["read"]
+        timeouts.append(timeout)
+        fake.now += timeout
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    with respx.mock() as mock:
+        mock.route(host="api.crossref.org").mock(side_effect=hang)
+        outcomes = look_up_all(fake, [ELIFE, RSPB, NG])
+    assert 0 < fake.lost <= A_FEW_SECONDS
+    assert timeouts and max(timeouts) <= A_FEW_SECONDS
+    assert outcomes[0].startswith("LookupUnavailableError")
+    assert outcomes[1:] == ["skipped", "skipped"]
+
+
+def test_lookups_waiting_out_the_same_429_together_spend_its_wait_once() -> None:
+    """Three lookups in flight told to wait 3 s wait together: 3 s of the run's lookup time,
+    not 9 (which would stop lookups a working Crossref would answer)."""
+    fake = FakeTime()
+    asked: dict[str, int] = {}
+
+    async def busy_then_answer(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0)  # the three requests are in flight together
+        asked[request.url.path] = asked.get(request.url.path, 0) + 1
+        if asked[request.url.path] == 1:
+            return httpx.Response(429, headers={"Retry-After": "3"})
+        return replay("10_7554_elife_01567")
+
+    async def go() -> list[str]:
+        async with CrossrefClient(sleep=fake.sleep, clock=fake.clock) as client:
+            answers = await asyncio.gather(*(client.work(doi) for doi in [ELIFE, RSPB, NG]))
+        return [answer.status for answer in answers]
+
+    with respx.mock() as mock:
+        mock.route(host="api.crossref.org").mock(side_effect=busy_then_answer)
+        statuses = asyncio.run(go())
+    assert statuses == ["found"] * 3
+    assert fake.lost == pytest.approx(3.0)
+
+
+def test_a_crossref_asking_to_wait_a_day_costs_a_run_seconds_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from functools import partial
+
+    from digest.pipeline.lookup import SERVICE
+    from digest.sources import crossref
+    from digest.store import Store
+
+    fake = FakeTime()
+    monkeypatch.setattr(
+        crossref, "CrossrefClient", partial(CrossrefClient, sleep=fake.sleep, clock=fake.clock)
+    )
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for n, doi in enumerate([ELIFE, RSPB, "10.1101/097196"]):
+        elife_pdf(folder / f"{n}.pdf", doi_line=f"doi:{doi}")
+    settings = settings_for(tmp_path)
+    caplog.set_level(logging.WARNING, logger="digest")
+    a_day = httpx.Response(429, headers={"Retry-After": "100000"}, text="rate limited")
+    with respx.mock() as mock:
+        route = mock.route(host="api.crossref.org").mock(return_value=a_day)
+        report = run([folder], settings)
+        asked = route.call_count
+        run([folder], settings)  # nothing was stored as an answer: a later run asks again
+    assert fake.lost <= A_FEW_SECONDS
+    assert [p.status for p in report.papers] == ["ok", "ok", "ok"]
+    assert all(p.paper and p.paper.header_sources.authors == "pdf" for p in report.papers)
+    notes = [r for r in caplog.records if "Crossref" in r.getMessage()]
+    assert len(notes) == 2  # one line per run
+    assert 1 <= asked <= 3 and route.call_count > asked
+    with Store(settings.store) as store:  # type: ignore[arg-type]
+        assert [store.lookup(SERVICE, doi) for doi in (ELIFE, RSPB)] == [None, None]
 
 
 DEEP = "[" * 100_000 + "]" * 100_000
