@@ -590,6 +590,15 @@ def test_a_gzip_feed_inflating_to_300_mb_is_not_inflated_whole(
     assert len(packed) > 10 * 16_384 and body.taken <= 3
 
 
+def test_a_gzip_feed_that_is_not_gzip_is_one_error(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    broken = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=Trickle([b"<x>"]))
+    arxiv_api["api"].return_value = broken
+    with pytest.raises(ArxivError, match="cannot be decoded"):
+        fetch(fake, ["2510.01234"])
+
+
 # --- abstract files -----------------------------------------------------------------------------
 
 

@@ -511,3 +511,21 @@ def test_a_gzip_answer_inflating_to_300_mb_is_not_inflated_whole() -> None:
         (outcome,) = look_up_all(FakeTime(), [ELIFE])
     assert outcome.startswith("LookupFailedError") and "larger than" in outcome
     assert len(packed) > 10 * 16_384 and body.taken <= 2
+
+
+def test_a_gzip_answer_that_is_not_gzip_fails_its_lookup_only() -> None:
+    broken = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=Trickle([b"no"]))
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=broken)
+        mock.get(url(RSPB)).mock(return_value=replay("10_1098_rspb_2017_0132"))
+        outcomes = look_up_all(FakeTime(), [ELIFE, RSPB])
+    assert outcomes[0].startswith("LookupFailedError") and "cannot be decoded" in outcomes[0]
+    assert outcomes[1] == "found"
+
+
+def test_a_connection_reset_mid_answer_is_retried() -> None:
+    reset = httpx.ReadError("Connection reset by peer")
+    with respx.mock() as mock:
+        route = mock.get(url(ELIFE)).mock(side_effect=[reset, replay("10_7554_elife_01567")])
+        outcomes = look_up_all(FakeTime(), [ELIFE])
+    assert outcomes == ["found"] and route.call_count == 2

@@ -163,7 +163,7 @@ class ArxivClient:
             async with self._lock:
                 await self._pace()
                 try:
-                    response, body = await self._get(url, params, cap)
+                    response, body = await self._get(url, params, what, cap)
                 except _TRANSIENT as err:
                     last = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
                     if isinstance(err, httpx.ConnectError) and not self._reached:
@@ -199,7 +199,7 @@ class ArxivClient:
         )
 
     async def _get(
-        self, url: str, params: dict[str, str] | None, cap: int
+        self, url: str, params: dict[str, str] | None, what: str, cap: int
     ) -> tuple[httpx.Response, bytes | None]:
         """One GET, streamed: the response, and its body up to `cap` bytes (None past it;
         empty for a status that is retried, whose body is not read)."""
@@ -208,7 +208,10 @@ class ArxivClient:
         ) as response:
             if response.status_code in RETRY_STATUSES:
                 return response, b""
-            return response, await read_body(response, cap)
+            try:
+                return response, await read_body(response, cap)
+            except httpx.DecodingError as err:  # e.g. "gzip" that is not
+                raise ArxivError(f"arXiv's answer for {what} cannot be decoded ({err})") from err
 
     async def _pace(self) -> None:
         """Wait `delay` after the previous request's start and past any backoff. Call locked."""

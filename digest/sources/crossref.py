@@ -53,10 +53,9 @@ CONNECT_TIMEOUT = 3.0  # a connection that can be made at all is made in well un
 # (thousands of references); past this it is not a record, and is not read further.
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _OFFLINE = (httpx.ConnectError, httpx.ConnectTimeout)  # DNS failure, refused, unreachable
-_TRANSIENT = (
-    httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout, httpx.RemoteProtocolError,
-    TimeoutError,  # the attempt's own deadline (asyncio.timeout)
-)  # fmt: skip
+# timeouts, a connection reset or cut mid-answer, a protocol error; and the attempt's own
+# deadline (asyncio.timeout). _OFFLINE is caught first.
+_TRANSIENT = (httpx.TransportError, TimeoutError)
 
 _TAG = re.compile(r"<[^>]+>")
 # inline markup joins what it wraps to the word around it ("CO<sub>2</sub>" -> "CO2"); any
@@ -240,7 +239,7 @@ class CrossrefClient:
                 started = self._clock()
                 try:
                     self.requests += 1
-                    status, asked, body = await self._get(url)
+                    status, asked, body = await self._get(url, doi)
                 except _OFFLINE as err:
                     return self._stop(f"Crossref not reachable ({_describe(err)})", err)
                 except _TRANSIENT as err:
@@ -264,14 +263,18 @@ class CrossrefClient:
             f"Crossref did not answer for {doi} after {self.retries + 1} attempts (last: {last})"
         )
 
-    async def _get(self, url: str) -> tuple[int, float, bytes | None]:
+    async def _get(self, url: str, doi: str) -> tuple[int, float, bytes | None]:
         """One attempt, within what is left of the lookup time: (status, the Retry-After it
         asks, a 200's body up to MAX_ANSWER_BYTES or None past it; None for any other)."""
         limit = min(self.timeout, self.lost.left())
         timeout = httpx.Timeout(limit, connect=min(limit, CONNECT_TIMEOUT))
         async with asyncio.timeout(limit):  # a body trickled a byte at a time stops too
             async with self._http.stream("GET", url, headers=self._headers, timeout=timeout) as r:
-                body = await read_body(r, MAX_ANSWER_BYTES) if r.status_code == 200 else None
+                try:
+                    body = await read_body(r, MAX_ANSWER_BYTES) if r.status_code == 200 else None
+                except httpx.DecodingError as err:  # e.g. "gzip" that is not
+                    raise LookupFailedError(f"Crossref's answer for {doi} cannot be decoded "
+                                            f"({err})") from err  # fmt: skip
                 return r.status_code, retry_after(r.headers) or 0.0, body
 
     def _back_off(self, doi: str, last: str, attempt: int, backoff: float) -> None:
