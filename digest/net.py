@@ -72,7 +72,11 @@ class LostTime:
     def left(self) -> float:
         return max(0.0, self.budget - self.spent)
 
+    def cost(self, start: float, end: float) -> float:
+        """What counting the span [start, end] (clock seconds) would add to what is spent."""
+        return max(0.0, end - max(start, self._counted_to))
+
     def count(self, start: float, end: float) -> None:
-        """Count the span [start, end] (clock seconds), less what is already counted."""
-        self.spent += max(0.0, end - max(start, self._counted_to))
+        """Count the span [start, end], less what is already counted."""
+        self.spent += self.cost(start, end)
         self._counted_to = max(self._counted_to, end)

@@ -387,6 +387,7 @@ def test_timeouts_spend_the_lookup_time_then_lookups_stop() -> None:
         outcomes = look_up_all(fake, [ELIFE, RSPB, NG])
     assert 0 < fake.lost <= A_FEW_SECONDS
     assert timeouts and max(timeouts) <= A_FEW_SECONDS
+    assert fake.sleeps == []  # the 1 s back-off would leave no time to ask again: not begun
     assert outcomes[0].startswith("LookupUnavailableError")
     assert outcomes[1:] == ["skipped", "skipped"]
 

@@ -172,8 +172,8 @@ class CrossrefClient:
     ``retries`` more times, waiting ``delay * 2**n`` seconds or a longer Retry-After, and every
     request waits out a back-off one of them was told. All of it is paid from ``lookup_time``
     seconds per client (one client per run): an attempt may take what is left of it (at most
-    ``timeout``), and a wait that does not fit in it is not begun. A connection that cannot be
-    made (no network, DNS failure), that time spent, or a wait asked for longer than is left
+    ``timeout``), and a wait that would leave none of it is not begun. A connection that cannot
+    be made (no network, DNS failure), that time spent, or a wait asked for longer than is left
     raises LookupUnavailableError, exactly once per client: every other lookup, in flight or
     later, is "skipped", so the caller notes it once and reads the PDFs alone. An answer is
     read up to ``MAX_ANSWER_BYTES``. ``sleep`` and ``clock`` are injectable so tests never wait.
@@ -256,7 +256,8 @@ class CrossrefClient:
                 if attempt == self.retries:
                     break
                 backoff = max(self.delay * 2**attempt, asked)
-                if backoff > self.lost.left():
+                now = self._clock()  # a wait that would leave no time to ask again is not begun
+                if self.lost.cost(now, now + backoff) >= self.lost.left():
                     return self._stop(self._too_long(last, asked, backoff))
                 self._back_off(doi, last, attempt, backoff)
         raise LookupFailedError(
@@ -293,7 +294,7 @@ class CrossrefClient:
         if asked and asked >= backoff:
             left = f"{self.lost.left():.0f} s left of {budget}"
             return f"Crossref asks to wait {asked:.0f} s ({last}), more than the {left}"
-        return f"Crossref did not answer within {budget} (last: {last})"
+        return f"Crossref did not answer within {budget}" + (f" (last: {last})" if last else "")
 
     def _stop(self, why: str, cause: Exception | None = None) -> Lookup:
         """End every lookup of this client: raise once, skip the rest."""
