@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError
 from .models import Usage
+from .untrusted import load_toml
 
 __all__ = ["Price", "load_prices", "price_for"]
 
@@ -72,7 +73,7 @@ def price_for(model: str, prices: dict[str, Price] | None = None) -> Price | Non
 
 def _parse(text: str, where: str) -> dict[str, Price]:
     try:
-        data = tomllib.loads(text)
+        data = load_toml(text)
         return {name: Price.model_validate(row) for name, row in data.get("models", {}).items()}
     except (tomllib.TOMLDecodeError, ValidationError) as err:
         raise ConfigError(f"{where}: not a valid price table: {err}") from err

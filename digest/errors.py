@@ -14,6 +14,7 @@ them into one line and an exit code.
     │   ├── NotAPDFError          the file is not a PDF at all (or is empty)
     │   ├── ParserDiedError       reading it killed the parser process (out of memory?)
     │   ├── TooLargeError         larger than any paper (a PDF over 200 MB, a text over 20 MB)
+    │   ├── TooDeepError          a JSON file nested deeper than any paper's data
     │   ├── CorruptPDFError       it claims to be a PDF but pypdf cannot parse it
     │   ├── EncryptedPDFError     it needs a password
     │   ├── NoTextError           no usable text layer (scanned / image-only)
@@ -61,6 +62,7 @@ __all__ = [
     "PromptError",
     "RefusalError",
     "StoreError",
+    "TooDeepError",
     "TooLargeError",
     "TruncatedOutputError",
 ]
@@ -97,8 +99,9 @@ class LookupFailedError(DigestError):
 
 
 class LookupUnavailableError(LookupFailedError):
-    """The metadata service cannot be reached at all (no network, DNS failure): noted once per
-    run, and no later lookup of the run tries."""
+    """The metadata service cannot be reached at all (no network, DNS failure), or not within
+    the few seconds a run gives lookups: noted once per run, and no later lookup of the run
+    tries."""
 
 
 class InputError(DigestError):
@@ -128,6 +131,10 @@ class NotAPDFError(InputError):
 
 class TooLargeError(InputError):
     reason = "too large to read as a paper"
+
+
+class TooDeepError(InputError):
+    reason = "nested too deeply to be read"
 
 
 class ParserDiedError(InputError):

@@ -35,6 +35,7 @@ from .costs import Price
 from .errors import NotStartedError
 from .models import Usage
 from .net import retry_after as parse_retry_after
+from .untrusted import loads
 
 __all__ = ["Gate", "RateLimiter", "hooks", "quota_used_up"]
 
@@ -226,7 +227,7 @@ def _request_tokens(request: httpx.Request, count: Callable[[str], int]) -> int:
 
 def _response_tokens(response: httpx.Response) -> int | None:
     try:
-        usage = response.json().get("usage") or {}
+        usage = loads(response.content).get("usage") or {}
     except (ValueError, AttributeError):
         return None
     total = usage.get("total_tokens")
@@ -236,7 +237,7 @@ def _response_tokens(response: httpx.Response) -> int | None:
 def quota_used_up(response: httpx.Response) -> bool:
     """Whether an answer says the quota is used up (OpenAI's 429 `insufficient_quota`)."""
     try:
-        error = response.json().get("error") or {}
+        error = loads(response.content).get("error") or {}
     except (ValueError, AttributeError):
         return False
     return isinstance(error, dict) and error.get("code") == "insufficient_quota"

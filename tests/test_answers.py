@@ -46,6 +46,7 @@ SHAPES: dict[str, bytes] = {
     "refusal not a string": broken(lambda b: b["choices"][0]["message"].update(refusal={"a": 1})),
     "a JSON list": b"[1, 2, 3]",
     "an HTML page": b"<html><body>502 Bad Gateway</body></html>",
+    "nested 100k deep": b'{"choices": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
 }
 
 
@@ -96,3 +97,15 @@ def test_arguments_sent_as_an_object_are_read(llm: respx.MockRouter) -> None:
     llm.post("/chat/completions").mock(side_effect=endpoint_breaking_dpr(json.dumps(body).encode()))
     report = run([PAPERS / "dpr-emnlp2020-p1-2.pdf"], Settings.from_env(title="T"))
     assert report.papers[0].status == "ok", report.papers[0].error
+
+
+def test_an_answer_nested_100k_deep_fails_its_paper_only(llm: respx.MockRouter) -> None:
+    """Issue 24: the model's JSON nested past any schema's depth is an answer that is not JSON
+    (re-asked, then the paper fails), never a RecursionError that sinks the run."""
+    deep = json.dumps(completion_body("[" * 100_000 + "]" * 100_000)).encode()
+    llm.post("/chat/completions").mock(side_effect=endpoint_breaking_dpr(deep))
+    two = [PAPERS / "dpr-emnlp2020-p1-2.pdf", PAPERS / "sgd-teacher-student-1906.08632-p1.pdf"]
+    report = run(two, Settings.from_env(title="T", sdk_retries=0))
+    (failed,) = report.failed
+    assert "dpr" in failed.source and "nested" in (failed.error or "")
+    assert [r.status for r in report.papers].count("ok") == 1

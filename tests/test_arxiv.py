@@ -529,6 +529,76 @@ def test_passed_in_http_client_is_used_and_left_open(arxiv_api: respx.MockRouter
     assert arxiv_api.calls.last.request.headers["user-agent"].startswith("paper-digest/")
 
 
+# --- hostile answers (issue 24) -----------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+class Trickle(httpx.AsyncByteStream):
+    """A body sent in chunks, as a network sends it, counting what the client took."""
+
+    def __init__(self, chunks: Any) -> None:
+        self.chunks, self.taken = chunks, 0
+
+    async def __aiter__(self) -> Any:
+        for chunk in self.chunks:
+            self.taken += 1
+            yield chunk
+
+
+def deep_feed(depth: int) -> bytes:
+    """A feed whose one entry's summary is nested `depth` elements deep."""
+    entry = feed_xml(["2510.01234"]).decode()
+    nested = "<x>" * depth + "</x>" * depth
+    return entry.replace("<summary>", f"<summary>{nested}", 1).encode()
+
+
+def test_a_deeply_nested_feed_is_read_without_recursion(
+    arxiv_api: respx.MockRouter, fake: FakeTime, tmp_path: Path
+) -> None:
+    saved = tmp_path / "deep.xml"
+    saved.write_bytes(deep_feed(100_000))
+    (paper,) = read_feed_file(saved)  # the XML reader walks no tree recursively
+    assert paper.arxiv_id == "2510.01234v1"
+    arxiv_api["api"].return_value = httpx.Response(200, content=deep_feed(100_000))
+    papers, _ = fetch(fake, ["2510.01234"])
+    assert list(papers) == ["2510.01234"]
+
+
+def test_a_feed_answer_past_the_cap_is_not_read_whole(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    body = Trickle(b"<feed>" + b" " * MB for _ in range(60))
+    arxiv_api["api"].return_value = httpx.Response(200, stream=body)
+    with pytest.raises(ArxivError, match="larger than"):
+        fetch(fake, ["2510.01234"])
+    assert body.taken < 30 and arxiv_api["api"].call_count == 1  # not asked again
+
+
+def test_a_gzip_feed_inflating_to_300_mb_is_not_inflated_whole(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    packed = b"".join(packer.compress(bytes(MB)) for _ in range(300)) + packer.flush()
+    body = Trickle(packed[i : i + 16_384] for i in range(0, len(packed), 16_384))
+    gzipped = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=body)
+    arxiv_api["api"].return_value = gzipped
+    with pytest.raises(ArxivError, match="larger than"):
+        fetch(fake, ["2510.01234"])
+    assert len(packed) > 10 * 16_384 and body.taken <= 3
+
+
+def test_a_gzip_feed_that_is_not_gzip_is_one_error(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    broken = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=Trickle([b"<x>"]))
+    arxiv_api["api"].return_value = broken
+    with pytest.raises(ArxivError, match="cannot be decoded"):
+        fetch(fake, ["2510.01234"])
+
+
 # --- abstract files -----------------------------------------------------------------------------
 
 
@@ -644,6 +714,17 @@ def test_read_abstracts_rejects(tmp_path: Path, name: str, content: str, problem
     assert message.startswith(f"{path}: cannot be read (")
     assert problem in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+def test_read_abstracts_rejects_json_nested_too_deep(tmp_path: Path, name: str) -> None:
+    """Issue 24: a document nested 100k deep is one file's error, not the run's RecursionError."""
+    path = tmp_path / name
+    path.write_text('{"title": "A", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        read_abstracts(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and "nested" in message and "\n" not in message
 
 
 def test_read_abstracts_rejects_non_utf8_and_missing(tmp_path: Path) -> None:

@@ -434,3 +434,22 @@ def test_hostile_output_lines_fail_their_papers_only(
     assert errors[requests[0]] is None
     assert errors[requests[1]] == "the answer is not a chat completion"
     assert errors[requests[2]] == "the batch completed without an answer for it"  # sent again
+
+
+def test_an_output_line_nested_100k_deep_fails_its_paper_only(
+    fake: FakeBatchAPI, online: respx.Route
+) -> None:
+    """Issue 24: a line nested past any answer's depth is a line that is not JSON."""
+    done = asyncio.run(submit_async([PAPERS], settings()))
+    batch_id = done.batches[0]
+    fake.finish(batch_id)
+    requests = [r["custom_id"] for r in fake.requests(batch_id)]
+    output = fake.batches[batch_id]["output_file_id"]
+    good = fake.contents[output].splitlines()
+    deep = b'{"custom_id": "%s", "x": ' % requests[1].encode() + b"[" * 100_000 + b"]" * 100_000
+    fake.contents[output] = b"\n".join([good[0], deep + b"}", *good[2:]]) + b"\n"
+    collected = asyncio.run(collect_async(settings()))
+    assert (collected.answered, collected.failed) == (N - 1, 1)
+    with Store(settings().store) as store:  # type: ignore[arg-type]
+        errors = {r[0]: r[1] for r in store.query("SELECT custom_id, error FROM batch_requests")}
+    assert errors[requests[1]] == "the batch completed without an answer for it"

@@ -314,3 +314,219 @@ def test_no_lookup_asks_nothing(tmp_path: Path) -> None:
     assert route.call_count == 0
     paper = report.papers[0].paper
     assert paper is not None and paper.header_sources.authors == "pdf"
+
+
+# --- a service that will not answer in time, or answers something hostile (issue 24) ---------
+
+A_FEW_SECONDS = 10.0  # what lookups may cost a run in all, whatever Crossref does
+RSPB, NG = "10.1098/rspb.2017.0132", "10.1038/ng.3834"
+
+
+class FakeTime:
+    """An injectable clock and sleep: sleeping is recorded and moves the clock at once, to
+    the sleeper's wake-up time (lookups sleeping side by side wake as they would)."""
+
+    def __init__(self) -> None:
+        self.start = self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        wake = self.now + seconds
+        await asyncio.sleep(0)  # the others run on to their own sleep first
+        self.now = max(self.now, wake)
+
+    @property
+    def lost(self) -> float:
+        return self.now - self.start
+
+
+def look_up_all(fake: FakeTime, dois: list[str], **options: Any) -> list[str]:
+    """Each DOI's outcome in turn: its status, or the error it raised."""
+
+    async def go() -> list[str]:
+        outcomes = []
+        async with CrossrefClient(sleep=fake.sleep, clock=fake.clock, **options) as client:
+            for doi in dois:
+                try:
+                    outcomes.append((await client.work(doi)).status)
+                except LookupFailedError as err:
+                    outcomes.append(f"{type(err).__name__}: {err}")
+        return outcomes
+
+    return asyncio.run(go())
+
+
+def test_a_wait_longer_than_a_run_gives_lookups_stops_them_all_at_once() -> None:
+    fake = FakeTime()
+    a_day = httpx.Response(429, headers={"Retry-After": "100000"}, text="rate limited")
+    with respx.mock() as mock:
+        route = mock.route(host="api.crossref.org").mock(return_value=a_day)
+        outcomes = look_up_all(fake, [ELIFE, RSPB, NG])
+    assert fake.sleeps == []  # a wait that cannot fit is not begun
+    assert route.call_count == 1
+    assert outcomes[0].startswith("LookupUnavailableError") and "100000 s" in outcomes[0]
+    assert outcomes[1:] == ["skipped", "skipped"]
+
+
+def test_timeouts_spend_the_lookup_time_then_lookups_stop() -> None:
+    fake = FakeTime()
+    timeouts: list[float] = []
+
+    def hang(request: httpx.Request) -> httpx.Response:  # the server never answers
+        timeout = request.extensions["timeout"]["read"]
+        timeouts.append(timeout)
+        fake.now += timeout
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    with respx.mock() as mock:
+        mock.route(host="api.crossref.org").mock(side_effect=hang)
+        outcomes = look_up_all(fake, [ELIFE, RSPB, NG])
+    assert 0 < fake.lost <= A_FEW_SECONDS
+    assert timeouts and max(timeouts) <= A_FEW_SECONDS
+    assert fake.sleeps == []  # the 1 s back-off would leave no time to ask again: not begun
+    assert outcomes[0].startswith("LookupUnavailableError")
+    assert outcomes[1:] == ["skipped", "skipped"]
+
+
+def test_lookups_waiting_out_the_same_429_together_spend_its_wait_once() -> None:
+    """Three lookups in flight told to wait 3 s wait together: 3 s of the run's lookup time,
+    not 9 (which would stop lookups a working Crossref would answer)."""
+    fake = FakeTime()
+    asked: dict[str, int] = {}
+
+    async def busy_then_answer(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0)  # the three requests are in flight together
+        asked[request.url.path] = asked.get(request.url.path, 0) + 1
+        if asked[request.url.path] == 1:
+            return httpx.Response(429, headers={"Retry-After": "3"})
+        return replay("10_7554_elife_01567")
+
+    async def go() -> list[str]:
+        async with CrossrefClient(sleep=fake.sleep, clock=fake.clock) as client:
+            answers = await asyncio.gather(*(client.work(doi) for doi in [ELIFE, RSPB, NG]))
+        return [answer.status for answer in answers]
+
+    with respx.mock() as mock:
+        mock.route(host="api.crossref.org").mock(side_effect=busy_then_answer)
+        statuses = asyncio.run(go())
+    assert statuses == ["found"] * 3
+    assert fake.lost == pytest.approx(3.0)
+
+
+def test_a_crossref_asking_to_wait_a_day_costs_a_run_seconds_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from functools import partial
+
+    from digest.pipeline.lookup import SERVICE
+    from digest.sources import crossref
+    from digest.store import Store
+
+    fake = FakeTime()
+    monkeypatch.setattr(
+        crossref, "CrossrefClient", partial(CrossrefClient, sleep=fake.sleep, clock=fake.clock)
+    )
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for n, doi in enumerate([ELIFE, RSPB, "10.1101/097196"]):
+        elife_pdf(folder / f"{n}.pdf", doi_line=f"doi:{doi}")
+    settings = settings_for(tmp_path)
+    caplog.set_level(logging.WARNING, logger="digest")
+    a_day = httpx.Response(429, headers={"Retry-After": "100000"}, text="rate limited")
+    with respx.mock() as mock:
+        route = mock.route(host="api.crossref.org").mock(return_value=a_day)
+        report = run([folder], settings)
+        asked = route.call_count
+        run([folder], settings)  # nothing was stored as an answer: a later run asks again
+    assert fake.lost <= A_FEW_SECONDS
+    assert [p.status for p in report.papers] == ["ok", "ok", "ok"]
+    assert all(p.paper and p.paper.header_sources.authors == "pdf" for p in report.papers)
+    notes = [r for r in caplog.records if "Crossref" in r.getMessage()]
+    assert len(notes) == 2  # one line per run
+    assert 1 <= asked <= 3 and route.call_count > asked
+    with Store(settings.store) as store:  # type: ignore[arg-type]
+        assert [store.lookup(SERVICE, doi) for doi in (ELIFE, RSPB)] == [None, None]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_deeply_nested_answer_is_unusable_like_any_other() -> None:
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=httpx.Response(200, text=f'{{"message": {DEEP}}}'))
+        (outcome,) = look_up_all(FakeTime(), [ELIFE])
+    assert outcome.startswith("LookupFailedError") and "unusable" in outcome
+
+
+def test_a_deeply_nested_answer_leaves_its_pdf_and_the_others_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    elife_pdf(folder / "elife.pdf")
+    elife_pdf(folder / "deep.pdf", doi_line=f"doi:{RSPB}")
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=replay("10_7554_elife_01567"))
+        mock.get(url(RSPB)).mock(return_value=httpx.Response(200, text=f'{{"message": {DEEP}}}'))
+        report = run([folder], settings_for(tmp_path))
+    papers = [r.paper for r in report.papers if r.paper is not None]
+    sources = {Path(p.source).name: p.header_sources.authors for p in papers}
+    assert sources == {"elife.pdf": "crossref", "deep.pdf": "pdf"}
+
+
+MB = 1024 * 1024
+
+
+class Trickle(httpx.AsyncByteStream):
+    """A body sent in chunks, as a network sends it, counting what the client took."""
+
+    def __init__(self, chunks: Any) -> None:
+        self.chunks, self.taken = chunks, 0
+
+    async def __aiter__(self) -> Any:
+        for chunk in self.chunks:
+            self.taken += 1
+            yield chunk
+
+
+def test_a_60_mb_answer_is_not_read_whole() -> None:
+    body = Trickle(b"x" * MB for _ in range(60))
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=httpx.Response(200, stream=body))
+        (outcome,) = look_up_all(FakeTime(), [ELIFE])
+    assert outcome.startswith("LookupFailedError") and "larger than" in outcome
+    assert body.taken < 20  # stopped at the cap, a few MB in
+
+
+def test_a_gzip_answer_inflating_to_300_mb_is_not_inflated_whole() -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    packed = b"".join(packer.compress(bytes(MB)) for _ in range(300)) + packer.flush()
+    body = Trickle(packed[i : i + 16_384] for i in range(0, len(packed), 16_384))
+    answer = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=body)
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=answer)
+        (outcome,) = look_up_all(FakeTime(), [ELIFE])
+    assert outcome.startswith("LookupFailedError") and "larger than" in outcome
+    assert len(packed) > 10 * 16_384 and body.taken <= 2
+
+
+def test_a_gzip_answer_that_is_not_gzip_fails_its_lookup_only() -> None:
+    broken = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=Trickle([b"no"]))
+    with respx.mock() as mock:
+        mock.get(url(ELIFE)).mock(return_value=broken)
+        mock.get(url(RSPB)).mock(return_value=replay("10_1098_rspb_2017_0132"))
+        outcomes = look_up_all(FakeTime(), [ELIFE, RSPB])
+    assert outcomes[0].startswith("LookupFailedError") and "cannot be decoded" in outcomes[0]
+    assert outcomes[1] == "found"
+
+
+def test_a_connection_reset_mid_answer_is_retried() -> None:
+    reset = httpx.ReadError("Connection reset by peer")
+    with respx.mock() as mock:
+        route = mock.get(url(ELIFE)).mock(side_effect=[reset, replay("10_7554_elife_01567")])
+        outcomes = look_up_all(FakeTime(), [ELIFE])
+    assert outcomes == ["found"] and route.call_count == 2

@@ -275,3 +275,33 @@ def test_an_abstract_the_size_of_a_book_is_cut_and_said(tmp_path: Path) -> None:
     assert result.paper is not None and len(result.paper.abstract) <= 20_000
     assert result.paper.abstract.endswith("experts.")
     assert any("abstract was cut at" in w for w in result.paper.warnings)
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # issue 24: JSON nested 100k deep
+
+
+def test_a_deeply_nested_json_file_fails_alone_with_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text(f'{{"title": "A", "extra": {DEEP}}}', encoding="utf-8")
+    sgd = FIXTURES / "papers" / "sgd-teacher-student-1906.08632-p1.pdf"
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["run", str(deep), str(sgd), "--engine", "offline",
+                                 "--format", "json", "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["status"] for p in report["papers"] if p["source"] == str(sgd)] == ["ok"]
+    (failed,) = [p for p in report["papers"] if p["status"] == "failed"]
+    assert failed["source"] == str(deep) and "nested" in failed["error"]
+    lines = [line for line in result.stderr.splitlines() if "deep.json" in line]
+    assert len(lines) == 1 and "nested" in lines[0]
+
+
+def test_a_deeply_nested_jsonl_line_fails_that_paper_only(tmp_path: Path) -> None:
+    texts = tmp_path / "abstracts.jsonl"
+    good = '{"title": "%s", "abstract": "We propose a method for %s and show it works well."}'
+    rows = [good % ("Sparse Routing", "routing"), DEEP, good % ("Dense Maps", "maps")]
+    texts.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = run([texts], Settings.from_env(engine="offline", title="T"))
+    assert sorted(r.title for r in report.succeeded) == ["Dense Maps", "Sparse Routing"]
+    (bad,) = report.failed
+    assert bad.source == f"{texts}#2" and "nested" in (bad.error or "")

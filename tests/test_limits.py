@@ -140,6 +140,9 @@ def test_prices_ship_match_prefixes_and_take_user_files(tmp_path: Path) -> None:
     mine.write_text("[models.broken]\ninput = 'free'\n")
     with pytest.raises(ConfigError, match="not a valid price table"):
         load_prices(mine)
+    mine.write_text("[models.deep]\ninput = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match=r"not a valid price table.*nested"):
+        load_prices(mine)  # issue 24: one line, not a RecursionError
 
 
 def test_a_used_up_quota_ends_the_run_cleanly_with_what_is_done_kept(

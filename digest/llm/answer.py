@@ -18,6 +18,7 @@ from ..costs import Price
 from ..errors import RefusalError, TruncatedOutputError
 from ..models import Usage
 from ..strings import one_line
+from ..untrusted import loads
 
 __all__ = [
     "Completion",
@@ -151,7 +152,7 @@ def read_answer(
     if not text:
         raise InvalidAnswer("- answer: empty; fill every field of the schema", text)
     try:
-        data = json.loads(text)
+        data = loads(text)
     except json.JSONDecodeError as err:
         complaint = f"- answer: not a JSON object ({err.msg}); answer with JSON only"
         raise InvalidAnswer(complaint, text) from err

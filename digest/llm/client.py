@@ -44,6 +44,7 @@ from ..prompts import Prompt
 from ..redact import REDACT, hide, hide_url_password, mask
 from ..settings import Settings
 from ..strings import one_line
+from ..untrusted import json_object
 from .answer import Completion, shape_problem
 
 __all__ = ["MODES", "TOKEN_FIELDS", "Transport", "api_message", "batch_step", "build_client"]
@@ -187,7 +188,7 @@ class Transport:
                     f"(endpoint {endpoint_of(self.settings)})"
                 ) from err
             try:
-                completion = Completion.model_validate(_json_body(raw))
+                completion = Completion.model_validate(json_object(raw.content))
             except ValidationError as err:  # an HTML page, a cut stream, another shape
                 raise _MalformedBody(_malformed(raw, err)) from None
             self._worked(mode, field)
@@ -355,17 +356,9 @@ def _unsupported(err: openai.APIStatusError) -> bool:
 
 def _malformed(response: httpx.Response, err: ValidationError) -> str:
     """What is wrong with a 200 that is not a chat completion, in one line."""
-    if not _json_body(response):
+    if not json_object(response.content):
         return f"the body starts with {one_line(response.text[:60])!r}"
     return f"at {shape_problem(err)}"
-
-
-def _json_body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def api_message(err: openai.APIStatusError) -> str:

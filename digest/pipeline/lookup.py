@@ -6,10 +6,12 @@
 
 Every answer is kept in the store (a record, or "not found": Crossref asks that a 404 is never
 polled again), so a rerun, `digest brief`, `digest estimate` and `digest report` ask nothing.
-A run never waits on Crossref for long and never fails because of it: no network is noted
-once (a warning) and every later lookup of the run is skipped; a lookup that keeps failing
-leaves that PDF's header as read and is asked again on the next run. `--no-lookup` (or
-DIGEST_LOOKUP=0) turns lookups off.
+A run never waits on Crossref for long and never fails because of it: it may lose a few
+seconds in all to a Crossref that does not answer (sources.crossref.LOOKUP_TIME); no network,
+that time spent, or a Retry-After longer than what is left of it is noted once (a warning) and
+every later lookup of the run is skipped. A lookup not answered (skipped, failing, or an answer
+that cannot be read) leaves that PDF's header as read, is not stored, and is asked again on the
+next run. `--no-lookup` (or DIGEST_LOOKUP=0) turns lookups off.
 """
 
 from __future__ import annotations

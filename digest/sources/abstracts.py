@@ -43,7 +43,8 @@ optional ``## Abstract`` heading before the abstract is dropped::
      "affiliations": ["Google Brain"], "abstract": "The dominant ...", "arxiv_id": "1706.03762"}
 
 A malformed file (no title, bad JSON, an unknown header or extension) raises
-:class:`~digest.errors.InputError` saying what is wrong and where.
+:class:`~digest.errors.InputError` saying what is wrong and where; JSON nested deeper than any
+paper's data (digest.untrusted.MAX_DEPTH levels) raises its subclass TooDeepError.
 """
 
 from __future__ import annotations
@@ -54,11 +55,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from digest.errors import InputError, TooLargeError
+from digest.errors import InputError, TooDeepError, TooLargeError
 from digest.ids import content_sha256, parse_arxiv_id
 from digest.inputs import MAX_TEXT_BYTES, too_large
 from digest.models import Paper
 from digest.strings import one_line
+from digest.untrusted import MAX_DEPTH, DeepDocumentError, loads
 
 __all__ = ["SUFFIXES", "read_abstracts"]
 
@@ -251,7 +253,10 @@ def _parse_json(path: Path, text: str, *, lines: bool) -> list[_Fields | InputEr
 
 def _loads(path: Path, text: str, where: str) -> Any:
     try:
-        return json.loads(text)
+        return loads(text)
+    except DeepDocumentError as err:
+        line = where or f"line {err.lineno}"
+        raise TooDeepError(path, f"{line}, column {err.colno}; at most {MAX_DEPTH} levels") from err
     except json.JSONDecodeError as err:
         line = where or f"line {err.lineno}"
         raise InputError(path, f"invalid JSON at {line}, column {err.colno}: {err.msg}") from err

@@ -8,7 +8,8 @@ Only two URLs are ever requested, both built from an ID that
 
 arXiv's Terms of Use for the legacy API: at most one request every three seconds, one connection at
 a time, back off when throttled (HTTP 429) or overloaded (503). The client enforces all three for
-every request it makes, PDFs included, across concurrent callers.
+every request it makes, PDFs included, across concurrent callers. An answer is read as it
+arrives, up to the size of the largest feed (MAX_TEXT_BYTES) or PDF (MAX_PDF_BYTES) a run reads.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import httpx
 
 from digest.errors import ArxivError
 from digest.ids import parse_arxiv_id
+from digest.inputs import MAX_PDF_BYTES, MAX_TEXT_BYTES, MB
 from digest.models import Paper
-from digest.net import retry_after, user_agent
+from digest.net import read_body, retry_after, user_agent
 from digest.sources.arxiv import match_requested, read_feed
 
 __all__ = ["API_URL", "PDF_URL", "ArxivClient"]
@@ -124,43 +126,44 @@ class ArxivClient:
         ident = parse_arxiv_id(arxiv_id)
         if ident is None:
             raise ArxivError(f"{arxiv_id!r} is not an arXiv ID; use e.g. 2510.01234v2")
-        response = await self._request(PDF_URL.format(id=ident), None, ident)
+        response, body = await self._request(PDF_URL.format(id=ident), None, ident, MAX_PDF_BYTES)
         if response.status_code != 200:
             moved = response.headers.get("location")
             detail = f", redirected to {moved}" if moved else ""
             raise ArxivError(f"arXiv sent no PDF for {ident}: HTTP {response.status_code}{detail}")
-        if not response.content.startswith(b"%PDF"):
+        if not body.startswith(b"%PDF"):
             kind = response.headers.get("content-type", "unknown type")
             raise ArxivError(
-                f"arXiv sent no PDF for {ident} ({kind}, starts with {response.content[:20]!r}); "
+                f"arXiv sent no PDF for {ident} ({kind}, starts with {body[:20]!r}); "
                 f"check {PDF_URL.format(id=ident)} in a browser"
             )
-        return response.content
+        return body
 
     async def _query(self, batch: list[str]) -> tuple[dict[str, Paper], dict[str, str]]:
         params = {"id_list": ",".join(batch), "max_results": str(self.batch_size), "start": "0"}
         what = _describe(batch)
-        response = await self._request(API_URL, params, what)
+        response, body = await self._request(API_URL, params, what, MAX_TEXT_BYTES)
         if response.status_code not in (200, 400):
             raise ArxivError(f"arXiv API failed for {what}: HTTP {response.status_code}")
         try:
-            feed = read_feed(response.content)
+            feed = read_feed(body)
         except ArxivError as err:
             raise ArxivError(f"arXiv API answer for {what} unusable: {err}") from err
         if response.status_code == 400 and not feed.errors:
             raise ArxivError(f"arXiv API refused the request for {what}: HTTP 400")
         return match_requested(feed, batch)
 
-    async def _request(self, url: str, params: dict[str, str] | None, what: str) -> httpx.Response:
-        """GET once the pacing allows, retrying throttling, 5xx and transport errors."""
+    async def _request(
+        self, url: str, params: dict[str, str] | None, what: str, cap: int
+    ) -> tuple[httpx.Response, bytes]:
+        """GET once the pacing allows, retrying throttling, 5xx and transport errors: the
+        response (closed, so its body is the second item) and its body, at most `cap` bytes."""
         last = ""
         for attempt in range(self.retries + 1):
             async with self._lock:
                 await self._pace()
                 try:
-                    response = await self._http.get(
-                        url, params=params, headers=self._headers, follow_redirects=False
-                    )
+                    response, body = await self._get(url, params, what, cap)
                 except _TRANSIENT as err:
                     last = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
                     if isinstance(err, httpx.ConnectError) and not self._reached:
@@ -174,7 +177,12 @@ class ArxivClient:
                 else:
                     self._reached = True
                     if response.status_code not in RETRY_STATUSES:
-                        return response
+                        if body is None:
+                            raise ArxivError(
+                                f"arXiv's answer for {what} is larger than {cap // MB} MB, more "
+                                "than any feed or paper; not read"
+                            )
+                        return response, body
                     last = f"HTTP {response.status_code}"
                     asked = retry_after(response.headers) or 0.0
                 if attempt == self.retries:
@@ -189,6 +197,21 @@ class ArxivClient:
             f"arXiv did not answer for {what} after {self.retries + 1} attempts (last: {last}); "
             "arXiv may be overloaded or throttling this address, try again later"
         )
+
+    async def _get(
+        self, url: str, params: dict[str, str] | None, what: str, cap: int
+    ) -> tuple[httpx.Response, bytes | None]:
+        """One GET, streamed: the response, and its body up to `cap` bytes (None past it;
+        empty for a status that is retried, whose body is not read)."""
+        async with self._http.stream(
+            "GET", url, params=params, headers=self._headers, follow_redirects=False
+        ) as response:
+            if response.status_code in RETRY_STATUSES:
+                return response, b""
+            try:
+                return response, await read_body(response, cap)
+            except httpx.DecodingError as err:  # e.g. "gzip" that is not
+                raise ArxivError(f"arXiv's answer for {what} cannot be decoded ({err})") from err
 
     async def _pace(self) -> None:
         """Wait `delay` after the previous request's start and past any backoff. Call locked."""
