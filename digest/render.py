@@ -33,7 +33,7 @@ from __future__ import annotations
 from .language import Language
 from .language.zh import ZH
 from .models import BRIEF_NOTICES, Notice, PaperResult, Report
-from .strings import one_line
+from .strings import markdown_text
 
 __all__ = ["engine_note", "render_json", "render_markdown", "rewrite_brief"]
 
@@ -98,8 +98,9 @@ def _note(notice: Notice, language: Language) -> str:
 
 def _line(text: str | None) -> str:
     """Every text the report prints, whatever its origin (the paper, the LLM, an endpoint's
-    error page), as one line: it can never open a heading, a list or a new paragraph."""
-    return one_line(text)
+    error page), as one line of plain text: it can never open a heading, a list or a new
+    paragraph, make a link, emphasis or HTML, nor send a control character to a terminal."""
+    return markdown_text(text)
 
 
 def rewrite_brief(

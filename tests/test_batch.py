@@ -120,7 +120,7 @@ def test_a_partly_failed_batch_fails_those_papers_and_sends_them_again(
     report = out.read_text(encoding="utf-8")
     assert (
         "no batch answer: the batch gave no answer (invalid_request_error: The model refused "
-        "this input.); `digest run --batch` sends it again"
+        "this input.); \\`digest run --batch\\` sends it again"  # a message's ` is text
     ) in report
     again = asyncio.run(submit_async([PAPERS], settings()))
     assert (again.sent, again.answered) == (1, N - 1)  # only the failed one, in a new batch

@@ -6,6 +6,7 @@ models and rendered again; the only differences allowed are the seed's own drift
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -150,3 +151,65 @@ def test_text_from_outside_the_paper_never_shapes_the_report() -> None:
     assert not any(line.startswith(("- not", "### 99", "### 98", "### 97")) for line in lines)
     failures = lines[lines.index("## 处理失败的文件") + 2 :]
     assert len(failures) == 2 and all(f.startswith("- ") for f in failures)
+
+
+# Markup a model or a paper may write, and characters a terminal or a renderer acts on.
+MARKUP = (
+    "**bold** <b>b</b> [link](http://evil.example/) ![img](http://evil.example/x.png) `code` "
+    "_em_ ~~gone~~ &#x202e; <http://evil.example/>"
+)
+CONTROLS = "\x1b]c\x07 \u202eevil\u2066 \x9b31m \x00"
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def as_html(markdown: str) -> str:
+    """The report as a CommonMark renderer shows it (with GitHub's tables and strikethrough)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+
+
+def test_markup_and_control_characters_from_outside_print_as_text() -> None:
+    """A brief, a title, an abstract, a note, a failure: the characters they hold, never
+    emphasis, links, images, code, HTML, a link definition or a terminal sequence."""
+    report = seed_as_report()
+    report.title = "<svg/onload=alert()>技术论文分析报告"
+    first, second = report.papers[0], report.papers[1]
+    assert first.paper is not None
+    title = first.paper.title
+    first.brief = f"{MARKUP} {CONTROLS}"
+    first.paper.title = f"{title} {CONTROLS} #"
+    first.paper.abstract = "> not a quote " + MARKUP
+    first.institutions = ["<i>MIT</i>", "1. Lab"]
+    first.warnings = [Notice(code="duplicate", detail="<script>alert(1)</script> **x**")]
+    second.brief = "[11]: http://evil.example/"  # would link the seed's "Mamba [11]"
+    report.papers.append(
+        PaperResult(
+            source="[x](javascript:alert(1)).pdf", status="failed", error="<script>x</script> **b**"
+        )
+    )
+    markdown = render_markdown(report)
+    assert not UNPRINTABLE.search(markdown)
+    shown = as_html(markdown)
+    tags = set(re.findall(r"<([a-z0-9]+)", shown))
+    assert tags <= {"h1", "h2", "h3", "p", "blockquote", "ul", "li", "strong"}, tags
+    assert "href" not in shown
+    plain = html.unescape(re.sub(r"<[^>]+>", "", shown))
+    assert "<svg/onload=alert()>技术论文分析报告" in plain
+    assert MARKUP in plain and "evil 31m" in plain and "[11]: http://evil.example/" in plain
+    assert f"{title} ]c evil 31m #" in plain  # a heading's closing # stays
+    assert "> not a quote" in plain and "<i>MIT</i>, 1. Lab" in plain
+    assert "<script>alert(1)</script> **x**" in plain
+    assert "[x](javascript:alert(1)).pdf: <script>x</script> **b**" in plain
+
+
+def test_ordinary_text_prints_as_it_is() -> None:
+    """Escaping touches only characters that would act: briefs and titles as papers write
+    them print byte for byte."""
+    report = seed_as_report()
+    ordinary = (
+        "吞吐提升2.8×，准确率38.9%（GSM）；LLM-as-judge与Top-1评测，p<0.05, 5 > 3, a_b, "
+        "R&D, Mamba [11], 50% off, C# and F#, #1 rank, 1.5B-param, +5%"
+    )
+    report.papers[0].brief = ordinary
+    assert f"\n{ordinary}\n" in render_markdown(report)
