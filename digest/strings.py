@@ -76,9 +76,7 @@ _INLINE = re.compile(
 # ...and what would open a block where the text starts a line (or a list item): a heading, a
 # quote, a list, a thematic break or setext underline, a table's delimiter row, a code fence,
 # a link reference definition or footnote ("[1]: http://..."), a task box ("- [ ]").
-_BLOCK = re.compile(
-    r"^(?:\#(?=[\#\s]|$)|>|[+-](?=\s|$)|-(?=-)|=(?==*$)|[|:](?=[|:\s-]*$)|\[)"
-)
+_BLOCK = re.compile(r"^(?:\#(?=[\#\s]|$)|>|[+-](?=\s|$)|-(?=-)|=(?==*$)|[|:](?=[|:\s-]*$)|\[)")
 _ORDINAL = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")  # "1. " opens an ordered list
 
 

@@ -159,7 +159,9 @@ MARKUP = (
     "_em_ ~~gone~~ &#x202e; <http://evil.example/>"
 )
 CONTROLS = "\x1b]c\x07 \u202eevil\u2066 \x9b31m \x00"
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def as_html(markdown: str) -> str:

@@ -30,6 +30,7 @@ from typing import Annotated
 
 import typer
 
+from ..strings import plain
 from .batch import batch_app, run_batch, status_line
 from .common import errors_to_exit, require_inputs, settings_from, store_path
 from .options import (
@@ -233,7 +234,7 @@ def estimate_command(
         err=True,
     )
     for failed in counted.failed:
-        typer.echo(f"unreadable: {failed.source}: {failed.error}", err=True)
+        typer.echo(f"unreadable: {plain(failed.source)}: {plain(failed.error)}", err=True)
 
 
 @app.command()
@@ -278,12 +279,12 @@ def brief(
         fresh = updated.papers[index]
         if report_file is not None:
             rewrite_report(report_file, updated, index, previous)
-    typer.echo(fresh.brief)
+    typer.echo(plain(fresh.brief))
     spent = fresh.usage
     typer.echo(
-        f"regenerated {fresh.source} with the {fresh.engine} engine"
+        f"regenerated {plain(fresh.source)} with the {fresh.engine} engine"
         + (f"; {calls(spent.attempts)}, {spent.total_tokens:,} tokens" if spent.attempts else "")
-        + (f"; rewrote {report_file}" if report_file else ""),
+        + (f"; rewrote {plain(str(report_file))}" if report_file else ""),
         err=True,
     )
 
@@ -309,11 +310,11 @@ def status(store: StoreOpt = None, verbose: VerboseOpt = False) -> None:
         cost = result.extraction.usage if result.extraction else result.usage
         tokens = f"{cost.total_tokens:,}" if cost.attempts else "-"
         line = f"{label:>3}  {result.status:<6}  {result.engine or '-':<7}  {tokens:>8}  "
-        line += result.source + (f"  {result.error}" if result.error else "")
+        line += plain(result.source) + (f"  {plain(result.error)}" if result.error else "")
         typer.echo(line)
     typer.echo(
         f"{len(last.succeeded)} ok, {len(last.failed)} failed; "
-        f"report {last.title!r} of {last.generated_at:%Y-%m-%d %H:%M:%S}",
+        f"report {plain(last.title)!r} of {last.generated_at:%Y-%m-%d %H:%M:%S}",
         err=True,
     )
     raise typer.Exit(EXIT_PARTIAL if last.failed else EXIT_OK)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..strings import plain
 from .common import errors_to_exit, settings_from, store_path
 from .options import (
     BatchReaskOpt,
@@ -112,11 +113,11 @@ def status_line(row: dict[str, Any]) -> str:
     """One batch as `digest batch status` and `digest status` show it."""
     created = datetime.fromisoformat(row["created_at"])
     hours = (datetime.now() - created).total_seconds() / 3600
-    state = row["status"] + ("" if not row["collected"] else ", collected")
+    state = plain(row["status"]) + ("" if not row["collected"] else ", collected")
     return (
-        f"{row['id']}  {state:<22}  {row['requests'] or 0} requests: {row['answered'] or 0} "
-        f"answered, {row['pending'] or 0} waiting, {row['failed'] or 0} failed  "
-        f"{hours:.1f} h ago  {row['model']}"
+        f"{plain(row['id'])}  {state:<22}  {row['requests'] or 0} requests: "
+        f"{row['answered'] or 0} answered, {row['pending'] or 0} waiting, {row['failed'] or 0} "
+        f"failed  {hours:.1f} h ago  {plain(row['model'])}"
     )
 
 
@@ -170,6 +171,6 @@ def cancel_command(
         settings = settings_from({}, model=model, store=store_path(store, None), engine="llm")
         cancelled = asyncio.run(cancel_async(settings, batch_id))
     for batch in cancelled:
-        typer.echo(f"{batch['id']}  {batch['status']}")
+        typer.echo(f"{plain(batch['id'])}  {plain(batch['status'])}")
     if not cancelled:
         typer.echo("no open batch to cancel", err=True)

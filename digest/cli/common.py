@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..errors import ConfigError, DigestError
+from ..strings import plain, printable
 from .output import EXIT_ERROR
 
 if TYPE_CHECKING:
@@ -47,8 +48,9 @@ def errors_to_exit(verbose: bool) -> Iterator[None]:
         if verbose:
             from ..redact import mask
 
-            typer.echo(mask("".join(traceback.format_exception(err))).rstrip(), err=True)
-        typer.echo(f"error: {err}", err=True)
+            shown = printable(mask("".join(traceback.format_exception(err))).rstrip())
+            typer.echo(shown, err=True)
+        typer.echo(f"error: {plain(str(err))}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         typer.echo(

@@ -1,5 +1,7 @@
 """What the command line writes: the report (stdout or a file, atomically), the progress of a
-run on stderr, and its summary line."""
+run on stderr, and its summary line. A text from outside (a file name, a paper, an endpoint's
+message) reaches the terminal as `digest.strings.plain` makes it: one line, no control or bidi
+character; log lines pass `PRINTABLE`."""
 
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ import typer
 
 from ..errors import ConfigError
 from ..models import PaperResult, Report, Usage
+from ..strings import plain, printable
 from .options import Format
 
 __all__ = [
     "EXIT_ERROR",
     "EXIT_OK",
     "EXIT_PARTIAL",
+    "PRINTABLE",
     "calls",
     "emit",
     "finish",
@@ -32,6 +36,22 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+class _Printable(logging.Filter):
+    """A log line quotes what it was given (an endpoint's message, a file name): its control
+    and bidi characters are taken out, its lines and indents kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if printable(message) != message:
+            record.msg, record.args = printable(message), ()
+        if record.exc_text:
+            record.exc_text = printable(record.exc_text)
+        return True
+
+
+PRINTABLE = _Printable()
 
 
 def setup_logging(verbose: bool) -> None:
@@ -45,6 +65,7 @@ def setup_logging(verbose: bool) -> None:
 
     for handler in logging.getLogger().handlers:  # every line printed: secrets masked
         handler.addFilter(REDACT)
+        handler.addFilter(PRINTABLE)
     if not verbose:  # request logs and pypdf's font-decoding complaints are noise to a user
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -94,9 +115,10 @@ def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> 
     reused = sum(1 for r in report.papers if r.cached and not r.refresh_error)
     kept = [r for r in report.papers if r.refresh_error]
     for result in kept:
-        typer.echo(f"refresh failed: {result.source}: {result.refresh_error}", err=True)
+        shown = f"{plain(result.source)}: {plain(result.refresh_error)}"
+        typer.echo(f"refresh failed: {shown}", err=True)
     typer.echo(
-        f"wrote {papers(len(report.succeeded))}{f' to {output}' if output else ''}"
+        f"wrote {papers(len(report.succeeded))}{f' to {plain(str(output))}' if output else ''}"
         + (f"; {failed} failed (listed in the report)" if failed else "")
         + (f"; {_refreshes(len(kept))} failed (the answers stored before stand)" if kept else "")
         + f"; {_spent(report)}"
@@ -135,7 +157,7 @@ def write(path: Path, text: str) -> None:
     try:
         _write_atomic(path, text)
     except OSError as err:
-        typer.echo(f"error: {path}: cannot write the report ({err.strerror})", err=True)
+        typer.echo(f"error: {plain(str(path))}: cannot write the report ({err.strerror})", err=True)
         raise typer.Exit(EXIT_ERROR) from None
 
 
@@ -217,19 +239,21 @@ class Progress:
             self.bar.update(self.task, advance=1, status=status)
         if result.stopped_by is not None:
             self.stopped.setdefault(result.stopped_by, []).append(result)
-        elif self.bar is not None:  # failures and fallbacks stay visible above the bar
+        elif self.bar is not None:  # failures and fallbacks stay visible above the bar, as text
             if result.status == "failed":
-                self.bar.console.print(f"failed {result.source}: {result.error}")
+                said = f"failed {plain(result.source)}: {plain(result.error)}"
+                self.bar.console.print(said, markup=False, highlight=False)
             elif result.fallback_error:
-                said = f"offline fallback {result.source}: {result.fallback_error}"
-                self.bar.console.print(said)
+                said = f"offline fallback {plain(result.source)}: {plain(result.fallback_error)}"
+                self.bar.console.print(said, markup=False, highlight=False)
         elif result.status == "ok":
             fell_back = result.fallback_error
-            marked = f" (offline fallback: {fell_back})" if fell_back else ""
+            marked = f" (offline fallback: {plain(fell_back)})" if fell_back else ""
             marked += " (from the store)" if result.cached else ""
-            typer.echo(f"[{self.count}] ok     {result.source}{marked}", err=True)
+            typer.echo(f"[{self.count}] ok     {plain(result.source)}{marked}", err=True)
         else:
-            typer.echo(f"[{self.count}] failed {result.source}: {result.error}", err=True)
+            line = f"[{self.count}] failed {plain(result.source)}: {plain(result.error)}"
+            typer.echo(line, err=True)
 
     def close(self, *, ended_in_error: bool = False) -> None:
         """Stop the bar; then one line per run-wide reason papers failed for, naming them
@@ -239,9 +263,9 @@ class Progress:
         if ended_in_error:
             return
         for reason, results in self.stopped.items():
-            names = [Path(r.source).name for r in results]
+            names = [plain(Path(r.source).name) for r in results]
             shown = ", ".join(names[:STOPPED_NAMED]) + (", …" if len(names) > STOPPED_NAMED else "")
-            typer.echo(f"failed {papers(len(results))} ({shown}): {reason}", err=True)
+            typer.echo(f"failed {papers(len(results))} ({shown}): {plain(reason)}", err=True)
 
 
 STOPPED_NAMED = 3  # files a run-wide failure line names (the report lists them all)
@@ -300,5 +324,6 @@ def rewrite_report(path: Path, updated: Report, index: int, previous: PaperResul
         raise ConfigError(f"{path}: cannot read the report ({err.strerror})") from err
     text, why = rewrite_brief(text, updated, index, previous)
     if why is not None:
-        typer.echo(f"note: {path}: {why}; re-rendering it whole from the store", err=True)
+        shown = plain(f"{path}: {why}")
+        typer.echo(f"note: {shown}; re-rendering it whole from the store", err=True)
     write(path, text)
