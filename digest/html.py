@@ -4,25 +4,29 @@ visible notes beside a brief drafted offline or carrying a check, an overview dr
 SVG bars, and a filter box. No network: CSS, script and charts are inline.
 
 Rendered with Jinja2, escaped by default: paper text and endpoint errors are always text, never
-markup. The words are the report language's (digest.language): its Markdown strings with their
-markup taken off, and its `view` words for what only the HTML has.
+markup, and pass `digest.strings.plain` (one line, no control or bidi character); a link is an
+https URL made from an arXiv ID or DOI, or a PDF's file: or relative URL, never a raw string.
+The words are the report language's (digest.language): its Markdown strings with their markup
+taken off, and its `view` words for what only the HTML has.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_from_bytes
 
-from .ids import arxiv_year
+from .ids import arxiv_url, arxiv_year, doi_url
 from .language import Language
 from .language.zh import ZH
 from .models import BRIEF_NOTICES, PaperResult, Report
 from .render import engine_note
-from .strings import one_line
+from .strings import plain
 
 if TYPE_CHECKING:
     import jinja2
@@ -45,13 +49,13 @@ def render_html(report: Report, language: Language = ZH) -> str:
     view = language.view
     items = [_item(i, result, language) for i, result in enumerate(papers, 1)]
     charts = [
-        (view["by_institution"], _bars(Counter(n for r in papers for n in r.institutions))),
+        (view["by_institution"], _bars(Counter(plain(n) for r in papers for n in r.institutions))),
         (view["by_year"], _bars(Counter(y for r in papers if (y := _year(r))))),
         (view["by_category"], _bars(Counter(c for r in papers if (c := _category(r))))),
     ]
     return _template().render(
         lang=language.code,
-        title=one_line(report.title),
+        title=plain(report.title),
         generated=_plain(
             language.generated_at.format(time=report.generated_at.strftime(TIME_FORMAT))
         ),
@@ -66,7 +70,7 @@ def render_html(report: Report, language: Language = ZH) -> str:
         view=view,
         items=items,
         charts=[(name, bars) for name, bars in charts if bars],
-        failed=[(one_line(r.source), one_line(r.error)) for r in report.failed],
+        failed=[(plain(r.source), plain(r.error)) for r in report.failed],
     )
 
 
@@ -75,35 +79,44 @@ def _item(number: int, result: PaperResult, language: Language) -> dict[str, Any
     assert paper is not None, "only papers that were read are listed"
     count = len(paper.authors)
     notes = [
-        (n.code in BRIEF_NOTICES, one_line(language.notice(n.code, n.detail)))
-        for n in result.warnings
+        (n.code in BRIEF_NOTICES, plain(language.notice(n.code, n.detail))) for n in result.warnings
     ]
-    links = []
-    if paper.arxiv_id:
-        links.append((language.view["arxiv"], f"https://arxiv.org/abs/{paper.arxiv_id}"))
-    if paper.doi:
-        links.append((language.view["doi"], f"https://doi.org/{paper.doi}"))
-    source = Path(result.source)
-    if source.suffix.lower() == ".pdf":
-        links.append(
-            (language.view["pdf"], source.as_uri() if source.is_absolute() else source.as_posix())
+    links = [
+        (language.view[kind], url)
+        for kind, url in (
+            ("arxiv", arxiv_url(paper.arxiv_id)),
+            ("doi", doi_url(paper.doi)),
+            ("pdf", _file_url(Path(result.source))),
         )
+        if url
+    ]
     engine = result.extraction.engine if result.extraction else None
     return {
         "number": number,
-        "title": one_line(result.title),
-        "brief": one_line(result.brief),
+        "title": plain(result.title),
+        "brief": plain(result.brief),
         "brief_notes": [text for under_brief, text in notes if under_brief],
         "detail_notes": [text for under_brief, text in notes if not under_brief],
         "offline": engine == "offline",
-        "institutions": [one_line(n) for n in result.institutions],
+        "institutions": [plain(n) for n in result.institutions],
         "authors": language.author_count.format(count=count) if count else language.unknown_count,
-        "abstract": one_line(paper.abstract),
+        "abstract": plain(paper.abstract),
         "links": links,
-        "search": one_line(
+        "search": plain(
             " ".join([result.title, result.brief or "", *result.institutions])
         ).casefold(),
     }
+
+
+def _file_url(path: Path) -> str | None:
+    """A PDF's link: a file: URL, or the relative path as it was given made a relative URL
+    ("./", percent-encoded), so a folder named "javascript:..." is a folder, never a scheme.
+    None when it is no PDF."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    if path.is_absolute():
+        return path.as_uri()
+    return "./" + quote_from_bytes(os.fsencode(path.as_posix()), safe="/")
 
 
 def _bars(counts: Counter[str]) -> list[Bar]:
@@ -128,7 +141,7 @@ def _year(result: PaperResult) -> str | None:
 
 def _category(result: PaperResult) -> str | None:
     paper = result.paper
-    return paper.categories[0] if paper and paper.categories else None
+    return plain(paper.categories[0]) if paper and paper.categories else None
 
 
 _MARKUP = re.compile(r"^#+\s*|\*\*")

@@ -4,6 +4,8 @@ parse_arxiv_id   text the user typed (ID, ``arXiv:`` ID, abs/pdf URL) -> normali
 split_version    ``2510.01234v2`` -> (``2510.01234``, 2)
 versionless      ``2510.01234v2`` -> ``2510.01234``
 find_doi         the first DOI in a text ("doi:10.1371/...", "https://doi.org/10...") or None
+arxiv_url        an arXiv ID's abstract page on arxiv.org, or None when it is no arXiv ID
+doi_url          a DOI's https://doi.org/ URL (percent-encoded), or None when it is no DOI
 data_sha256      a file's identity: the hash of its bytes, whatever its name (file_sha256)
 content_sha256   a record's identity: the hash of its fields' canonical JSON
 """
@@ -14,11 +16,14 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 __all__ = [
+    "arxiv_url",
     "arxiv_year",
     "content_sha256",
     "data_sha256",
+    "doi_url",
     "file_sha256",
     "find_doi",
     "parse_arxiv_id",
@@ -133,3 +138,22 @@ def find_doi(text: str) -> str | None:
         if "/" in doi and not doi.endswith("/"):
             return doi.lower()
     return None
+
+
+# A DOI as a record holds it: "10." + a registrant code + "/" + a suffix of printable characters
+_WHOLE_DOI = re.compile(r"10\.\d{4,9}/[^\s\x00-\x1f\x7f-\x9f]+")
+
+
+def doi_url(doi: str | None) -> str | None:
+    """``https://doi.org/`` + the DOI, its suffix percent-encoded ("?", "#", "<", '"' as
+    %3F...), so a link is always that URL; None when the text is not a DOI."""
+    if not doi or not _WHOLE_DOI.fullmatch(doi):
+        return None
+    return "https://doi.org/" + quote(doi, safe="/:;()")
+
+
+def arxiv_url(arxiv_id: str | None) -> str | None:
+    """The ID's abstract page on arxiv.org (with its version when it has one); None when the
+    text is not an arXiv ID."""
+    ident = parse_arxiv_id(arxiv_id) if arxiv_id else None
+    return "https://arxiv.org/abs/" + quote(ident, safe="/") if ident else None

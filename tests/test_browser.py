@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import respx
-from test_html import Page
+from test_html import SCRIPT_FOLDER, Page, hostile_links
 from test_pipeline import PAPERS, answer
 
 from digest import Settings, run
@@ -31,11 +31,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def dom(url: str) -> str:
+def dom(url: str, *flags: str) -> str:
     """The page's DOM after its script ran, as Chromium serialises it."""
     assert CHROMIUM is not None
     done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", url],
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", *flags, "--dump-dom", url],
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return done.stdout
@@ -63,3 +63,19 @@ def test_the_page_loads_with_its_links_charts_and_filter(page: Path) -> None:
     assert re.search(r'id="shown"[^>]*>显示 1 / 3 篇<', narrowed)
     shown = re.findall(r'<li data-search="[^"]*"(?! class="hidden")>', narrowed)
     assert len(shown) == 1 and "dense passage retrieval" in shown[0]
+
+
+def test_clicking_the_pdf_link_of_a_folder_named_like_a_script_runs_nothing(
+    tmp_path: Path,
+) -> None:
+    """The PDF link of a file in a folder named "javascript:void(...)", clicked in Chromium:
+    the browser goes to the file beside the report, and the folder's name never runs."""
+    page = render_html(hostile_links())
+    click = "<script>document.querySelector('a[href$=\"paper.pdf\"]').click();</script>"
+    path = tmp_path / "report.html"
+    path.write_text(page.replace("</body>", click + "</body>"), encoding="utf-8")
+    loaded = dom(path.as_uri(), "--virtual-time-budget=3000")
+    assert "data-pwned" not in loaded  # the script in the folder's name did not run
+    went_to = tmp_path.as_uri() + "/javascript%3Avoid%28document.body.dataset.pwned%3D1%29"
+    assert went_to + "/paper.pdf" in loaded  # Chromium's page for the missing file names it
+    assert SCRIPT_FOLDER not in loaded

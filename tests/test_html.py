@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 import respx
 from test_pipeline import PAPERS, answer
 
-from digest import Paper, PaperResult, Report, Settings, run
+from digest import Notice, Paper, PaperResult, Report, Settings, run
 from digest.html import render_html
 
 FIXED = datetime(2025, 10, 15, 20, 30, 36)
@@ -121,3 +122,77 @@ def test_brief_n_updates_an_html_report(llm: respx.MockRouter, tmp_path: Path) -
     assert after.startswith("<!DOCTYPE html>") and after.count("<article") == before.count(
         "<article"
     )
+
+
+SCRIPT_FOLDER = "javascript:void(document.body.dataset.pwned=1)"  # a folder's name, and a script
+
+
+def hostile_links() -> Report:
+    """A PDF in a folder named like a script, hostile arXiv IDs and DOIs beside real ones."""
+    papers = [
+        Paper(
+            source=f"{SCRIPT_FOLDER}/paper.pdf",
+            sha256="0",
+            title="A",
+            arxiv_id="javascript:alert(1)",
+            doi='10.1000/x?y#z<b>"',
+        ),
+        Paper(
+            source="/papers/a b#c/p.pdf",
+            sha256="1",
+            title="B",
+            arxiv_id="2005.11401v2",
+            doi="10.1016/S0140-6736(20)30183-5",
+        ),
+        Paper(source="c.pdf", sha256="2", title="C", arxiv_id="../../x?y", doi="javascript:x"),
+    ]
+    results = [PaperResult(source=p.source, status="ok", paper=p, brief="b") for p in papers]
+    return Report(title="T", generated_at=FIXED, papers=results)
+
+
+def test_links_are_urls_never_raw_paths_or_ids() -> None:
+    """A path becomes a relative URL ("./", percent-encoded), an ID an https URL on arxiv.org or
+    doi.org with the ID percent-encoded; what is no arXiv ID or DOI gets no link."""
+    links = [link for link in Page(render_html(hostile_links())).links if link[0] != "#"]
+    assert links == [
+        "https://doi.org/10.1000/x%3Fy%23z%3Cb%3E%22",
+        "./javascript%3Avoid%28document.body.dataset.pwned%3D1%29/paper.pdf",
+        "https://arxiv.org/abs/2005.11401v2",
+        "https://doi.org/10.1016/S0140-6736(20)30183-5",
+        "file:///papers/a%20b%23c/p.pdf",
+        "./c.pdf",
+    ]
+
+
+def test_control_and_bidi_characters_never_reach_the_page() -> None:
+    hostile = "\x1b]0;x\x07\u202eA\u2066\x9b\x00"
+    paper = Paper(
+        source=f"{hostile}.pdf",
+        sha256="0",
+        title=f"T{hostile}",
+        authors=[f"A{hostile}"],
+        abstract=f"abs{hostile}",
+        categories=[f"cs.AI{hostile}"],
+        published="2020-01-01",
+    )
+    report = Report(
+        title=f"R{hostile}",
+        generated_at=FIXED,
+        papers=[
+            PaperResult(
+                source=paper.source,
+                status="ok",
+                paper=paper,
+                brief=f"b{hostile}",
+                institutions=[f"MIT{hostile}"],
+                warnings=[Notice(code="duplicate", detail=f"copy{hostile}.pdf")],
+            ),
+            PaperResult(source=f"bad{hostile}.pdf", status="failed", error=f"HTTP 502{hostile}"),
+        ],
+    )
+    page = render_html(report)
+    assert not re.search(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", page
+    )
+    text = "".join(Page(page).text)
+    assert all(f"{word}]0;xA" in text for word in ("R", "T", "b", "abs", "MIT", "cs.AI", "copy"))
