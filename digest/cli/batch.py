@@ -72,7 +72,8 @@ def run_batch(inputs: list[str], ids: list[Path], settings: Settings) -> Report 
             err=True,
         )
     if submitted.sent or submitted.waiting:
-        sent = f"sent {submitted.sent} paper(s) in batch {', '.join(submitted.batches)}; "
+        batches = plain(", ".join(submitted.batches))
+        sent = f"sent {submitted.sent} paper(s) in batch {batches}; "
         typer.echo(
             (sent if submitted.sent else "")
             + f"{submitted.waiting + submitted.sent} paper(s) wait for the provider "
