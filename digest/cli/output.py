@@ -97,6 +97,11 @@ def finish(report: Report, output: Path | None, fmt: Format, seconds: float) -> 
         spent = "no LLM calls"
     if usage.cost_usd is not None:
         spent += f", ${usage.cost_usd:.4f}"
+    if usage.uncounted:  # a clean total would hide that the endpoint's counts were not taken
+        spent += (
+            f" (not counting {usage.uncounted} answer{'s' * (usage.uncounted != 1)} whose "
+            "token counts from the endpoint were implausible)"
+        )
     reused = sum(1 for r in report.papers if r.cached)
     typer.echo(
         f"wrote {papers(len(report.succeeded))}{f' to {output}' if output else ''}"

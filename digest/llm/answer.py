@@ -18,6 +18,7 @@ from ..costs import Price
 from ..errors import RefusalError, TruncatedOutputError
 from ..models import Usage
 from ..strings import one_line
+from ..usage import read_usage
 
 __all__ = [
     "Completion",
@@ -89,34 +90,22 @@ class Completion(BaseModel):
     leniently (:func:`usage_of`): a bad count must not throw away a good answer."""
 
     choices: list[Choice] = Field(min_length=1)
-    usage: dict[str, Any] | None = None
+    usage: Any = None  # any shape: digest.usage.read_usage takes what it can believe
 
 
 def usage_of(completion: Completion, price: Price | None) -> Usage:
-    """The tokens one answer cost, as the endpoint counted them (a count that is not a
-    plausible number of tokens is taken as 0)."""
-    counted = completion.usage or {}
+    """The tokens one answer cost, as the endpoint counted them (digest.usage.read_usage: a
+    count that is not a plausible number of tokens is 0, and the answer is marked uncounted)."""
+    counted = read_usage(completion.usage)
     spent = Usage(
-        prompt_tokens=_tokens(counted.get("prompt_tokens")),
-        completion_tokens=_tokens(counted.get("completion_tokens")),
+        prompt_tokens=counted.prompt_tokens,
+        completion_tokens=counted.completion_tokens,
         attempts=1,
+        uncounted=int(counted.ignored),
     )
     if price is not None:
         spent.cost_usd = price.cost(spent)
     return spent
-
-
-MOST_TOKENS = 10**8  # no request counts more; a larger count is a broken server's
-
-
-def _tokens(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MOST_TOKENS:
-        return value
-    return 0
 
 
 def answer_text(completion: Completion) -> str:
