@@ -38,13 +38,14 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 
 from ..errors import BatchAPIError, EndpointError, LLMRequestError
-from ..facts import BOUND_KEYWORDS
 from ..limits import quota_used_up
 from ..prompts import Prompt
 from ..redact import REDACT, hide, hide_url_password, mask
 from ..settings import Settings
 from ..strings import one_line
 from .answer import Completion, shape_problem
+from .body import CUT, answer_cap, bound
+from .request import as_tool_turns, without_bounds
 
 __all__ = ["MODES", "TOKEN_FIELDS", "Transport", "api_message", "batch_step", "build_client"]
 
@@ -73,8 +74,9 @@ def build_client(
     key = settings.require_key()
     hide(key.get_secret_value())
     hide_url_password(settings.base_url or DEFAULT_ENDPOINT)
+    http_client = http_client or openai.DefaultAsyncHttpxClient()
+    bound(http_client, settings.timeout, answer_cap(settings.max_output_tokens))  # see body.py
     if hooks:
-        http_client = http_client or openai.DefaultAsyncHttpxClient()
         http_client.event_hooks = hooks
     return AsyncOpenAI(
         api_key=key.get_secret_value(),
@@ -175,23 +177,37 @@ class Transport:
                     f"{self.scrub(api_message(err))}"
                 ) from err
             except openai.APIError as err:  # connection errors and timeouts, after SDK retries
-                if not self._answered:  # nothing ever came back: the endpoint, not the paper
-                    reason = (
-                        f"cannot reach the LLM endpoint {endpoint_of(self.settings)} "
-                        f"({self.scrub(one_line(str(err.__cause__ or err)))}); check "
-                        "OPENAI_BASE_URL and the network"
-                    )
-                    raise EndpointError(f"{label}: {reason}", reason) from err
+                raise self._unreached(err, label) from err
+            if raw.extensions.get(CUT):  # abandoned unread past the cap: no retry reads less
+                self._answered = True
                 raise LLMRequestError(
-                    f"{label}: LLM request failed: {self.scrub(str(err))} "
-                    f"(endpoint {endpoint_of(self.settings)})"
-                ) from err
+                    f"{label}: the endpoint's answer was larger than {raw.extensions[CUT]:,} "
+                    "bytes (an answer for this schema is a few KB); it was abandoned unread"
+                )
             try:
                 completion = Completion.model_validate(_json_body(raw))
             except ValidationError as err:  # an HTML page, a cut stream, another shape
                 raise _MalformedBody(_malformed(raw, err)) from None
             self._worked(mode, field)
             return completion
+
+    def _unreached(self, err: openai.APIError, label: str) -> LLMRequestError:
+        """No answer came back for this request, after the SDK's retries: the endpoint's
+        problem (EndpointError) while none ever came back, else this paper's."""
+        endpoint, tries = endpoint_of(self.settings), self.settings.sdk_retries + 1
+        if isinstance(err, openai.APITimeoutError):
+            said = (
+                f"no whole answer from {endpoint} within --timeout {self.settings.timeout:g} s "
+                f"({tries} {'try' if tries == 1 else 'tries'})"
+            )
+            hint = "raise --timeout for a slow model, or check the endpoint"
+        else:
+            said = f"cannot reach the LLM endpoint {endpoint}"
+            said += f" ({self.scrub(one_line(str(err.__cause__ or err)))})"
+            hint = "check OPENAI_BASE_URL and the network"
+        if not self._answered:  # nothing ever came back: the endpoint, not the paper
+            return EndpointError(f"{label}: {said}; {hint}", f"{said}; {hint}")
+        return LLMRequestError(f"{label}: LLM request failed: {said}")
 
     def _unusable(self, err: openai.APIStatusError) -> str | None:
         """Why no paper can be answered, when the status says so (None: this paper's error).
@@ -275,7 +291,7 @@ class Transport:
         tool = _strict_tool(schema)
         if not self.bounded:
             tool = {**tool, "function": {**tool["function"]}}
-            tool["function"]["parameters"] = _without_bounds(tool["function"]["parameters"])
+            tool["function"]["parameters"] = without_bounds(tool["function"]["parameters"])
         if mode == "json_schema":
             body["messages"] = messages
             body["response_format"] = {
@@ -294,7 +310,7 @@ class Transport:
             body["response_format"] = {"type": "json_object"}
         else:
             name = tool["function"]["name"]
-            body["messages"] = _as_tool_turns(messages, name)
+            body["messages"] = as_tool_turns(messages, name)
             body["tools"] = [tool]
             body["tool_choice"] = {"type": "function", "function": {"name": name}}
         return body
@@ -310,36 +326,6 @@ def _strict_tool(schema: type[BaseModel]) -> Any:
     """The function tool of `schema` with its strict JSON schema, made once per schema (read
     only: callers copy before changing it)."""
     return openai.pydantic_function_tool(schema)
-
-
-def _without_bounds(schema: Any) -> Any:
-    """The schema without length keywords (maxLength, maxItems, ...), at every depth."""
-    if isinstance(schema, dict):
-        return {k: _without_bounds(v) for k, v in schema.items() if k not in BOUND_KEYWORDS}
-    if isinstance(schema, list):
-        return [_without_bounds(v) for v in schema]
-    return schema
-
-
-def _as_tool_turns(messages: list[dict[str, str]], name: str) -> Any:
-    """A re-ask in tools mode as the protocol has it: the model's earlier answer is its call of
-    the function (with the arguments it sent), and what to fix is that call's result."""
-    out: list[dict[str, Any]] = []
-    for i, message in enumerate(messages):
-        previous = out[-1] if out else None
-        if message["role"] == "assistant":
-            call: dict[str, Any] = {
-                "id": f"call_{i}",
-                "type": "function",
-                "function": {"name": name, "arguments": message["content"]},
-            }
-            out.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif message["role"] == "user" and previous is not None and "tool_calls" in previous:
-            call_id = previous["tool_calls"][0]["id"]
-            out.append({"role": "tool", "tool_call_id": call_id, "content": message["content"]})
-        else:
-            out.append(dict(message))
-    return out
 
 
 def endpoint_of(settings: Settings) -> str:
@@ -363,7 +349,7 @@ def _malformed(response: httpx.Response, err: ValidationError) -> str:
 def _json_body(response: httpx.Response) -> dict[str, Any]:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
         return {}
     return body if isinstance(body, dict) else {}
 
