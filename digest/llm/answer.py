@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any, TypeVar
 
+import httpx
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ..costs import Price
@@ -23,7 +24,9 @@ from ..usage import read_usage
 __all__ = [
     "Completion",
     "InvalidAnswer",
+    "MalformedBody",
     "answer_text",
+    "completion_in",
     "read_answer",
     "shape_problem",
     "strip_reasoning",
@@ -91,6 +94,28 @@ class Completion(BaseModel):
 
     choices: list[Choice] = Field(min_length=1)
     usage: Any = None  # any shape: digest.usage.read_usage takes what it can believe
+
+
+class MalformedBody(Exception):
+    """A 200 whose body is not a chat completion: retried like a transport error."""
+
+
+def completion_in(response: httpx.Response) -> Completion:
+    """The response's body as a Completion, or MalformedBody saying what is wrong in one line."""
+    try:
+        return Completion.model_validate(_json_body(response))
+    except ValidationError as err:  # an HTML page, a cut stream, another shape
+        if not _json_body(response):
+            raise MalformedBody(f"the body starts with {one_line(response.text[:60])!r}") from None
+        raise MalformedBody(f"at {shape_problem(err)}") from None
+
+
+def _json_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def usage_of(completion: Completion, price: Price | None) -> Usage:

@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..errors import BatchAPIError, EndpointError, LLMRequestError
 from ..limits import quota_used_up
@@ -43,8 +43,16 @@ from ..prompts import Prompt
 from ..redact import REDACT, hide, hide_url_password, mask
 from ..settings import Settings
 from ..strings import one_line
-from .answer import Completion, shape_problem
+from .answer import Completion, MalformedBody, completion_in
 from .body import CUT, answer_cap, bound
+from .endpoint import (
+    DEFAULT_ENDPOINT,
+    AskedAuth,
+    endpoint_of,
+    redirected_to,
+    sent_credentials,
+    split_credentials,
+)
 from .request import as_tool_turns, without_bounds
 
 __all__ = ["MODES", "TOKEN_FIELDS", "Transport", "api_message", "batch_step", "build_client"]
@@ -53,10 +61,10 @@ log = logging.getLogger(__name__)
 
 MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
 TOKEN_FIELDS = ("max_completion_tokens", "max_tokens")  # the order auto tries them in
-DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 CONNECT_TIMEOUT = 10.0  # seconds to open a connection
 DOWN_AFTER = 3  # papers failing with 5xx, before any answer, that show the endpoint is down
 OPENAI_HOSTS = frozenset({"api.openai.com"})
+_NOT_REDIRECTED: openai.RequestOptions = {"follow_redirects": False}  # said, not followed
 _UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
     r"unavailable|invalid.parameter",
@@ -78,9 +86,12 @@ def build_client(
     bound(http_client, settings.timeout, answer_cap(settings.max_output_tokens))  # see body.py
     if hooks:
         http_client.event_hooks = hooks
+    base_url, credentials = split_credentials(settings.base_url or DEFAULT_ENDPOINT)
+    if credentials is not None:  # sent when the server asks, never over the key: endpoint.py
+        http_client.auth = AskedAuth(*credentials)
     return AsyncOpenAI(
         api_key=key.get_secret_value(),
-        base_url=settings.base_url,
+        base_url=base_url,
         max_retries=settings.sdk_retries,
         # an endpoint that does not accept the connection is known within seconds; an answer
         # may take as long as --timeout
@@ -94,10 +105,6 @@ for _name in (  # a filter acts on the logger a record is made by, not on its pa
     "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
 ):  # fmt: skip
     logging.getLogger(_name).addFilter(REDACT)
-
-
-class _MalformedBody(Exception):
-    """A 200 whose body is not a chat completion: retried like a transport error."""
 
 
 class Transport:
@@ -131,7 +138,7 @@ class Transport:
         for attempt in range(retries + 1):
             try:
                 return await self._send(messages, schema, label)
-            except _MalformedBody as err:
+            except MalformedBody as err:
                 if attempt == retries:
                     raise LLMRequestError(
                         f"{label}: the endpoint answered 200 with a body that is not a chat "
@@ -184,10 +191,7 @@ class Transport:
                     f"{label}: the endpoint's answer was larger than {raw.extensions[CUT]:,} "
                     "bytes (an answer for this schema is a few KB); it was abandoned unread"
                 )
-            try:
-                completion = Completion.model_validate(_json_body(raw))
-            except ValidationError as err:  # an HTML page, a cut stream, another shape
-                raise _MalformedBody(_malformed(raw, err)) from None
+            completion = completion_in(raw)  # or MalformedBody: an HTML page, a cut stream
             self._worked(mode, field)
             return completion
 
@@ -214,6 +218,17 @@ class Transport:
         A refused key or a URL with nothing behind it fails every request alike; a 403 only
         counts before any answer came back (later it may be about one request)."""
         status, said = err.status_code, self.scrub(one_line(api_message(err)))[:160]
+        if 300 <= status < 400:  # not followed: a redirect drops the key and re-sends the body
+            return (
+                f"the endpoint {endpoint_of(self.settings)} redirects to "
+                f"{redirected_to(err.response)} (HTTP {status}); set OPENAI_BASE_URL to the "
+                "address that answers"
+            )
+        if status == 401 and sent_credentials(err.response.request):
+            return (
+                f"the endpoint refused the user and password of OPENAI_BASE_URL (HTTP 401: "
+                f"{said}); check them"
+            )
         if status == 401:
             return f"the endpoint refused the API key (HTTP 401: {said}); check OPENAI_API_KEY"
         if status == 403 and not self._answered:
@@ -277,7 +292,9 @@ class Transport:
         path: same retries, timeouts and errors as `chat.completions.create`), because the
         first `client.chat` imports every resource module of the SDK (~0.4 s of start-up)."""
         body = self.body(mode, messages, schema)
-        return await self.client.post("/chat/completions", cast_to=httpx.Response, body=body)
+        return await self.client.post(
+            "/chat/completions", cast_to=httpx.Response, body=body, options=_NOT_REDIRECTED
+        )
 
     def body(
         self, mode: str, messages: list[dict[str, str]], schema: type[BaseModel]
@@ -328,30 +345,9 @@ def _strict_tool(schema: type[BaseModel]) -> Any:
     return openai.pydantic_function_tool(schema)
 
 
-def endpoint_of(settings: Settings) -> str:
-    """The endpoint's address without credentials a URL might carry (user:pass@)."""
-    url = httpx.URL(settings.base_url or DEFAULT_ENDPOINT)
-    return str(url.copy_with(username=None, password=None))
-
-
 def _unsupported(err: openai.APIStatusError) -> bool:
     """A 400/422 that names the structured-output feature: try the next mode."""
     return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(api_message(err)))
-
-
-def _malformed(response: httpx.Response, err: ValidationError) -> str:
-    """What is wrong with a 200 that is not a chat completion, in one line."""
-    if not _json_body(response):
-        return f"the body starts with {one_line(response.text[:60])!r}"
-    return f"at {shape_problem(err)}"
-
-
-def _json_body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def api_message(err: openai.APIStatusError) -> str:
