@@ -13,10 +13,10 @@ import re
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
 from ..costs import Price
-from ..errors import RefusalError, TruncatedOutputError
+from ..errors import InvalidOutputError, RefusalError, TruncatedOutputError
 from ..models import Usage
 from ..strings import one_line
 from ..usage import read_usage
@@ -28,6 +28,7 @@ __all__ = [
     "answer_text",
     "completion_in",
     "read_answer",
+    "repeated",
     "shape_problem",
     "strip_reasoning",
     "usage_of",
@@ -94,6 +95,23 @@ class Completion(BaseModel):
 
     choices: list[Choice] = Field(min_length=1)
     usage: Any = None  # any shape: digest.usage.read_usage takes what it can believe
+    # What the transport knows of the request, never read from the body (see asked):
+    _tools: bool = PrivateAttr(False)
+    _set_aside: list[Completion] = PrivateAttr(default_factory=list)
+
+    def asked(self, *, tools: bool, set_aside: list[Completion]) -> Completion:
+        """This answer, knowing whether it was asked for in tools mode, and the answers set
+        aside before it for this request (paid for: a mode the endpoint ignored)."""
+        self._tools, self._set_aside = tools, list(set_aside)
+        return self
+
+    def called_a_tool(self) -> bool:
+        """Whether the answer is a tool call, as tools mode forces; a refusal or a filtered
+        answer counts as one (it is not the server ignoring tools)."""
+        choice = self.choices[0]
+        return bool(choice.message.tool_calls or choice.message.refusal) or (
+            choice.finish_reason == "content_filter"
+        )
 
 
 class MalformedBody(Exception):
@@ -119,15 +137,18 @@ def _json_body(response: httpx.Response) -> dict[str, Any]:
 
 
 def usage_of(completion: Completion, price: Price | None) -> Usage:
-    """The tokens one answer cost, as the endpoint counted them (digest.usage.read_usage: a
-    count that is not a plausible number of tokens is 0, and the answer is marked uncounted)."""
-    counted = read_usage(completion.usage)
-    spent = Usage(
-        prompt_tokens=counted.prompt_tokens,
-        completion_tokens=counted.completion_tokens,
-        attempts=1,
-        uncounted=int(counted.ignored),
-    )
+    """The tokens one answer cost, as the endpoint counted them, with those of the answers set
+    aside before it (digest.usage.read_usage: a count that is not a plausible number of tokens
+    is 0, and the answer is counted as uncounted)."""
+    spent = Usage()
+    for answer in [*completion._set_aside, completion]:
+        counted = read_usage(answer.usage)
+        spent += Usage(
+            prompt_tokens=counted.prompt_tokens,
+            completion_tokens=counted.completion_tokens,
+            attempts=1,
+            uncounted=int(counted.ignored),
+        )
     if price is not None:
         spent.cost_usd = price.cost(spent)
     return spent
@@ -152,7 +173,21 @@ def read_answer(
     """The answer, whatever the mode: finish reason, refusal, then the JSON (tool arguments or
     content, reasoning text and code fences removed), validated with `context`."""
     choice = completion.choices[0]
-    if choice.finish_reason == "length":
+    cut = choice.finish_reason == "length"
+    if completion._tools and not completion.called_a_tool():
+        raise InvalidOutputError(
+            f"{label}: the endpoint answered with text, no tool call"
+            + (f" (cut at {max_output_tokens} output tokens)" if cut else "")
+            + ": it ignores tools and tool_choice; use --structured auto or json_object"
+        )
+    if cut:
+        loop = repeated(answer_text(completion))
+        if loop is not None:
+            raise TruncatedOutputError(
+                f"{label}: the answer was cut at {max_output_tokens} output tokens while the "
+                f"model repeated {loop} over and over: it was looping, which more output tokens "
+                "would not mend; try another model"
+            )
         raise TruncatedOutputError(
             f"{label}: the answer was cut at {max_output_tokens} output tokens; "
             "raise --max-output-tokens or use a model with a larger output limit"
@@ -173,6 +208,22 @@ def read_answer(
         return schema.model_validate(data, context=context)
     except ValidationError as err:
         raise InvalidAnswer(_describe(err), text) from err
+
+
+# A cut answer looping: one stretch of 1-200 characters said LOOP_TIMES times in a row over at
+# least LOOP_CHARS (an author's name, a list item, whitespace), in the last LOOP_TAIL characters.
+# A faithful answer repeats nothing: each name, institution and quote is given once.
+LOOP_TIMES, LOOP_CHARS, LOOP_TAIL = 8, 160, 4000
+_LOOP = re.compile(rf"(.{{1,200}}?)\1{{{LOOP_TIMES - 1},}}", re.DOTALL)
+
+
+def repeated(text: str) -> str | None:
+    """What a looping answer kept repeating (shown short, quoted), or None."""
+    for found in _LOOP.finditer(text[-LOOP_TAIL:]):
+        if len(found.group(0)) >= LOOP_CHARS:
+            unit = found.group(1)
+            return repr(unit if len(unit) <= 40 else unit[:37] + "...")
+    return None
 
 
 def shape_problem(err: ValidationError) -> str:

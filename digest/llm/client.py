@@ -8,7 +8,8 @@ Transport     one chat-completion request in the current structured-output mode:
     length bounds (a grammar-decoding server cannot run past them) except for OpenAI's own
     endpoint, whose strict mode refuses them;
   - the step-down: with ``--structured auto``, an endpoint that answers 400/422 naming the feature
-    gets the next mode, remembered through ``on_mode``;
+    gets the next mode, one that answers tools mode with text (no tool call) another mode,
+    remembered through ``on_mode``;
   - the output-token limit goes in ``max_completion_tokens`` (OpenAI's current field); a server
     that rejects that field by name (vLLM before 0.6.4, some Ollama builds) gets ``max_tokens``
     with ``--max-tokens-field auto``, remembered through ``on_token_field``;
@@ -18,7 +19,7 @@ Transport     one chat-completion request in the current structured-output mode:
 Every 200 is validated into a :class:`~digest.llm.answer.Completion` here, the one boundary:
 usage is read from what was sent even when the answer is then rejected, and a body of any other
 shape is a malformed answer (retried, then the paper's failure), never a crash. The API key
-never appears in a message: every error text is scrubbed.
+never appears in a message: every error text is masked (digest.redact).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class Transport:
     """Sends one structured-output request, in the mode the endpoint takes."""
 
     def __init__(self, client: AsyncOpenAI, settings: Settings, json_mode: Prompt) -> None:
-        hide(settings.api_key.get_secret_value() if settings.api_key else None)  # see scrub
+        hide(settings.api_key.get_secret_value() if settings.api_key else None)  # for mask()
         hide_url_password(settings.base_url or DEFAULT_ENDPOINT)
         self.client = client
         self.settings = settings
@@ -126,6 +127,7 @@ class Transport:
         self.on_token_field: Callable[[str], None] | None = None  # told when a switch worked
         self._stepped_down = self._switched_field = False  # and not yet told (see _worked)
         self._stepped_from = self.mode
+        self._ruled_out: set[str] = set()  # modes refused or ignored since the last start
         self._answered = False  # whether any answer came back from this endpoint yet
         self._down = 0  # papers failed with 5xx before any answer
 
@@ -134,10 +136,10 @@ class Transport:
     ) -> Completion:
         """One answer, validated into a Completion. A 200 that is not a chat completion is
         retried with the SDK's retry count and a short backoff, then LLMRequestError."""
-        retries = self.settings.sdk_retries
+        retries, set_aside = self.settings.sdk_retries, list[Completion]()
         for attempt in range(retries + 1):
             try:
-                return await self._send(messages, schema, label)
+                return await self._send(messages, schema, label, set_aside)
             except MalformedBody as err:
                 if attempt == retries:
                     raise LLMRequestError(
@@ -149,10 +151,16 @@ class Transport:
         raise AssertionError("unreachable")
 
     async def _send(
-        self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
+        self,
+        messages: list[dict[str, str]],
+        schema: type[BaseModel],
+        label: str,
+        set_aside: list[Completion],
     ) -> Completion:
-        """Send in the current mode; with --structured auto, step down to the next mode when
-        the endpoint says it does not support this one (remembered once it works)."""
+        """Send in the current mode; with --structured auto, step down to another mode when
+        the endpoint says it does not support this one, or answers tools mode with no tool call
+        (remembered once it works). An answer set aside so was paid for: it goes in
+        `set_aside`, which the answer returned carries (digest.llm.answer.usage_of counts it)."""
         while True:
             mode, field = self.mode, self.token_field
             try:
@@ -160,28 +168,19 @@ class Transport:
             except openai.APIStatusError as err:
                 if self._token_field_refused(err, field):
                     continue
-                following = MODES[MODES.index(mode) + 1 :]
-                if self.settings.structured == "auto" and following and _unsupported(err):
-                    if self.mode == mode:  # another paper may have stepped down already
-                        log.warning(
-                            "%s does not take %s structured output (%s); using %s",
-                            self.settings.model, mode,
-                            self.scrub(one_line(api_message(err)))[:120],
-                            following[0],
-                        )  # fmt: skip
-                        if not self._stepped_down:
-                            self._stepped_from = mode
-                        self.mode = following[0]
-                        self._stepped_down = True
+                said = mask(one_line(api_message(err)))[:120]
+                why = f"does not take {mode} structured output ({said})"
+                if _unsupported(err) and self._step_down(mode, why):
                     continue
                 if self._stepped_down and self.mode == mode:  # no mode worked: start over
                     self.mode, self._stepped_down = self._stepped_from, False
+                    self._ruled_out.clear()
                 unusable = self._unusable(err)
                 if unusable is not None:
                     raise EndpointError(f"{label}: {unusable}", unusable) from err
                 raise LLMRequestError(
                     f"{label}: LLM request failed with HTTP {err.status_code}: "
-                    f"{self.scrub(api_message(err))}"
+                    f"{mask(api_message(err))}"
                 ) from err
             except openai.APIError as err:  # connection errors and timeouts, after SDK retries
                 raise self._unreached(err, label) from err
@@ -192,8 +191,30 @@ class Transport:
                     "bytes (an answer for this schema is a few KB); it was abandoned unread"
                 )
             completion = completion_in(raw)  # or MalformedBody: an HTML page, a cut stream
+            self._answered = True
+            ignored = mode == "tools" and not completion.called_a_tool()
+            if ignored and self._step_down(mode, "answers tools mode with text", ignored=True):
+                set_aside.append(completion)
+                continue
             self._worked(mode, field)
-            return completion
+            return completion.asked(tools=mode == "tools", set_aside=set_aside)
+
+    def _step_down(self, mode: str, why: str, ignored: bool = False) -> bool:
+        """Whether --structured auto has another mode to try after `mode` (the next one it
+        was refused in, any other one it was ignored in): then switched to it and warned."""
+        if self.settings.structured != "auto":
+            return False
+        self._ruled_out.add(mode)
+        candidates = MODES if ignored else MODES[MODES.index(mode) + 1 :]
+        following = [m for m in candidates if m not in self._ruled_out]
+        if not following:
+            return False
+        if self.mode == mode:  # another paper may have stepped down already
+            log.warning("%s %s; using %s", self.settings.model, why, following[0])
+            if not self._stepped_down:
+                self._stepped_from = mode
+            self.mode, self._stepped_down = following[0], True
+        return True
 
     def _unreached(self, err: openai.APIError, label: str) -> LLMRequestError:
         """No answer came back for this request, after the SDK's retries: the endpoint's
@@ -207,7 +228,7 @@ class Transport:
             hint = "raise --timeout for a slow model, or check the endpoint"
         else:
             said = f"cannot reach the LLM endpoint {endpoint}"
-            said += f" ({self.scrub(one_line(str(err.__cause__ or err)))})"
+            said += f" ({mask(one_line(str(err.__cause__ or err)))})"
             hint = "check OPENAI_BASE_URL and the network"
         if not self._answered:  # nothing ever came back: the endpoint, not the paper
             return EndpointError(f"{label}: {said}; {hint}", f"{said}; {hint}")
@@ -217,7 +238,7 @@ class Transport:
         """Why no paper can be answered, when the status says so (None: this paper's error).
         A refused key or a URL with nothing behind it fails every request alike; a 403 only
         counts before any answer came back (later it may be about one request)."""
-        status, said = err.status_code, self.scrub(one_line(api_message(err)))[:160]
+        status, said = err.status_code, mask(one_line(api_message(err)))[:160]
         if 300 <= status < 400:  # not followed: a redirect drops the key and re-sends the body
             return (
                 f"the endpoint {endpoint_of(self.settings)} redirects to "
@@ -257,7 +278,6 @@ class Transport:
     def _worked(self, mode: str, field: str) -> None:
         """A step-down is remembered for the endpoint only once an answer came back with it:
         a 400 that named "unsupported" for another reason must not switch later runs."""
-        self._answered = True
         if self._stepped_down and mode == self.mode:
             self._stepped_down = False
             if self.on_mode is not None:
@@ -280,7 +300,7 @@ class Transport:
             self._switched_field = True
             log.warning(
                 "%s does not take %s (%s); sending the output limit as %s",
-                self.settings.model, field, self.scrub(one_line(api_message(err)))[:120],
+                self.settings.model, field, mask(one_line(api_message(err)))[:120],
                 self.token_field,
             )  # fmt: skip
         return True
@@ -331,11 +351,6 @@ class Transport:
             body["tools"] = [tool]
             body["tool_choice"] = {"type": "function", "function": {"name": name}}
         return body
-
-    def scrub(self, text: str) -> str:
-        """The text with the secrets masked: the API key, and a password in the endpoint's URL
-        (http://user:password@host/v1), however the text came to hold them."""
-        return mask(text)
 
 
 @functools.cache
