@@ -33,7 +33,7 @@ __all__ = ["ANSWER_BYTES", "CUT", "BoundedTransport", "answer_cap", "bound"]
 
 # A chat completion for PaperFacts is a few KB (the canned answers of tests/test_pipeline.py:
 # 1.1-1.7 KB as sent); the largest the schema's bounds allow, every field full and each CJK
-# character escaped as \uXXXX, is ~60 KB. 8 MiB is over a hundred times that: only a broken or
+# character escaped as \uXXXX, is ~50 KB. 8 MiB is over a hundred times that: only a broken or
 # hostile endpoint sends more.
 ANSWER_BYTES = 8 * 2**20
 # With a large --max-output-tokens (a reasoning model's thinking comes in the content) the cap
