@@ -41,7 +41,9 @@ BOUND_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
 # Authors a first-page header holds: the largest in ../shared/corpus and corpus-wide lists 52
 # (a PLOS NTD paper); longer lists go to a footnote or an appendix. A grammar-decoding server
 # (llama.cpp) closes the list at the bound, so a model looping on one name ("Yuan Yang", ...)
-# spends ~5 tokens a name up to here, not the whole output limit; 200 never stopped one.
+# spends 5-7 tokens a name up to here, not the whole output limit: measured with llama.cpp's
+# server (xllamacpp, gemma-3-270m) told to repeat a name, 80 closed the list at 588 tokens in
+# all; 200 ran to the 1,200-token limit and cut the answer.
 MAX_AUTHORS = 80
 MAX_NAME_CHARS = 100  # a consortium that signs runs to ~75 characters; a loop in a name stops
 

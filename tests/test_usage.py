@@ -13,6 +13,7 @@ import httpx
 import pytest
 import respx
 from conftest import FIXTURES, completion_body
+from test_limits import FakeTime
 from test_pipeline import answer
 from typer.testing import CliRunner
 
@@ -44,19 +45,6 @@ def test_a_total_that_is_not_a_number_loses_no_answer(llm: respx.MockRouter) -> 
     report = run([PAPERS], Settings.from_env(title="T", sdk_retries=0))
     assert report.papers and [p.status for p in report.papers] == ["ok"] * len(report.papers)
     assert report.usage.prompt_tokens == 900 * len(report.papers)  # the other counts are taken
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def exchange(total: Any) -> tuple[httpx.Request, httpx.Response]:
