@@ -379,6 +379,28 @@ def test_a_server_ignoring_tools_gets_another_mode_remembered_once_it_works(
         assert store.structured_mode("https://llm.test/v1", settings.model) == "json_object"
 
 
+def test_a_mode_whose_answers_were_text_is_never_remembered(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    """json_schema and json_object refused, tools ignored: no mode worked, none is kept."""
+    from digest.store import Store
+
+    def nothing_works(request: httpx.Request) -> httpx.Response:
+        if kind(request) != "tools":
+            return error(400, f"response_format {kind(request)} is not supported")
+        return httpx.Response(200, json=completion_body(RAMBLING, finish_reason="length"))
+
+    route = llm.post(ROUTE).mock(side_effect=nothing_works)
+    papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+    settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
+    report = run([papers], settings)
+    assert [p.status for p in report.papers] == ["failed"] * 3
+    assert all("no tool call" in (p.error or "") for p in report.papers)
+    assert kind(route.calls[3].request) == "json_schema"  # the next paper started over
+    with Store(tmp_path / "s.db") as store:
+        assert store.structured_mode("https://llm.test/v1", settings.model) is None
+
+
 @pytest.mark.parametrize("structured", ["tools", "auto"])
 def test_no_tool_call_is_said_when_no_other_mode_is_left(
     llm: respx.MockRouter, structured: str

@@ -46,14 +46,7 @@ from ..settings import Settings
 from ..strings import one_line
 from .answer import Completion, MalformedBody, completion_in
 from .body import CUT, answer_cap, bound
-from .endpoint import (
-    DEFAULT_ENDPOINT,
-    AskedAuth,
-    endpoint_of,
-    redirected_to,
-    sent_credentials,
-    split_credentials,
-)
+from .endpoint import DEFAULT_ENDPOINT, address, endpoint_of, redirected_to, sent_credentials
 from .request import as_tool_turns, without_bounds
 
 __all__ = ["MODES", "TOKEN_FIELDS", "Transport", "api_message", "batch_step", "build_client"]
@@ -87,9 +80,9 @@ def build_client(
     bound(http_client, settings.timeout, answer_cap(settings.max_output_tokens))  # see body.py
     if hooks:
         http_client.event_hooks = hooks
-    base_url, credentials = split_credentials(settings.base_url or DEFAULT_ENDPOINT)
-    if credentials is not None:  # sent when the server asks, never over the key: endpoint.py
-        http_client.auth = AskedAuth(*credentials)
+    base_url, auth = address(settings.base_url or DEFAULT_ENDPOINT)
+    if auth is not None:  # the URL's credentials, sent as the server asks: see endpoint.py
+        http_client.auth = auth
     return AsyncOpenAI(
         api_key=key.get_secret_value(),
         base_url=base_url,
@@ -172,9 +165,7 @@ class Transport:
                 why = f"does not take {mode} structured output ({said})"
                 if _unsupported(err) and self._step_down(mode, why):
                     continue
-                if self._stepped_down and self.mode == mode:  # no mode worked: start over
-                    self.mode, self._stepped_down = self._stepped_from, False
-                    self._ruled_out.clear()
+                self._start_over(mode)
                 unusable = self._unusable(err)
                 if unusable is not None:
                     raise EndpointError(f"{label}: {unusable}", unusable) from err
@@ -196,7 +187,10 @@ class Transport:
             if ignored and self._step_down(mode, "answers tools mode with text", ignored=True):
                 set_aside.append(completion)
                 continue
-            self._worked(mode, field)
+            if ignored:  # an answer, but not in this mode: nothing worked (see read_answer)
+                self._start_over(mode)
+            else:
+                self._worked(mode, field)
             return completion.asked(tools=mode == "tools", set_aside=set_aside)
 
     def _step_down(self, mode: str, why: str, ignored: bool = False) -> bool:
@@ -215,6 +209,12 @@ class Transport:
                 self._stepped_from = mode
             self.mode, self._stepped_down = following[0], True
         return True
+
+    def _start_over(self, mode: str) -> None:
+        """No mode worked for this request: the next starts from where this one started."""
+        if self._stepped_down and self.mode == mode:
+            self.mode, self._stepped_down = self._stepped_from, False
+            self._ruled_out.clear()
 
     def _unreached(self, err: openai.APIError, label: str) -> LLMRequestError:
         """No answer came back for this request, after the SDK's retries: the endpoint's

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ENDPOINT",
     "AskedAuth",
+    "address",
     "endpoint_of",
     "redirected_to",
     "sent_credentials",
@@ -49,6 +50,13 @@ def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
     if not parsed.username and not parsed.password:
         return bare, None
     return bare, (parsed.username, parsed.password)
+
+
+def address(url: str) -> tuple[str, AskedAuth | None]:
+    """Where to send requests (the URL without credentials), and the auth that sends the
+    credentials it carried when the server asks (None: it carried none)."""
+    bare, credentials = split_credentials(url)
+    return bare, AskedAuth(*credentials) if credentials is not None else None
 
 
 class AskedAuth(httpx.Auth):
