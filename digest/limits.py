@@ -203,8 +203,8 @@ def hooks(
             if counted.ignored:
                 doubt(
                     f"the endpoint at {host} counted {counted.implausible} for an answer, which "
-                    "is no number of tokens: such counts are left out of the run's tokens and "
-                    "cost, and the rate limits keep their own estimate"
+                    "cannot be a count of tokens: such counts are left out of the run's tokens "
+                    "and cost, and the rate limits keep their own estimate"
                 )
             if counted.total_tokens is not None:
                 bound = limiter.correct(estimated, counted.total_tokens)
