@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from .language.zh import ZH
 
-__all__ = ["MIN_CHINESE_SHARE", "Institution", "PaperFacts", "ReportTopic", "numbers_in"]
+__all__ = [
+    "MAX_AUTHORS",
+    "MIN_CHINESE_SHARE",
+    "Institution",
+    "PaperFacts",
+    "ReportTopic",
+    "numbers_in",
+]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_HANZI = 80  # Chinese characters per phrase, as the schema says
@@ -31,6 +38,14 @@ PHRASE_BOUNDS: dict[str, Any] = {"maxLength": 2 * MAX_HANZI + 40}
 QUOTE_BOUNDS: dict[str, Any] = {"minLength": MIN_QUOTE_CHARS, "maxLength": MAX_QUOTE_CHARS}
 QUOTES = ("method_evidence", "problem_evidence", "result_evidence")
 BOUND_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
+# Authors a first-page header holds: the largest in ../shared/corpus and corpus-wide lists 52
+# (a PLOS NTD paper); longer lists go to a footnote or an appendix. A grammar-decoding server
+# (llama.cpp) closes the list at the bound, so a model looping on one name ("Yuan Yang", ...)
+# spends 5-7 tokens a name up to here, not the whole output limit: measured with llama.cpp's
+# server (xllamacpp, gemma-3-270m) told to repeat a name, 80 closed the list at 588 tokens in
+# all; 200 ran to the 1,200-token limit and cut the answer.
+MAX_AUTHORS = 80
+MAX_NAME_CHARS = 100  # a consortium that signs runs to ~75 characters; a loop in a name stops
 
 
 MIN_CHINESE_SHARE = 0.5
@@ -91,11 +106,15 @@ class PaperFacts(BaseModel):
         ),
     )
     authors: list[str] = Field(
-        json_schema_extra={"maxItems": 200, "items": {"type": "string", "maxLength": 100}},
+        json_schema_extra={
+            "maxItems": MAX_AUTHORS,
+            "items": {"type": "string", "maxLength": MAX_NAME_CHARS},
+        },
         description=(
             "The authors' names in the order the first-page header prints them, each once, as "
             "written there (no footnote marks, degrees, e-mails or institutions; a consortium "
-            "that signs as an author is one name). Empty list when the text shows no names."
+            "that signs as an author is one name). Empty list when the text shows no names; "
+            f"when it prints more than {MAX_AUTHORS}, the first {MAX_AUTHORS}."
         ),
     )
     institutions: list[Institution] = Field(
@@ -136,11 +155,15 @@ class PaperFacts(BaseModel):
     @field_validator("authors", mode="before")
     @classmethod
     def _authors(cls, value: Any) -> Any:
-        """Each name once, in order, without stray marks; a null name is no name."""
+        """Each name once, in order, without stray marks; a null name is no name. A list that
+        ran to the bound repeating names is a loop, not a reading of the header: "not told"
+        (the parser's reading stands)."""
         if not isinstance(value, list):
             return value
         names = [" ".join(n.split()).strip(" ,;*") if isinstance(n, str) else n for n in value]
-        return list(dict.fromkeys(name for name in names if name is not None and name != ""))
+        names = [name for name in names if name is not None and name != ""]
+        once = list(dict.fromkeys(names))
+        return [] if len(names) >= MAX_AUTHORS and len(once) < len(names) else once
 
     @field_validator("method", "problem", "result")
     @classmethod

@@ -7,7 +7,9 @@ real request is counted: the SDK's own retries and our re-asks included.
   waits until it fits; its tokens are estimated before it is sent (the prompt counted with
   tiktoken plus the output limit; from above, 1 token per 4 characters, while the run's main
   process has not loaded the tokenizer, which it need not when the parse workers prepared every
-  excerpt) and corrected by the usage in the answer. A 429 that says a
+  excerpt) and corrected by the usage in the answer (read by digest.usage; a count that is no
+  number of tokens is ignored, one past 4x the estimate is capped, and either is said once per
+  run: an endpoint's miscount never holds the run). A 429 that says a
   limit is reached (its `x-ratelimit-remaining-*` at zero, or no such headers at all) pauses
   every request of the batch together, for Retry-After (else a second); a 429 whose headers still
   show room is a passing one, retried alone by the SDK. Any response with a limit at zero pauses
@@ -28,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -35,15 +38,20 @@ from .costs import Price
 from .errors import NotStartedError
 from .models import Usage
 from .net import retry_after as parse_retry_after
-from .untrusted import loads
+from .untrusted import json_object
+from .usage import read_usage
 
-__all__ = ["Gate", "RateLimiter", "hooks", "quota_used_up"]
+__all__ = ["Gate", "RateLimiter", "hooks", "is_chat", "quota_used_up"]
 
 log = logging.getLogger(__name__)
 
 WINDOW = 60.0
 MARGIN = 0.5  # the server counts arrivals, a little after our starts: keep clear of its edge
 QUOTA_RETRY_AFTER = 120.0  # a 429 asking to wait longer than this is a quota, not a burst
+# A request's estimate is its prompt (counted exactly, or from above) plus its whole output
+# limit; what the server adds (the chat template, the schema of tools mode) and a tokenizer that
+# counts more than ours stay well inside four times that. A larger count is the endpoint's error.
+MOST_OVER_ESTIMATE = 4
 
 
 class RateLimiter:
@@ -77,10 +85,15 @@ class RateLimiter:
             self._requests.append(now)
             self._tokens.append((now, tokens))
 
-    def correct(self, estimated: int, actual: int) -> None:
-        """Count what a request really used instead of what was estimated for it."""
-        if actual != estimated:
-            self._tokens.append((self._clock(), actual - estimated))
+    def correct(self, estimated: int, actual: int) -> int | None:
+        """Count what a request really used instead of what was estimated for it, but never
+        more than MOST_OVER_ESTIMATE times the estimate: returns that bound when the count
+        passed it (an endpoint's miscount must not hold every later request), else None."""
+        bound = estimated * MOST_OVER_ESTIMATE if estimated > 0 else None
+        counted = min(actual, bound) if bound is not None else actual
+        if counted != estimated:
+            self._tokens.append((self._clock(), counted - estimated))
+        return bound if bound is not None and actual > bound else None
 
     def pause(self, seconds: float) -> None:
         """Hold every request for `seconds` (after a 429 or an exhausted limit)."""
@@ -167,22 +180,44 @@ def hooks(
     """httpx event hooks that put every request of the OpenAI client through the limits."""
 
     async def on_request(request: httpx.Request) -> None:
-        if not _is_chat(request):
+        if not is_chat(request):
             return  # files and batches (digest.batch): limits of their own, no tokens
         tokens = _request_tokens(request, count)
         request.extensions["digest_tokens"] = tokens
         await limiter.acquire(tokens)
 
+    warned = False
+
+    def doubt(text: str) -> None:
+        """Say once per run that the endpoint's counts are not believed (and what is done)."""
+        nonlocal warned
+        if not warned:
+            warned = True
+            log.warning("%s", text)
+
     async def on_response(response: httpx.Response) -> None:
-        if not _is_chat(response.request):
+        if not is_chat(response.request):
             return
         limiter.observe(response.headers)
         if response.status_code != 429:
             await response.aread()
             estimated = int(response.request.extensions.get("digest_tokens", 0))
-            actual = _response_tokens(response)
-            if actual is not None:
-                limiter.correct(estimated, actual)
+            counted = read_usage(_usage_in(response))
+            host = response.request.url.host
+            if counted.ignored:
+                doubt(
+                    f"the endpoint at {host} counted {counted.implausible} for an answer, which "
+                    "cannot be a count of tokens: such counts are left out of the run's tokens "
+                    "and cost, and the rate limits keep their own estimate"
+                )
+            if counted.total_tokens is not None:
+                bound = limiter.correct(estimated, counted.total_tokens)
+                if bound is not None:
+                    doubt(
+                        f"the endpoint at {host} counted {counted.total_tokens:,} tokens for a "
+                        f"request estimated at {estimated:,}; the rate limits count it as "
+                        f"{bound:,}"
+                    )
             return
         await response.aread()
         retry_after = parse_retry_after(response.headers)
@@ -203,7 +238,7 @@ def hooks(
     return {"request": [on_request], "response": [on_response]}
 
 
-def _is_chat(request: httpx.Request) -> bool:
+def is_chat(request: httpx.Request) -> bool:
     """A chat-completion request: the only kind the rate and token limits count."""
     return request.url.path.endswith("/chat/completions")
 
@@ -225,21 +260,14 @@ def _request_tokens(request: httpx.Request, count: Callable[[str], int]) -> int:
     return count(text) + int(limit)
 
 
-def _response_tokens(response: httpx.Response) -> int | None:
-    try:
-        usage = loads(response.content).get("usage") or {}
-    except (ValueError, AttributeError):
-        return None
-    total = usage.get("total_tokens")
-    return int(total) if total is not None else None
+def _usage_in(response: httpx.Response) -> Any:
+    """The body's `usage`, as sent (None when the body is not a JSON object)."""
+    return json_object(response.content).get("usage")
 
 
 def quota_used_up(response: httpx.Response) -> bool:
     """Whether an answer says the quota is used up (OpenAI's 429 `insufficient_quota`)."""
-    try:
-        error = loads(response.content).get("error") or {}
-    except (ValueError, AttributeError):
-        return False
+    error = json_object(response.content).get("error")
     return isinstance(error, dict) and error.get("code") == "insufficient_quota"
 
 

@@ -16,7 +16,7 @@ file), and keeps each disagreement in words for the JSON record.
 
 from __future__ import annotations
 
-from .facts import PaperFacts
+from .facts import MAX_AUTHORS, PaperFacts
 from .ids import data_sha256, versionless
 from .models import HEADER_FIELDS, Paper
 from .strings import match_key
@@ -81,7 +81,8 @@ def reconcile_header(paper: Paper, facts: PaperFacts) -> tuple[Paper, list[str]]
     """The paper with the LLM's title and authors where they are grounded in the first page
     and the field did not come from an authoritative record; and the disagreements, worded.
 
-    A list with one name not on the page is not taken at all: the parser's list stands. A
+    A list with one name not on the page is not taken at all: the parser's list stands, and so
+    does a longer one than a list at the schema's bound (MAX_AUTHORS: maybe cut there). A
     title is taken where the parser found none or where one reading contains the other (a
     title cut short, or run into the line under it); two unrelated lines of the page keep the
     parser's, which chose by layout (size, position, banners) what the model only reads."""
@@ -107,6 +108,11 @@ def reconcile_header(paper: Paper, facts: PaperFacts) -> tuple[Paper, list[str]]
             flags.append(f"LLM authors ({len(names)}) differ from {sources.authors}'s")
         elif missing:
             flags.append("LLM authors not on the first page, parser's kept: " + "; ".join(missing))
+        elif len(names) >= MAX_AUTHORS and len(paper.authors) > len(names):  # cut at the bound
+            flags.append(
+                f"LLM authors stop at the schema's bound of {MAX_AUTHORS}; the parser's "
+                f"{len(paper.authors)} kept"
+            )
         else:
             flags.append(
                 f"authors: LLM read {len(names)} ({'; '.join(facts.authors)}), parser read "

@@ -18,8 +18,10 @@ from pydantic import (
     BaseModel,
     Field,
     SerializationInfo,
+    SerializerFunctionWrapHandler,
     field_serializer,
     field_validator,
+    model_serializer,
 )
 
 from .facts import PaperFacts
@@ -77,6 +79,20 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     attempts: int = 0
     cost_usd: float | None = Field(None, description="None when the model has no known price.")
+    uncounted: int = Field(
+        0,
+        description="Answers whose token counts from the endpoint were implausible (not a "
+        "number, or more than any request uses): left out of the tokens and cost above. "
+        "Recorded only when not 0.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _counted_only(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Records of answers whose counts were all taken read as before `uncounted` existed."""
+        data = handler(self)
+        if isinstance(data, dict) and not self.uncounted:
+            data.pop("uncounted", None)
+        return data
 
     @property
     def total_tokens(self) -> int:
@@ -89,6 +105,7 @@ class Usage(BaseModel):
             completion_tokens=self.completion_tokens + other.completion_tokens,
             attempts=self.attempts + other.attempts,
             cost_usd=round(sum(costs), 8) if costs else None,
+            uncounted=self.uncounted + other.uncounted,
         )
 
 

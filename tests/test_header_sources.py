@@ -15,7 +15,7 @@ from drawn import Sheet
 from test_crossref import ELIFE, ELIFE_AUTHORS, elife_pdf, replay, url
 
 from digest import Settings, render_json, render_markdown, run
-from digest.facts import PaperFacts
+from digest.facts import MAX_AUTHORS, PaperFacts
 from digest.merge import reconcile_header
 from digest.models import Paper
 
@@ -184,3 +184,34 @@ def test_crossref_wins_over_the_llm_in_a_run(tmp_path: Path) -> None:
     assert result.paper.authors == ELIFE_AUTHORS
     assert result.paper.header_sources.authors == "crossref"
     assert result.header_flags == ["LLM authors (2) differ from crossref's"]
+
+
+def test_the_schema_bounds_the_author_list_by_what_a_header_holds() -> None:
+    """maxItems 200 never stopped a grammar-decoding server's model looping on one name
+    ("Yuan Yang", "Yuan Yang", ... to the token cap): the bound is what a header holds."""
+    authors = PaperFacts.model_json_schema()["properties"]["authors"]
+    assert authors["maxItems"] == MAX_AUTHORS <= 100
+    assert f"the first {MAX_AUTHORS}" in authors["description"]  # what to do with more
+
+
+def test_an_author_list_that_ran_to_the_bound_repeating_is_not_a_reading() -> None:
+    looped = llm_says(authors=["Ada Lovelace", *["Yuan Yang"] * (MAX_AUTHORS - 1)])
+    assert looped.authors == []  # not told: the parser's reading stands
+    doubled = llm_says(authors=["Ada Lovelace", "Alan Turing", "Ada Lovelace"])
+    assert doubled.authors == ["Ada Lovelace", "Alan Turing"]  # a repeat alone is dropped
+
+
+def test_a_list_cut_at_the_bound_never_replaces_a_longer_parser_reading() -> None:
+    names = [f"Author {chr(65 + i // 26)}{chr(97 + i % 26)} Name" for i in range(MAX_AUTHORS + 10)]
+    page = TITLE + "\n" + ", ".join(names) + "\nAbstract\n"
+    record = paper(TITLE, names, page)
+    reconciled, flags = reconcile_header(record, llm_says(TITLE, names[:MAX_AUTHORS]))
+    assert reconciled.authors == names and reconciled.header_sources.authors == "pdf"
+    assert flags == [
+        f"LLM authors stop at the schema's bound of {MAX_AUTHORS}; the parser's {len(names)} kept"
+    ]
+    fewer = paper(TITLE, names[:3], page)  # a parser that read fewer still gets the LLM's
+    assert (
+        reconcile_header(fewer, llm_says(TITLE, names[:MAX_AUTHORS]))[0].authors
+        == names[:MAX_AUTHORS]
+    )

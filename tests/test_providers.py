@@ -20,7 +20,7 @@ from conftest import completion_body, facts, sent_json
 from test_extract import make_paper, run_facts
 from test_pipeline import ANSWERS, answer
 
-from digest import LLMRequestError, Settings, run
+from digest import ExtractionError, LLMRequestError, Settings, run
 from digest.llm import strip_reasoning
 
 ROUTE = "/chat/completions"
@@ -342,3 +342,89 @@ def test_a_step_down_that_never_worked_is_not_remembered(
     second = run([papers], settings)
     assert [p.status for p in second.papers] == ["ok"] * 3
     assert {kind(c.request) for c in list(route.calls)[before:]} == {"json_schema"}
+
+
+RAMBLING = "Sure! Here is a summary of the paper. " * 40  # what a model says with no tool
+
+
+def test_a_server_ignoring_tools_gets_another_mode_remembered_once_it_works(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    """A server that ignores tools and tool_choice answers with text: every paper failed "cut at
+    1200 output tokens; raise --max-output-tokens". With --structured auto it is another mode,
+    and the text answer it paid for is counted."""
+    from digest.store import Store
+
+    def ignores_tools(request: httpx.Request) -> httpx.Response:
+        if kind(request) == "tools":
+            body = completion_body(RAMBLING, finish_reason="length", completion_tokens=1200)
+            return httpx.Response(200, json=body)
+        if kind(request) == "json_schema":
+            return error(400, "response_format json_schema is not supported")
+        return canned(request)
+
+    route = llm.post(ROUTE).mock(side_effect=ignores_tools)
+    papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+    settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
+    with Store(tmp_path / "s.db") as store:  # learned from this endpoint before
+        store.save_structured_mode("https://llm.test/v1", settings.model, "tools")
+    report = run([papers], settings)
+    assert [p.status for p in report.papers] == ["ok"] * 3, [p.error for p in report.papers]
+    sent = [kind(c.request) for c in route.calls]
+    assert sent[:3] == ["tools", "json_schema", "json_object"]
+    assert set(sent[3:]) == {"json_object"}
+    first = report.papers[0].usage  # the text answer was paid for: it is counted
+    assert (first.attempts, first.completion_tokens) == (2, 1200 + 120)
+    with Store(tmp_path / "s.db") as store:
+        assert store.structured_mode("https://llm.test/v1", settings.model) == "json_object"
+
+
+def test_a_mode_whose_answers_were_text_is_never_remembered(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    """json_schema and json_object refused, tools ignored: no mode worked, none is kept."""
+    from digest.store import Store
+
+    def nothing_works(request: httpx.Request) -> httpx.Response:
+        if kind(request) != "tools":
+            return error(400, f"response_format {kind(request)} is not supported")
+        return httpx.Response(200, json=completion_body(RAMBLING, finish_reason="length"))
+
+    route = llm.post(ROUTE).mock(side_effect=nothing_works)
+    papers = Path(__file__).resolve().parents[1] / "fixtures" / "papers"
+    settings = Settings.from_env(store=tmp_path / "s.db", title="T", concurrency=1)
+    report = run([papers], settings)
+    assert [p.status for p in report.papers] == ["failed"] * 3
+    assert all("no tool call" in (p.error or "") for p in report.papers)
+    assert kind(route.calls[3].request) == "json_schema"  # the next paper started over
+    with Store(tmp_path / "s.db") as store:
+        assert store.structured_mode("https://llm.test/v1", settings.model) is None
+
+
+@pytest.mark.parametrize("structured", ["tools", "auto"])
+def test_no_tool_call_is_said_when_no_other_mode_is_left(
+    llm: respx.MockRouter, structured: str
+) -> None:
+    def only_tools_ignored(request: httpx.Request) -> httpx.Response:
+        if kind(request) != "tools":
+            return error(400, f"response_format {kind(request)} is not supported")
+        return httpx.Response(200, json=completion_body(RAMBLING, finish_reason="length"))
+
+    llm.post(ROUTE).mock(side_effect=only_tools_ignored)
+    with pytest.raises(ExtractionError) as raised:
+        run_facts(Settings.from_env(structured=structured))
+    said = str(raised.value)
+    assert "answered with text, no tool call" in said and "ignores tools" in said
+    assert "raise --max-output-tokens" not in said  # that was the wrong advice
+
+
+def test_a_looping_answer_cut_at_the_limit_says_it_looped(
+    llm: respx.MockRouter, completion: Any
+) -> None:
+    looping = '{"title": "A Paper", "authors": [' + '"Yuan Yang", ' * 150 + '"Yuan Ya'
+    llm.post(ROUTE).mock(return_value=completion(looping, finish_reason="length"))
+    with pytest.raises(ExtractionError) as raised:
+        run_facts()
+    said = str(raised.value)
+    assert "looping" in said and '"Yuan Yang", ' in said
+    assert "raise --max-output-tokens" not in said

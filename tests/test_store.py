@@ -110,6 +110,28 @@ def test_editing_a_prompt_redoes_exactly_what_it_shapes(
     extract.write_text(extract.read_text(encoding="utf-8") + "\n请准确。\n", encoding="utf-8")
     run([folder], mine)
     assert (calls.papers, calls.titles) == (2 * n_papers(), 2)  # every paper, not the title
+    # json_object mode frames the schema with json_mode.md, for the papers and the title alike
+    framing = prompts / "json_mode.md"
+    framing.write_text(framing.read_text(encoding="utf-8") + "\nJSON only.\n", encoding="utf-8")
+    run([folder], mine)
+    assert (calls.papers, calls.titles) == (3 * n_papers(), 3)
+
+
+def test_every_prompt_an_extraction_loads_is_in_its_hash(tmp_path: Path) -> None:
+    """A prompt file left out of the hash is an answer that never refreshes: change each file
+    the extractor loads, and the hash of what it shapes changes."""
+    from digest import Extractor
+
+    base = Extractor(None, Settings.from_env())
+    loaded = sorted(path.stem for path in (REPO / "prompts").glob("*.md"))
+    for name in loaded:
+        prompts = tmp_path / name
+        shutil.copytree(REPO / "prompts", prompts)
+        edited = prompts / f"{name}.md"
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nx\n", encoding="utf-8")
+        changed = Extractor(None, Settings.from_env(prompts_dir=prompts))
+        hashes = (changed.prompt_sha256, changed.topic_prompt_sha256)
+        assert hashes != (base.prompt_sha256, base.topic_prompt_sha256), name
 
 
 def test_model_budget_and_refresh_change_the_question(

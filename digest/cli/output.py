@@ -146,6 +146,11 @@ def _spent(report: Report) -> str:
         spent = "no LLM calls"
     if usage.cost_usd is not None:
         spent += f", ${usage.cost_usd:.4f}"
+    if usage.uncounted:  # a clean total would hide that the endpoint's counts were not taken
+        spent += (
+            f" (not counting {usage.uncounted} answer{'s' * (usage.uncounted != 1)} whose "
+            "token counts from the endpoint were implausible)"
+        )
     return spent
 
 

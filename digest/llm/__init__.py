@@ -2,6 +2,9 @@
 
 client.py     build_client and the Transport: request per mode, step-down, transport errors
               (the only module that imports openai)
+request.py    the parts of a request body that need no SDK (schema bounds, tools-mode turns)
+body.py       an answer's body read within bounds: --timeout for the whole, a size cap
+endpoint.py   the endpoint's address: named without credentials, those sent as the server asks
 answer.py     a chat-completion body -> a validated model, or a named error
 extractor.py  Extractor: prompts, the re-ask loop, the checks against the paper
 
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer import strip_reasoning
-    from .client import MODES, TOKEN_FIELDS, Transport, build_client, endpoint_of
+    from .client import MODES, TOKEN_FIELDS, Transport, build_client
+    from .endpoint import endpoint_of
     from .extractor import Extractor
 
 __all__ = [
@@ -34,7 +38,7 @@ _WHERE = {
     "TOKEN_FIELDS": "client",
     "Transport": "client",
     "build_client": "client",
-    "endpoint_of": "client",
+    "endpoint_of": "endpoint",
     "strip_reasoning": "answer",
     "Extractor": "extractor",
 }

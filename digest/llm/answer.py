@@ -12,19 +12,24 @@ import json
 import re
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+import httpx
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
 from ..costs import Price
-from ..errors import RefusalError, TruncatedOutputError
+from ..errors import InvalidOutputError, RefusalError, TruncatedOutputError
 from ..models import Usage
 from ..strings import one_line
-from ..untrusted import loads
+from ..untrusted import json_object, loads
+from ..usage import read_usage
 
 __all__ = [
     "Completion",
     "InvalidAnswer",
+    "MalformedBody",
     "answer_text",
+    "completion_in",
     "read_answer",
+    "repeated",
     "shape_problem",
     "strip_reasoning",
     "usage_of",
@@ -90,34 +95,58 @@ class Completion(BaseModel):
     leniently (:func:`usage_of`): a bad count must not throw away a good answer."""
 
     choices: list[Choice] = Field(min_length=1)
-    usage: dict[str, Any] | None = None
+    usage: Any = None  # any shape: digest.usage.read_usage takes what it can believe
+    # What the transport knows of the request, never read from the body (see asked):
+    _tools: bool = PrivateAttr(False)
+    _set_aside: list[Completion] = PrivateAttr(default_factory=list)
+
+    def asked(self, *, tools: bool, set_aside: list[Completion]) -> Completion:
+        """This answer, knowing whether it was asked for in tools mode, and the answers set
+        aside before it for this request (paid for: a mode the endpoint ignored)."""
+        self._tools, self._set_aside = tools, list(set_aside)
+        return self
+
+    def called_a_tool(self) -> bool:
+        """Whether the answer is a tool call, as tools mode forces; a refusal or a filtered
+        answer counts as one (it is not the server ignoring tools)."""
+        choice = self.choices[0]
+        return bool(choice.message.tool_calls or choice.message.refusal) or (
+            choice.finish_reason == "content_filter"
+        )
+
+
+class MalformedBody(Exception):
+    """A 200 whose body is not a chat completion: retried like a transport error."""
+
+
+def completion_in(response: httpx.Response) -> Completion:
+    """The response's body as a Completion, or MalformedBody saying what is wrong in one line
+    (a body that is not a JSON object, or nests too deep, reads as {}: digest.untrusted)."""
+    body = json_object(response.content)
+    try:
+        return Completion.model_validate(body)
+    except ValidationError as err:  # an HTML page, a cut stream, another shape
+        if not body:
+            raise MalformedBody(f"the body starts with {one_line(response.text[:60])!r}") from None
+        raise MalformedBody(f"at {shape_problem(err)}") from None
 
 
 def usage_of(completion: Completion, price: Price | None) -> Usage:
-    """The tokens one answer cost, as the endpoint counted them (a count that is not a
-    plausible number of tokens is taken as 0)."""
-    counted = completion.usage or {}
-    spent = Usage(
-        prompt_tokens=_tokens(counted.get("prompt_tokens")),
-        completion_tokens=_tokens(counted.get("completion_tokens")),
-        attempts=1,
-    )
+    """The tokens one answer cost, as the endpoint counted them, with those of the answers set
+    aside before it (digest.usage.read_usage: a count that is not a plausible number of tokens
+    is 0, and the answer is counted as uncounted)."""
+    spent = Usage()
+    for answer in [*completion._set_aside, completion]:
+        counted = read_usage(answer.usage)
+        spent += Usage(
+            prompt_tokens=counted.prompt_tokens,
+            completion_tokens=counted.completion_tokens,
+            attempts=1,
+            uncounted=int(counted.ignored),
+        )
     if price is not None:
         spent.cost_usd = price.cost(spent)
     return spent
-
-
-MOST_TOKENS = 10**8  # no request counts more; a larger count is a broken server's
-
-
-def _tokens(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MOST_TOKENS:
-        return value
-    return 0
 
 
 def answer_text(completion: Completion) -> str:
@@ -139,7 +168,21 @@ def read_answer(
     """The answer, whatever the mode: finish reason, refusal, then the JSON (tool arguments or
     content, reasoning text and code fences removed), validated with `context`."""
     choice = completion.choices[0]
-    if choice.finish_reason == "length":
+    cut = choice.finish_reason == "length"
+    if completion._tools and not completion.called_a_tool():
+        raise InvalidOutputError(
+            f"{label}: the endpoint answered with text, no tool call"
+            + (f" (cut at {max_output_tokens} output tokens)" if cut else "")
+            + ": it ignores tools and tool_choice; use --structured auto or json_object"
+        )
+    if cut:
+        loop = repeated(answer_text(completion))
+        if loop is not None:
+            raise TruncatedOutputError(
+                f"{label}: the answer was cut at {max_output_tokens} output tokens while the "
+                f"model repeated {loop} over and over: it was looping, which more output tokens "
+                "would not mend; try another model"
+            )
         raise TruncatedOutputError(
             f"{label}: the answer was cut at {max_output_tokens} output tokens; "
             "raise --max-output-tokens or use a model with a larger output limit"
@@ -160,6 +203,22 @@ def read_answer(
         return schema.model_validate(data, context=context)
     except ValidationError as err:
         raise InvalidAnswer(_describe(err), text) from err
+
+
+# A cut answer looping: one stretch of 1-200 characters said LOOP_TIMES times in a row over at
+# least LOOP_CHARS (an author's name, a list item, whitespace), in the last LOOP_TAIL characters.
+# A faithful answer repeats nothing: each name, institution and quote is given once.
+LOOP_TIMES, LOOP_CHARS, LOOP_TAIL = 8, 160, 4000
+_LOOP = re.compile(rf"(.{{1,200}}?)\1{{{LOOP_TIMES - 1},}}", re.DOTALL)
+
+
+def repeated(text: str) -> str | None:
+    """What a looping answer kept repeating (shown short, quoted), or None."""
+    for found in _LOOP.finditer(text[-LOOP_TAIL:]):
+        if len(found.group(0)) >= LOOP_CHARS:
+            unit = found.group(1)
+            return repr(unit if len(unit) <= 40 else unit[:37] + "...")
+    return None
 
 
 def shape_problem(err: ValidationError) -> str:

@@ -8,7 +8,8 @@ Transport     one chat-completion request in the current structured-output mode:
     length bounds (a grammar-decoding server cannot run past them) except for OpenAI's own
     endpoint, whose strict mode refuses them;
   - the step-down: with ``--structured auto``, an endpoint that answers 400/422 naming the feature
-    gets the next mode, remembered through ``on_mode``;
+    gets the next mode, one that answers tools mode with text (no tool call) another mode,
+    remembered through ``on_mode``;
   - the output-token limit goes in ``max_completion_tokens`` (OpenAI's current field); a server
     that rejects that field by name (vLLM before 0.6.4, some Ollama builds) gets ``max_tokens``
     with ``--max-tokens-field auto``, remembered through ``on_token_field``;
@@ -18,7 +19,7 @@ Transport     one chat-completion request in the current structured-output mode:
 Every 200 is validated into a :class:`~digest.llm.answer.Completion` here, the one boundary:
 usage is read from what was sent even when the answer is then rejected, and a body of any other
 shape is a malformed answer (retried, then the paper's failure), never a crash. The API key
-never appears in a message: every error text is scrubbed.
+never appears in a message: every error text is masked (digest.redact).
 """
 
 from __future__ import annotations
@@ -35,17 +36,18 @@ from typing import Any
 import httpx
 import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..errors import BatchAPIError, EndpointError, LLMRequestError
-from ..facts import BOUND_KEYWORDS
 from ..limits import quota_used_up
 from ..prompts import Prompt
 from ..redact import REDACT, hide, hide_url_password, mask
 from ..settings import Settings
 from ..strings import one_line
-from ..untrusted import json_object
-from .answer import Completion, shape_problem
+from .answer import Completion, MalformedBody, completion_in
+from .body import CUT, answer_cap, bound
+from .endpoint import DEFAULT_ENDPOINT, address, endpoint_of, redirected_to, sent_credentials
+from .request import as_tool_turns, without_bounds
 
 __all__ = ["MODES", "TOKEN_FIELDS", "Transport", "api_message", "batch_step", "build_client"]
 
@@ -53,10 +55,10 @@ log = logging.getLogger(__name__)
 
 MODES = ("json_schema", "json_object", "tools")  # the order --structured auto tries them in
 TOKEN_FIELDS = ("max_completion_tokens", "max_tokens")  # the order auto tries them in
-DEFAULT_ENDPOINT = "https://api.openai.com/v1"
 CONNECT_TIMEOUT = 10.0  # seconds to open a connection
 DOWN_AFTER = 3  # papers failing with 5xx, before any answer, that show the endpoint is down
 OPENAI_HOSTS = frozenset({"api.openai.com"})
+_NOT_REDIRECTED: openai.RequestOptions = {"follow_redirects": False}  # said, not followed
 _UNSUPPORTED = re.compile(
     r"response_format|json_schema|json_object|structured|tool|function|not support|unsupported|"
     r"unavailable|invalid.parameter",
@@ -74,12 +76,16 @@ def build_client(
     key = settings.require_key()
     hide(key.get_secret_value())
     hide_url_password(settings.base_url or DEFAULT_ENDPOINT)
+    http_client = http_client or openai.DefaultAsyncHttpxClient()
+    bound(http_client, settings.timeout, answer_cap(settings.max_output_tokens))  # see body.py
     if hooks:
-        http_client = http_client or openai.DefaultAsyncHttpxClient()
         http_client.event_hooks = hooks
+    base_url, auth = address(settings.base_url or DEFAULT_ENDPOINT)
+    if auth is not None:  # the URL's credentials, sent as the server asks: see endpoint.py
+        http_client.auth = auth
     return AsyncOpenAI(
         api_key=key.get_secret_value(),
-        base_url=settings.base_url,
+        base_url=base_url,
         max_retries=settings.sdk_retries,
         # an endpoint that does not accept the connection is known within seconds; an answer
         # may take as long as --timeout
@@ -95,15 +101,11 @@ for _name in (  # a filter acts on the logger a record is made by, not on its pa
     logging.getLogger(_name).addFilter(REDACT)
 
 
-class _MalformedBody(Exception):
-    """A 200 whose body is not a chat completion: retried like a transport error."""
-
-
 class Transport:
     """Sends one structured-output request, in the mode the endpoint takes."""
 
     def __init__(self, client: AsyncOpenAI, settings: Settings, json_mode: Prompt) -> None:
-        hide(settings.api_key.get_secret_value() if settings.api_key else None)  # see scrub
+        hide(settings.api_key.get_secret_value() if settings.api_key else None)  # for mask()
         hide_url_password(settings.base_url or DEFAULT_ENDPOINT)
         self.client = client
         self.settings = settings
@@ -118,6 +120,7 @@ class Transport:
         self.on_token_field: Callable[[str], None] | None = None  # told when a switch worked
         self._stepped_down = self._switched_field = False  # and not yet told (see _worked)
         self._stepped_from = self.mode
+        self._ruled_out: set[str] = set()  # modes refused or ignored since the last start
         self._answered = False  # whether any answer came back from this endpoint yet
         self._down = 0  # papers failed with 5xx before any answer
 
@@ -126,11 +129,11 @@ class Transport:
     ) -> Completion:
         """One answer, validated into a Completion. A 200 that is not a chat completion is
         retried with the SDK's retry count and a short backoff, then LLMRequestError."""
-        retries = self.settings.sdk_retries
+        retries, set_aside = self.settings.sdk_retries, list[Completion]()
         for attempt in range(retries + 1):
             try:
-                return await self._send(messages, schema, label)
-            except _MalformedBody as err:
+                return await self._send(messages, schema, label, set_aside)
+            except MalformedBody as err:
                 if attempt == retries:
                     raise LLMRequestError(
                         f"{label}: the endpoint answered 200 with a body that is not a chat "
@@ -141,10 +144,16 @@ class Transport:
         raise AssertionError("unreachable")
 
     async def _send(
-        self, messages: list[dict[str, str]], schema: type[BaseModel], label: str
+        self,
+        messages: list[dict[str, str]],
+        schema: type[BaseModel],
+        label: str,
+        set_aside: list[Completion],
     ) -> Completion:
-        """Send in the current mode; with --structured auto, step down to the next mode when
-        the endpoint says it does not support this one (remembered once it works)."""
+        """Send in the current mode; with --structured auto, step down to another mode when
+        the endpoint says it does not support this one, or answers tools mode with no tool call
+        (remembered once it works). An answer set aside so was paid for: it goes in
+        `set_aside`, which the answer returned carries (digest.llm.answer.usage_of counts it)."""
         while True:
             mode, field = self.mode, self.token_field
             try:
@@ -152,53 +161,95 @@ class Transport:
             except openai.APIStatusError as err:
                 if self._token_field_refused(err, field):
                     continue
-                following = MODES[MODES.index(mode) + 1 :]
-                if self.settings.structured == "auto" and following and _unsupported(err):
-                    if self.mode == mode:  # another paper may have stepped down already
-                        log.warning(
-                            "%s does not take %s structured output (%s); using %s",
-                            self.settings.model, mode,
-                            self.scrub(one_line(api_message(err)))[:120],
-                            following[0],
-                        )  # fmt: skip
-                        if not self._stepped_down:
-                            self._stepped_from = mode
-                        self.mode = following[0]
-                        self._stepped_down = True
+                said = mask(one_line(api_message(err)))[:120]
+                why = f"does not take {mode} structured output ({said})"
+                if _unsupported(err) and self._step_down(mode, why):
                     continue
-                if self._stepped_down and self.mode == mode:  # no mode worked: start over
-                    self.mode, self._stepped_down = self._stepped_from, False
+                self._start_over(mode)
                 unusable = self._unusable(err)
                 if unusable is not None:
                     raise EndpointError(f"{label}: {unusable}", unusable) from err
                 raise LLMRequestError(
                     f"{label}: LLM request failed with HTTP {err.status_code}: "
-                    f"{self.scrub(api_message(err))}"
+                    f"{mask(api_message(err))}"
                 ) from err
             except openai.APIError as err:  # connection errors and timeouts, after SDK retries
-                if not self._answered:  # nothing ever came back: the endpoint, not the paper
-                    reason = (
-                        f"cannot reach the LLM endpoint {endpoint_of(self.settings)} "
-                        f"({self.scrub(one_line(str(err.__cause__ or err)))}); check "
-                        "OPENAI_BASE_URL and the network"
-                    )
-                    raise EndpointError(f"{label}: {reason}", reason) from err
+                raise self._unreached(err, label) from err
+            if raw.extensions.get(CUT):  # abandoned unread past the cap: no retry reads less
+                self._answered = True
                 raise LLMRequestError(
-                    f"{label}: LLM request failed: {self.scrub(str(err))} "
-                    f"(endpoint {endpoint_of(self.settings)})"
-                ) from err
-            try:
-                completion = Completion.model_validate(json_object(raw.content))
-            except ValidationError as err:  # an HTML page, a cut stream, another shape
-                raise _MalformedBody(_malformed(raw, err)) from None
-            self._worked(mode, field)
-            return completion
+                    f"{label}: the endpoint's answer was larger than {raw.extensions[CUT]:,} "
+                    "bytes (an answer for this schema is a few KB); it was abandoned unread"
+                )
+            completion = completion_in(raw)  # or MalformedBody: an HTML page, a cut stream
+            self._answered = True
+            ignored = mode == "tools" and not completion.called_a_tool()
+            if ignored and self._step_down(mode, "answers tools mode with text", ignored=True):
+                set_aside.append(completion)
+                continue
+            if ignored:  # an answer, but not in this mode: nothing worked (see read_answer)
+                self._start_over(mode)
+            else:
+                self._worked(mode, field)
+            return completion.asked(tools=mode == "tools", set_aside=set_aside)
+
+    def _step_down(self, mode: str, why: str, ignored: bool = False) -> bool:
+        """Whether --structured auto has another mode to try after `mode` (the next one it
+        was refused in, any other one it was ignored in): then switched to it and warned."""
+        if self.settings.structured != "auto":
+            return False
+        self._ruled_out.add(mode)
+        candidates = MODES if ignored else MODES[MODES.index(mode) + 1 :]
+        following = [m for m in candidates if m not in self._ruled_out]
+        if not following:
+            return False
+        if self.mode == mode:  # another paper may have stepped down already
+            log.warning("%s %s; using %s", self.settings.model, why, following[0])
+            if not self._stepped_down:
+                self._stepped_from = mode
+            self.mode, self._stepped_down = following[0], True
+        return True
+
+    def _start_over(self, mode: str) -> None:
+        """No mode worked for this request: the next starts from where this one started."""
+        if self._stepped_down and self.mode == mode:
+            self.mode, self._stepped_down = self._stepped_from, False
+            self._ruled_out.clear()
+
+    def _unreached(self, err: openai.APIError, label: str) -> LLMRequestError:
+        """No answer came back for this request, after the SDK's retries: the endpoint's
+        problem (EndpointError) while none ever came back, else this paper's."""
+        endpoint, tries = endpoint_of(self.settings), self.settings.sdk_retries + 1
+        if isinstance(err, openai.APITimeoutError):
+            said = (
+                f"no whole answer from {endpoint} within --timeout {self.settings.timeout:g} s "
+                f"({tries} {'try' if tries == 1 else 'tries'})"
+            )
+            hint = "raise --timeout for a slow model, or check the endpoint"
+        else:
+            said = f"cannot reach the LLM endpoint {endpoint}"
+            said += f" ({mask(one_line(str(err.__cause__ or err)))})"
+            hint = "check OPENAI_BASE_URL and the network"
+        if not self._answered:  # nothing ever came back: the endpoint, not the paper
+            return EndpointError(f"{label}: {said}; {hint}", f"{said}; {hint}")
+        return LLMRequestError(f"{label}: LLM request failed: {said}")
 
     def _unusable(self, err: openai.APIStatusError) -> str | None:
         """Why no paper can be answered, when the status says so (None: this paper's error).
         A refused key or a URL with nothing behind it fails every request alike; a 403 only
         counts before any answer came back (later it may be about one request)."""
-        status, said = err.status_code, self.scrub(one_line(api_message(err)))[:160]
+        status, said = err.status_code, mask(one_line(api_message(err)))[:160]
+        if 300 <= status < 400:  # not followed: a redirect drops the key and re-sends the body
+            return (
+                f"the endpoint {endpoint_of(self.settings)} redirects to "
+                f"{redirected_to(err.response)} (HTTP {status}); set OPENAI_BASE_URL to the "
+                "address that answers"
+            )
+        if status == 401 and sent_credentials(err.response.request):
+            return (
+                f"the endpoint refused the user and password of OPENAI_BASE_URL (HTTP 401: "
+                f"{said}); check them"
+            )
         if status == 401:
             return f"the endpoint refused the API key (HTTP 401: {said}); check OPENAI_API_KEY"
         if status == 403 and not self._answered:
@@ -227,7 +278,6 @@ class Transport:
     def _worked(self, mode: str, field: str) -> None:
         """A step-down is remembered for the endpoint only once an answer came back with it:
         a 400 that named "unsupported" for another reason must not switch later runs."""
-        self._answered = True
         if self._stepped_down and mode == self.mode:
             self._stepped_down = False
             if self.on_mode is not None:
@@ -250,7 +300,7 @@ class Transport:
             self._switched_field = True
             log.warning(
                 "%s does not take %s (%s); sending the output limit as %s",
-                self.settings.model, field, self.scrub(one_line(api_message(err)))[:120],
+                self.settings.model, field, mask(one_line(api_message(err)))[:120],
                 self.token_field,
             )  # fmt: skip
         return True
@@ -262,7 +312,9 @@ class Transport:
         path: same retries, timeouts and errors as `chat.completions.create`), because the
         first `client.chat` imports every resource module of the SDK (~0.4 s of start-up)."""
         body = self.body(mode, messages, schema)
-        return await self.client.post("/chat/completions", cast_to=httpx.Response, body=body)
+        return await self.client.post(
+            "/chat/completions", cast_to=httpx.Response, body=body, options=_NOT_REDIRECTED
+        )
 
     def body(
         self, mode: str, messages: list[dict[str, str]], schema: type[BaseModel]
@@ -276,7 +328,7 @@ class Transport:
         tool = _strict_tool(schema)
         if not self.bounded:
             tool = {**tool, "function": {**tool["function"]}}
-            tool["function"]["parameters"] = _without_bounds(tool["function"]["parameters"])
+            tool["function"]["parameters"] = without_bounds(tool["function"]["parameters"])
         if mode == "json_schema":
             body["messages"] = messages
             body["response_format"] = {
@@ -295,15 +347,10 @@ class Transport:
             body["response_format"] = {"type": "json_object"}
         else:
             name = tool["function"]["name"]
-            body["messages"] = _as_tool_turns(messages, name)
+            body["messages"] = as_tool_turns(messages, name)
             body["tools"] = [tool]
             body["tool_choice"] = {"type": "function", "function": {"name": name}}
         return body
-
-    def scrub(self, text: str) -> str:
-        """The text with the secrets masked: the API key, and a password in the endpoint's URL
-        (http://user:password@host/v1), however the text came to hold them."""
-        return mask(text)
 
 
 @functools.cache
@@ -313,52 +360,9 @@ def _strict_tool(schema: type[BaseModel]) -> Any:
     return openai.pydantic_function_tool(schema)
 
 
-def _without_bounds(schema: Any) -> Any:
-    """The schema without length keywords (maxLength, maxItems, ...), at every depth."""
-    if isinstance(schema, dict):
-        return {k: _without_bounds(v) for k, v in schema.items() if k not in BOUND_KEYWORDS}
-    if isinstance(schema, list):
-        return [_without_bounds(v) for v in schema]
-    return schema
-
-
-def _as_tool_turns(messages: list[dict[str, str]], name: str) -> Any:
-    """A re-ask in tools mode as the protocol has it: the model's earlier answer is its call of
-    the function (with the arguments it sent), and what to fix is that call's result."""
-    out: list[dict[str, Any]] = []
-    for i, message in enumerate(messages):
-        previous = out[-1] if out else None
-        if message["role"] == "assistant":
-            call: dict[str, Any] = {
-                "id": f"call_{i}",
-                "type": "function",
-                "function": {"name": name, "arguments": message["content"]},
-            }
-            out.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif message["role"] == "user" and previous is not None and "tool_calls" in previous:
-            call_id = previous["tool_calls"][0]["id"]
-            out.append({"role": "tool", "tool_call_id": call_id, "content": message["content"]})
-        else:
-            out.append(dict(message))
-    return out
-
-
-def endpoint_of(settings: Settings) -> str:
-    """The endpoint's address without credentials a URL might carry (user:pass@)."""
-    url = httpx.URL(settings.base_url or DEFAULT_ENDPOINT)
-    return str(url.copy_with(username=None, password=None))
-
-
 def _unsupported(err: openai.APIStatusError) -> bool:
     """A 400/422 that names the structured-output feature: try the next mode."""
     return err.status_code in (400, 422) and bool(_UNSUPPORTED.search(api_message(err)))
-
-
-def _malformed(response: httpx.Response, err: ValidationError) -> str:
-    """What is wrong with a 200 that is not a chat completion, in one line."""
-    if not json_object(response.content):
-        return f"the body starts with {one_line(response.text[:60])!r}"
-    return f"at {shape_problem(err)}"
 
 
 def api_message(err: openai.APIStatusError) -> str:

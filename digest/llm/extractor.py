@@ -65,13 +65,13 @@ class Extractor:
         self.reask = load_prompt("reask", directory)
         self.topic_system = load_prompt("topic_system", directory)
         self.topic_user = load_prompt("topic_user", directory)
-        json_mode = load_prompt("json_mode", directory)
+        self.json_mode = load_prompt("json_mode", directory)  # the schema's frame, json_object
         self.price = price_for(settings.model)
         self.transport: Transport | None = None
         if client is not None:
             from .client import Transport
 
-            self.transport = Transport(client, settings, json_mode)
+            self.transport = Transport(client, settings, self.json_mode)
 
     def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
         """The user message: title, the parser's institution candidates, the excerpt. Paper text
@@ -97,15 +97,16 @@ class Extractor:
 
     @cached_property
     def prompt_sha256(self) -> str:
-        """Hash of everything that shapes the answer: prompts and the response schema."""
-        schema = json.dumps(PaperFacts.model_json_schema(), sort_keys=True)
-        joined = "\n".join((self.system.text, self.user.text, self.reask.text, schema))
-        return hashlib.sha256(joined.encode()).hexdigest()
+        """Hash of everything that shapes the answer: every prompt a paper's request may carry
+        (json_mode frames the schema in json_object mode) and the response schema."""
+        prompts = (self.system, self.user, self.reask, self.json_mode)
+        return _sha256(*(p.text for p in prompts), _schema_text(PaperFacts))
 
     @cached_property
     def topic_prompt_sha256(self) -> str:
-        joined = "\n".join((self.topic_system.text, self.topic_user.text, self.reask.text))
-        return hashlib.sha256(joined.encode()).hexdigest()
+        """The same for the call that names the report: its prompts and its schema."""
+        prompts = (self.topic_system, self.topic_user, self.reask, self.json_mode)
+        return _sha256(*(p.text for p in prompts), _schema_text(ReportTopic))
 
     def messages(self, paper: Paper, excerpt: Excerpt) -> list[dict[str, str]]:
         """The request's messages: the system prompt and the paper as data."""
@@ -355,6 +356,14 @@ _DELIMITER = re.compile(r"<\s*/?\s*paper\b[^>]*>", re.IGNORECASE)  # with any at
 def _as_data(text: str) -> str:
     """Text from a paper, unable to close or reopen the <paper> block it is sent in."""
     return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+
+
+def _sha256(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _schema_text(schema: type[BaseModel]) -> str:
+    return json.dumps(schema.model_json_schema(), sort_keys=True)
 
 
 def _listed(complaints: list[str]) -> str:
