@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -272,23 +273,28 @@ def test_an_endpoint_that_cannot_work_stops_the_run_with_one_line(
     assert verbose.stderr.strip().splitlines()[-1].startswith("error: ")
 
 
-def test_a_key_refused_after_answers_ends_the_run_with_what_is_done(
-    llm: respx.MockRouter, tmp_path: Path
-) -> None:
-    state = {"calls": 0}
+def key_revoked_after_one() -> Callable[[httpx.Request], httpx.Response]:
+    """An endpoint that answers one request, then refuses the key."""
+    calls = []
 
-    def key_revoked_after_one(request: httpx.Request) -> httpx.Response:
-        state["calls"] += 1
-        if state["calls"] == 1:
+    def respond(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
             return answer(request)
         return httpx.Response(401, json={"error": {"message": "key revoked"}})
 
-    llm.post("/chat/completions").mock(side_effect=key_revoked_after_one)
+    return respond
+
+
+def test_a_key_refused_after_answers_ends_the_run_with_what_is_done(
+    llm: respx.MockRouter, tmp_path: Path
+) -> None:
+    route = llm.post("/chat/completions").mock(side_effect=key_revoked_after_one())
     report = run([PAPERS], Settings.from_env(title="T", concurrency=1, store=tmp_path / "s.db"))
     assert len(report.succeeded) == 1
     errors = [f.error or "" for f in report.failed]
     assert sum("not started" in e for e in errors) == len(errors) - 1
-    assert state["calls"] == 2
+    assert route.call_count == 2
 
 
 def test_an_unreachable_endpoint_is_said_once_not_once_per_paper(llm: respx.MockRouter) -> None:
@@ -306,15 +312,7 @@ def test_papers_failed_for_one_run_wide_reason_are_listed_in_one_line(
 ) -> None:
     """A key revoked mid-run: the papers it left are one line (with the report written), not a
     line each repeating the reason."""
-    state = {"calls": 0}
-
-    def key_revoked_after_one(request: httpx.Request) -> httpx.Response:
-        state["calls"] += 1
-        if state["calls"] == 1:
-            return answer(request)
-        return httpx.Response(401, json={"error": {"message": "key revoked"}})
-
-    llm.post("/chat/completions").mock(side_effect=key_revoked_after_one)
+    llm.post("/chat/completions").mock(side_effect=key_revoked_after_one())
     out = tmp_path / "report.md"
     args = ["run", str(PAPERS), "--title", "T", "--concurrency", "1", "-o", str(out)]
     result = runner.invoke(app, args)
