@@ -2,8 +2,8 @@
 
 PaperFacts   the header as the model read it (title, authors, institutions), then method,
              problem, result and the verbatim quotes behind them
+PhraseVerdicts  the meaning check: whether each phrase says what its quotes say
 ReportTopic  the batch-level call that names the report
-numbers_in   the figures of a text as values (what the checks compare)
 
 The offline engine fills PaperFacts too (digest.offline), so a brief is composed from the same
 record whatever wrote it; digest.models holds the records that carry it between stages.
@@ -12,7 +12,7 @@ record whatever wrote it; digest.models holds the records that carry it between 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -23,8 +23,9 @@ __all__ = [
     "MIN_CHINESE_SHARE",
     "Institution",
     "PaperFacts",
+    "PhraseVerdicts",
     "ReportTopic",
-    "numbers_in",
+    "Verdict",
 ]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -36,6 +37,12 @@ MIN_QUOTE_CHARS, MAX_QUOTE_CHARS = 10, 200
 # them, so the LLM client removes them there (digest.llm.client).
 PHRASE_BOUNDS: dict[str, Any] = {"maxLength": 2 * MAX_HANZI + 40}
 QUOTE_BOUNDS: dict[str, Any] = {"minLength": MIN_QUOTE_CHARS, "maxLength": MAX_QUOTE_CHARS}
+MAX_QUOTES = 3  # quotes per phrase: a claim may gather what two or three sentences say
+EVIDENCE_BOUNDS: dict[str, Any] = {
+    "minItems": 1,
+    "maxItems": MAX_QUOTES,
+    "items": {"type": "string", **QUOTE_BOUNDS},
+}
 QUOTES = ("method_evidence", "problem_evidence", "result_evidence")
 BOUND_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
 # Authors a first-page header holds: the largest in ../shared/corpus and corpus-wide lists 52
@@ -93,7 +100,7 @@ class PaperFacts(BaseModel):
         """Header fields the answer does not give read as "not told": missing (answers stored
         before they existed) or null (how json_object-mode models say "unknown")."""
         if isinstance(data, dict) and "method" in data:
-            untold = {"title": "", "authors": [], "institutions": [], **dict.fromkeys(QUOTES, "")}
+            untold = {"title": "", "authors": [], "institutions": [], **{q: [] for q in QUOTES}}
             return {**data, **{k: v for k, v in untold.items() if data.get(k) is None}}
         return data
 
@@ -124,26 +131,48 @@ class PaperFacts(BaseModel):
             "Empty list when the text names none."
         ),
     )
+    # Evidence first: a model writes what it quotes, so each phrase follows its quotes.
+    method_evidence: list[str] = Field(
+        json_schema_extra=EVIDENCE_BOUNDS,
+        description=(
+            "1-3 段支持 method 的原文引文：从论文文本逐字摘录（英文原文，不翻译），每段10-200字符；"
+            "标题和章节标题不算引文；引文中的方法名称或缩写要写进 method。"
+        ),
+    )
     method: str = Field(
         json_schema_extra=PHRASE_BOUNDS,
         description=(
-            "一个中文短语：论文提出或使用的方法/技术，先写其名称或缩写（保持原文拼写），"
-            "不以“使用”开头，不加句号，不超过80个汉字。"
+            "一个中文短语，只写上面引文说了的：论文提出或使用的方法/技术，先写其名称或缩写"
+            "（保持原文拼写），不以“使用”开头，不加句号，不超过80个汉字。"
+        ),
+    )
+    problem_evidence: list[str] = Field(
+        json_schema_extra=EVIDENCE_BOUNDS,
+        description=(
+            "1-3 段支持 problem 的原文引文：从论文文本逐字摘录（英文原文，不翻译），"
+            "每段10-200字符；标题和章节标题不算引文。"
         ),
     )
     problem: str = Field(
         json_schema_extra=PHRASE_BOUNDS,
         description=(
-            "一个中文短语：论文要解决的问题，以“……的问题”结尾，不以“解决”开头，不加句号，"
-            "不超过80个汉字。"
+            "一个中文短语，只写上面引文说了的：论文要解决的问题，以“……的问题”结尾，"
+            "不以“解决”开头，不加句号，不超过80个汉字。"
+        ),
+    )
+    result_evidence: list[str] = Field(
+        json_schema_extra=EVIDENCE_BOUNDS,
+        description=(
+            "1-3 段支持 result 的原文引文：从论文文本逐字摘录，每段10-200字符；result 中的每个"
+            "数字都要出现在其中一段里。"
         ),
     )
     result: str = Field(
         json_schema_extra=PHRASE_BOUNDS,
         description=(
-            "一个中文短语：论文达成的主要结果，保留原文中的关键数字、单位与基准名称（如 2.8倍、"
-            "161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，不加句号，"
-            "不超过80个汉字。"
+            "一个中文短语，只写上面引文说了的：论文达成的主要结果，保留引文中的关键数字、单位与"
+            "基准名称（如 2.8倍、161×、53.5 mIoU、38.9%），不以“达成”开头，不以“的效果”结尾，"
+            "不加句号，不超过80个汉字。"
         ),
     )
 
@@ -170,10 +199,10 @@ class PaperFacts(BaseModel):
     def _phrase(cls, value: str, info: ValidationInfo) -> str:
         """One line, no frame words or end punctuation (the composer adds them).
 
-        Only an answer being taken in (context ``{"answer": True}``) is refused: an empty
-        phrase, and with ``"require_chinese"`` (the LLM engine) one that is not Chinese. What
-        was accepted once reads back from the store as it was; its length and form are the
-        checks' (digest.checks), which leave a phrase out with a note instead of failing it.
+        Only an answer being taken in (context ``{"answer": True}``) is refused, and only when
+        a phrase is empty. What was accepted once reads back from the store as it was; a
+        phrase's length, form and language are the checks' (digest.checks), which leave it out
+        with a note instead of failing the paper.
         """
         value = " ".join(value.split()).strip("，。；;,. ")
         for prefix in ZH.frame_prefixes:
@@ -182,51 +211,56 @@ class PaperFacts(BaseModel):
                 break
         if info.field_name == "result" and value.endswith(ZH.result_suffix):
             value = value[: -len(ZH.result_suffix)]
-        context = info.context or {}
-        if not context.get("answer"):
-            return value
-        if not value:
+        if not value and (info.context or {}).get("answer"):
             raise ValueError(f"{info.field_name} must not be empty")
-        if context.get("require_chinese") and _chinese_share(value) < MIN_CHINESE_SHARE:
-            raise ValueError(
-                f"{info.field_name} must be a Chinese phrase (names, acronyms and numbers may "
-                f"stay as in the paper), got {value!r}"
-            )
         return value
 
-    @field_validator("method_evidence", "problem_evidence", "result_evidence")
+    @field_validator(*QUOTES, mode="before")
     @classmethod
-    def _quote(cls, value: str) -> str:
-        return " ".join(value.split())
+    def _quotes(cls, value: Any) -> Any:
+        """Each quote on one line, each once; one quote (answers stored before evidence was a
+        list, a model that sends a string) is a list of one."""
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return value
+        quotes = [" ".join(q.split()) if isinstance(q, str) else q for q in value]
+        return list(dict.fromkeys(q for q in quotes if q != ""))
 
-    method_evidence: str = Field(
-        json_schema_extra=QUOTE_BOUNDS,
-        description=(
-            "支持 method 的原文短引文：从论文文本逐字摘录（英文原文，不翻译），10-200字符；"
-            "其中的方法名称或缩写要写进 method。"
-        ),
+    def quotes(self, part: str) -> list[str]:
+        """The quotes given as evidence for one phrase ("method", "problem", "result")."""
+        return list(getattr(self, f"{part}_evidence"))
+
+
+Judgement = Literal["supported", "partly", "not"]
+
+
+class Verdict(BaseModel):
+    """A careful reader's judgement of one phrase against its quotes (the meaning check)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unsupported: str = Field(
+        description="短语中引文没有说到的内容（照抄短语中的词）；都有依据时为空字符串"
     )
-    problem_evidence: str = Field(
-        json_schema_extra=QUOTE_BOUNDS,
-        description="支持 problem 的原文短引文：从论文文本逐字摘录（英文原文不翻译），10-200字符。",
-    )
-    result_evidence: str = Field(
-        json_schema_extra=QUOTE_BOUNDS,
-        description=(
-            "支持 result 的原文短引文，须含 result 中的每个数字：从论文文本逐字摘录，10-200字符。"
-        ),
+    verdict: Judgement = Field(
+        description="supported：引文说了短语的全部内容；partly：部分没说；not：主要内容没说"
     )
 
+    @field_validator("unsupported", mode="before")
+    @classmethod
+    def _words(cls, value: Any) -> Any:
+        return " ".join(value.split()) if isinstance(value, str) else "" if value is None else value
 
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 
+class PhraseVerdicts(BaseModel):
+    """The meaning check's answer: a verdict per phrase of a brief (digest.llm.verify)."""
 
-def numbers_in(text: str) -> set[float]:
-    """The figures of a text as values: "30%" and "30.0 %" are both 30.0, "1,024" is 1024."""
-    found = set()
-    for whole, frac in _NUMBER.findall(text):
-        found.add(float(whole.replace(",", "") + (frac or "")))
-    return found
+    model_config = ConfigDict(extra="forbid")
+
+    method: Verdict
+    problem: Verdict
+    result: Verdict
 
 
 class ReportTopic(BaseModel):

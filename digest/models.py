@@ -24,7 +24,7 @@ from pydantic import (
     model_serializer,
 )
 
-from .facts import PaperFacts
+from .facts import PaperFacts, PhraseVerdicts
 from .language.zh import ZH
 from .paper import (  # noqa: F401 - the paper as read, re-exported with the later records
     HEADER_FIELDS,
@@ -114,14 +114,17 @@ Engine = Literal["llm", "offline"]
 
 Part = Literal["method", "problem", "result", "institutions"]
 Reason = Literal[
-    "form", "quote", "figure", "name", "term", "filler", "institution", "chinese_name", "not_found"
-]
+    "form", "quote", "figure", "name", "term", "filler", "institution", "chinese_name",
+    "not_found", "meaning", "partly",
+]  # fmt: skip
+KEPT = frozenset({"partly", "chinese_name"})  # reasons a part is kept for, with a note
 
 
 class Unsupported(BaseModel):
     """One part of an answer its evidence does not support, still after the re-ask: it is left
     out of the brief (or, for a Chinese institution name, printed in English) and a note says
-    so under the brief."""
+    so under the brief. A phrase its quotes support only in part ("partly": the meaning check,
+    digest.llm.verify) is kept, with a note naming what they do not say."""
 
     part: Part
     reason: Reason
@@ -145,14 +148,24 @@ class Extraction(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     input_tokens: int = Field(0, description="Tokens of the paper excerpt sent, counted locally.")
     raw_response: str | None = Field(None, description="The accepted answer as the LLM sent it.")
+    verdicts: PhraseVerdicts | None = Field(
+        None, description="The meaning check's verdicts on the phrases (None: not checked)."
+    )
+    verify_usage: Usage = Field(
+        default_factory=Usage, description="Tokens of the meaning check (part of `usage`)."
+    )
+    verify_error: str | None = Field(
+        None, description="Why the meaning check could not be done (the phrases stand unchecked)."
+    )
 
 
 Status = Literal["ok", "failed"]
 
 NoticeCode = Literal[
-    "no_abstract", "no_authors", "fell_back", "duplicate", "unchecked", "unsupported", "text"
-]
-BRIEF_NOTICES = frozenset({"unsupported", "fell_back"})  # printed under the brief they concern
+    "no_abstract", "no_authors", "fell_back", "duplicate", "unchecked", "unsupported", "text",
+    "unverified",
+]  # fmt: skip
+BRIEF_NOTICES = frozenset({"unsupported", "fell_back", "unverified"})  # under the brief
 
 
 class Notice(BaseModel):

@@ -24,6 +24,8 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "json_mode": frozenset({"schema"}),
     "topic_system": frozenset(),
     "topic_user": frozenset({"titles"}),
+    "verify_system": frozenset(),
+    "verify_user": frozenset({"claims"}),
 }
 
 

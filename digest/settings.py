@@ -26,7 +26,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # The settings that shape request keys and the report, recorded with each run (see recorded()).
 RECORDED = (
     "engine", "fallback", "model", "token_budget", "encoding", "max_output_tokens", "title",
-    "with_pdf", "structured", "lookup", "max_tokens_field",
+    "with_pdf", "structured", "lookup", "max_tokens_field", "verify",
 )  # fmt: skip
 
 EngineChoice = Literal["llm", "offline", "auto"]
@@ -45,6 +45,11 @@ class Settings(BaseModel):
     )
     fallback: Fallback = Field(
         "none", description="offline: a paper whose LLM call fails gets an offline brief."
+    )
+    verify: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="The meaning check: one small request per paper asking whether each "
+        "phrase says what its quotes say; auto: on for LLM runs.",
     )
     max_tokens_field: Literal["auto", "max_completion_tokens", "max_tokens"] = Field(
         "auto",
@@ -123,8 +128,9 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Settings from OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL, DIGEST_CONTACT and
-        DIGEST_LOOKUP (0, false, no or off: no lookups), then overrides."""
+        """Settings from OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL, DIGEST_CONTACT,
+        DIGEST_LOOKUP (0, false, no or off: no lookups) and DIGEST_VERIFY (auto, on, off),
+        then overrides."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
         if env.get("DIGEST_CONTACT"):
@@ -137,6 +143,8 @@ class Settings(BaseModel):
             values["base_url"] = env["OPENAI_BASE_URL"]
         if env.get("DIGEST_MODEL"):
             values["model"] = env["DIGEST_MODEL"]
+        if env.get("DIGEST_VERIFY"):
+            values["verify"] = env["DIGEST_VERIFY"].strip().lower()
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls.model_validate(values)
@@ -162,6 +170,11 @@ class Settings(BaseModel):
         if self.engine == "auto":
             return "llm" if self.has_key else "offline"
         return self.engine
+
+    @property
+    def verifies(self) -> bool:
+        """Whether each LLM answer gets the meaning check (--verify; auto: for LLM runs)."""
+        return self.verify == "on" or (self.verify == "auto" and self.resolved_engine == "llm")
 
     def require_key(self) -> SecretStr:
         if self.api_key is None or not self.has_key:

@@ -47,10 +47,21 @@ def _facts_for(body: dict[str, Any]) -> dict[str, Any]:
         str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "user"
     ]
     paper = (users[0] if users else "").split("<paper>", 1)[-1].split("</paper>", 1)[0]
+    title = _title_of(users[0] if users else "")
     lines = [ln for ln in paper.splitlines() if len(ln) >= 20 and not ln.startswith("[")]
-    quotes = [q for ln in lines for q in _windows(ln) if not _NAMING.search(q)]
+    # a quote of the paper's text, not of its title (which is no evidence)
+    quotes = [
+        q for ln in lines for q in _windows(ln)
+        if not _NAMING.search(q) and q.lower() not in title
+    ]  # fmt: skip
     quote = quotes[0] if quotes else (lines[0][:60] if lines else "no text")
     return {**FACTS, **{f"{f}_evidence": quote for f in ("method", "problem", "result")}}
+
+
+def _title_of(user: str) -> str:
+    """The title the request names (its first line, "论文标题：..."), lower-cased."""
+    first = user.split("\n", 1)[0]
+    return first.split("：", 1)[-1].strip().lower()
 
 
 def _windows(line: str) -> list[str]:

@@ -45,6 +45,9 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token_cache: Path)
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DIGEST_STORE", str(tmp_path / "store" / "digest.db"))
     monkeypatch.setenv("DIGEST_LOOKUP", "0")  # no Crossref unless a test replays it (respx)
+    # no meaning check unless a test asks for it (tests/llm... test_verify.py): the canned
+    # answers of the other tests stand for a paper's one extraction call
+    monkeypatch.setenv("DIGEST_VERIFY", "off")
     monkeypatch.setenv("DIGEST_CACHE_DIR", str(token_cache))
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)

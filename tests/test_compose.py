@@ -23,7 +23,7 @@ def make_facts(context: dict[str, object] | None = None, **kw: object) -> PaperF
         "result_evidence": "reaching 53.5 mIoU",
     }
     values.update(kw)
-    answer = {"answer": True, "require_chinese": True}  # a new LLM answer being taken in
+    answer = {"answer": True}  # a new LLM answer being taken in
     return PaperFacts.model_validate(values, context=answer if context is None else context)
 
 
@@ -91,16 +91,9 @@ def test_frame_words_and_punctuation_are_stripped() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("method", "", "must not be empty"),
-        ("method", "a lossless decoding algorithm", "Chinese"),
-    ],
-)
-def test_bad_phrases_are_rejected(field: str, value: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
-        make_facts(**{field: value})
+def test_an_empty_phrase_is_no_answer() -> None:
+    with pytest.raises(ValidationError, match="must not be empty"):
+        make_facts(method="")
 
 
 def test_what_was_accepted_once_reads_back_whatever_its_form() -> None:
@@ -112,55 +105,9 @@ def test_what_was_accepted_once_reads_back_whatever_its_form() -> None:
     assert again.method == wordy and again.problem == "an English problem"
 
 
-def test_english_phrases_are_fine_unless_chinese_is_required() -> None:
-    english = "FreeDave, a lossless parallel decoding algorithm"
-    assert make_facts(context={"answer": True}, method=english).method == english
-    with pytest.raises(ValidationError, match="Chinese"):
-        make_facts(method=english)
-
-
-@pytest.mark.parametrize(
-    ("result", "quote", "ok"),
-    [
-        ("吞吐量提升2.8倍", "boosted up to 2.8x", True),
-        ("技能提升30%", "improvements (up to 30.0%)", True),  # the same figure
-        ("参数量231K、压缩161×", "231K parameters, 161x", True),
-        ("吞吐量提升3.5倍", "boosted up to 2.8x", False),  # not in the paper
-        ("延迟降至1,024 ms", "parameters, 161x; 1024 ms", True),
-        ("吞吐量提升2.8倍", "231K parameters, 161x", False),  # in the paper, not in its quote
-    ],
-)
-def test_figures_must_come_from_the_phrases_own_quote(result: str, quote: str, ok: bool) -> None:
-    from digest.checks import check_facts
-
-    source = (
-        "University of Limerick. camera and radar fused in the BEV space; boosted up to 2.8x; "
-        "improvements (up to 30.0%); 231K parameters, 161x; 1024 ms. a novel and efficient map "
-        "segmentation architecture, achieving high accuracy and meeting real-time performance, "
-        "reaching 53.5 mIoU"
-    )
-    facts = make_facts(result=result, result_evidence=quote)
-    problems = check_facts(facts, source, ["University of Limerick"])
-    assert (problems == []) is ok, problems
-    if not ok:
-        assert [(p.part, p.reason) for p in problems] == [("result", "figure")]
-
-
-@pytest.mark.parametrize(
-    ("method", "ok"),
-    [
-        ("FreeDave无损并行解码算法", True),  # a name, then Chinese
-        ("基于GPT-2 XL与NVIDIA H100的深度学习pipeline", True),  # names and one plain word
-        ("Q-ROAR（RoPE插值与量化感知的权重缩放）", True),
-        ("a lossless parallel decoding algorithm 算法", False),  # English with a token of Chinese
-        ("the proposed method", False),
-    ],
-)
-def test_chinese_means_mostly_chinese_outside_names_acronyms_and_numbers(
-    method: str, ok: bool
-) -> None:
-    if ok:
-        assert make_facts(method=method).method == method
-    else:
-        with pytest.raises(ValidationError, match="Chinese"):
-            make_facts(method=method)
+def test_one_quote_or_a_string_reads_as_a_list_of_quotes() -> None:
+    """Evidence is 1-3 quotes per phrase; answers stored when it was one string read back."""
+    facts = make_facts(result_evidence="reaching 53.5 mIoU")
+    assert facts.result_evidence == ["reaching 53.5 mIoU"]
+    two = make_facts(result_evidence=["reaching 53.5 mIoU", " reaching  53.5 mIoU", "260%"])
+    assert two.result_evidence == ["reaching 53.5 mIoU", "260%"]

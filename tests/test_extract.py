@@ -143,12 +143,12 @@ def test_schema_violation_is_reasked_too(llm: respx.MockRouter, completion: Any)
 def test_gives_up_after_the_bounded_attempts_and_keeps_the_usage(
     llm: respx.MockRouter, completion: Any
 ) -> None:
-    english = facts(result="a throughput gain")  # the schema's rule: Chinese phrases
-    route = llm.post(ROUTE).mock(return_value=completion(english))
+    empty = facts(result="")  # the schema's rule: a phrase is not empty
+    route = llm.post(ROUTE).mock(return_value=completion(empty))
     with pytest.raises(InvalidOutputError) as caught:
         run_facts(Settings.from_env(attempts=3))
     assert route.call_count == 3
-    assert "papers/freedave.pdf" in str(caught.value) and "Chinese" in str(caught.value)
+    assert "papers/freedave.pdf" in str(caught.value) and "empty" in str(caught.value)
     assert caught.value.usage is not None and caught.value.usage.attempts == 3
     assert caught.value.usage.prompt_tokens == 3 * 900
 
@@ -209,7 +209,7 @@ def test_refusal_is_a_distinct_error(llm: respx.MockRouter, completion: Any) -> 
 def test_base_url_and_model_come_from_settings(completion: Any) -> None:
     settings = Settings.from_env(
         {"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": "https://api.deepseek.test/v1",
-         "DIGEST_MODEL": "deepseek-chat"}
+         "DIGEST_MODEL": "deepseek-chat", "DIGEST_VERIFY": "off"}
     )  # fmt: skip
     with respx.mock(assert_all_mocked=True) as router:
         other = router.post("https://api.deepseek.test/v1/chat/completions").mock(
@@ -285,7 +285,7 @@ def test_checks_are_reasked_once_then_kept_as_warnings(
 
 
 def test_evidence_matches_across_spacing_case_and_hyphenation() -> None:
-    from digest.checks import check_facts
+    from digest.checks import Source, check_facts
     from digest.facts import PaperFacts
 
     answer = facts(
@@ -297,7 +297,8 @@ def test_evidence_matches_across_spacing_case_and_hyphenation() -> None:
     )
     parsed = PaperFacts.model_validate(answer)
     source = make_paper().title + "\n" + ABSTRACT
-    assert check_facts(parsed, source, ["University of Wisconsin-Madison"]) == []
+    checked = Source(sent=source, affiliations=["University of Wisconsin-Madison"])
+    assert check_facts(parsed, checked) == []
 
 
 @pytest.mark.parametrize("untold", ["title", "authors", "institutions"])

@@ -203,8 +203,8 @@ def test_a_paper_whose_answers_stay_invalid_fails_with_its_tokens_counted(
 ) -> None:
     def stubborn(request: httpx.Request) -> httpx.Response:
         if "Open Information Extraction" in sent_json(request)["messages"][1]["content"]:
-            english = facts(method="an open extraction paradigm")  # Chinese is required
-            return httpx.Response(200, json=completion_body(english, prompt_tokens=1000))
+            empty = facts(method="")  # a phrase may not be empty
+            return httpx.Response(200, json=completion_body(empty, prompt_tokens=1000))
         return answer(request)
 
     route = llm.post("/chat/completions").mock(side_effect=stubborn)

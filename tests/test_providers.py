@@ -147,7 +147,7 @@ def test_tools_mode_reasks_with_the_call_it_made_and_keeps_it(llm: respx.MockRou
     }
     assert "method_evidence" in tool["content"]
     assert extraction.raw_response == json.dumps(GOOD, ensure_ascii=False)
-    assert extraction.facts.method_evidence == GOOD["method_evidence"]
+    assert extraction.facts.method_evidence == [GOOD["method_evidence"]]
 
 
 def test_a_chosen_mode_does_not_step_down(llm: respx.MockRouter) -> None:
@@ -283,7 +283,7 @@ def test_a_stepping_down_warning_never_shows_the_key(
 def _bounds(schema: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(schema, dict):
-        found |= {k for k in schema if k in ("maxLength", "minLength", "maxItems")}
+        found |= {k for k in schema if k in ("maxLength", "minLength", "maxItems", "minItems")}
         for value in schema.values():
             found |= _bounds(value)
     elif isinstance(schema, list):
@@ -311,10 +311,11 @@ def test_length_bounds_go_to_servers_that_enforce_them_not_to_openai(
             route = mock.post(ROUTE).mock(return_value=answer)
             run_facts(Settings.from_env(base_url=base, structured=mode))
         schema = schema_of(route.calls.last.request)
-        assert (_bounds(schema) == {"maxLength", "minLength", "maxItems"}) is bounded
-        assert schema["properties"]["method_evidence"].get("maxLength") == (
-            200 if bounded else None
-        )
+        bounds = {"maxLength", "minLength", "maxItems", "minItems"}
+        assert (_bounds(schema) == bounds) is bounded
+        evidence = schema["properties"]["method_evidence"]
+        assert evidence.get("maxItems") == (3 if bounded else None)
+        assert evidence["items"].get("maxLength") == (200 if bounded else None)
 
 
 def test_a_step_down_that_never_worked_is_not_remembered(

@@ -122,16 +122,21 @@ def test_every_prompt_an_extraction_loads_is_in_its_hash(tmp_path: Path) -> None
     the extractor loads, and the hash of what it shapes changes."""
     from digest import Extractor
 
-    base = Extractor(None, Settings.from_env())
+    base = Extractor(None, Settings.from_env(verify="on"))
+    unchecked = Extractor(None, Settings.from_env(verify="off"))
     loaded = sorted(path.stem for path in (REPO / "prompts").glob("*.md"))
     for name in loaded:
         prompts = tmp_path / name
         shutil.copytree(REPO / "prompts", prompts)
         edited = prompts / f"{name}.md"
         edited.write_text(edited.read_text(encoding="utf-8") + "\nx\n", encoding="utf-8")
-        changed = Extractor(None, Settings.from_env(prompts_dir=prompts))
+        changed = Extractor(None, Settings.from_env(prompts_dir=prompts, verify="on"))
         hashes = (changed.prompt_sha256, changed.topic_prompt_sha256)
         assert hashes != (base.prompt_sha256, base.topic_prompt_sha256), name
+        # without the meaning check, its prompts shape no answer: the same key, no new call
+        alone = Extractor(None, Settings.from_env(prompts_dir=prompts, verify="off"))
+        shaped = alone.prompt_sha256 != unchecked.prompt_sha256
+        assert shaped == (not name.startswith("verify") and not name.startswith("topic")), name
 
 
 def test_model_budget_and_refresh_change_the_question(

@@ -57,7 +57,8 @@ class Language:
     # its detail: an LLM's error text is for the JSON and stderr, not the reader's language)
     # -- what the brief left out, and why: the "unsupported" notice, worded from its data
     parts: Mapping[str, str]  # Unsupported.part -> its name in the reader's words
-    reasons: Mapping[str, str]  # Unsupported.reason -> "...{part}...{value}..."
+    reasons: Mapping[str, str]  # Unsupported.reason -> "...{part}...{value}..." (and
+    # "{reason}_unnamed": its wording when there is no value to name)
     # -- the HTML view's own words (digest.html): table of contents, overview, links, filter
     view: Mapping[str, str] = field(default_factory=dict)
     # -- wordings of notices used before (Notice.code -> template): read_notice still knows them
@@ -68,7 +69,8 @@ class Language:
         print their detail as it is. An "unsupported" notice's detail is "part|reason|value"."""
         if code == "unsupported":
             part, reason, value = [*detail.split("|", 2), "", ""][:3]
-            return self.reasons.get(reason, "{part}: {value}").format(
+            unnamed = self.reasons.get(f"{reason}_unnamed") if not value else None
+            return (unnamed or self.reasons.get(reason, "{part}: {value}")).format(
                 part=self.parts.get(part, part), value=value
             )
         template = self.notices.get(code)

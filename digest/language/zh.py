@@ -47,6 +47,7 @@ ZH = Language(
         "fell_back": "LLM未能生成本条简报，以上简报由离线引擎依据论文原文起草",
         "duplicate": "同一论文的另一份文件: {detail}",
         "unchecked": "核对未通过（重问一次后仍然如此，请对照原文）: {detail}",
+        "unverified": "未能完成简报与原文的语义核对，请对照原文",
         "offline_report": "本报告的简报由离线引擎依据论文原文摘录而成，未经大模型整理",
         "offline_some": "其中{detail}篇简报由离线引擎依据论文原文摘录而成，未经大模型整理",
     },
@@ -62,6 +63,10 @@ ZH = Language(
         "institution": "简报略去了机构“{value}”：论文所列的机构中没有它",
         "chinese_name": "机构的中文名未经核实，简报中用英文名：{value}",
         "not_found": "简报略去了{part}：离线引擎在论文原文中没有找到对它的表述，请对照原文",
+        "meaning": "简报略去了{part}：核对时发现它所引的原文不支持“{value}”，请对照原文",
+        "meaning_unnamed": "简报略去了{part}：核对时发现它所引的原文不支持它，请对照原文",
+        "partly": "简报中{part}的“{value}”在它所引的原文中找不到依据，请对照原文",
+        "partly_unnamed": "简报中{part}有部分内容在它所引的原文中找不到依据，请对照原文",
     },
     view={
         "contents": "目录",

@@ -1,16 +1,16 @@
-"""Extract: one structured-output call per paper, re-asked while the answer fails validation.
+"""Extract: one structured-output call per paper, its answer judged against the paper.
 
-Two retry layers that never overlap:
+An answer is taken in by digest.llm.asking (validation re-asks, every attempt counted), then:
 
-- transport (network, 429 with Retry-After, 5xx, timeouts) is retried by the SDK itself
-  (``max_retries``, see client.Transport); when it gives up, :class:`LLMRequestError`.
-- an answer that parses but fails our validation (e.g. a phrase that is not Chinese) is re-asked
-  by a tenacity loop, a bounded number of times, with the model's last answer and the validation
-  errors appended to a fresh copy of the messages; an answer that validates but fails the checks
-  against the paper (digest.checks) is re-asked once with the complaints.
+- mended where no question is needed (the method's name added, digest.checks.mend);
+- checked against the text it was sent (quotes, figures, terms, form, institutions:
+  digest.checks);
+- with --verify (on for LLM runs), its meaning checked: one small request asks whether each
+  phrase says what its quotes say (digest.llm.verify);
 
-Every attempt's tokens are counted, including the attempts whose answer was rejected: the body
-is read for ``usage`` before the answer is validated.
+and what fails is re-asked once, with the complaints worded from data. The better of the two
+answers stands (the one with fewer unsupported parts), carrying the cost of both; what it still
+fails is left out of the brief with a note ("partly" supported phrases are kept, noted).
 """
 
 from __future__ import annotations
@@ -19,23 +19,23 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
-from ..checks import check_facts, complaint, fitting_chinese_name
+from ..checks import Source, check_facts, complaint, fitting_chinese_name, mend
 from ..costs import price_for
-from ..errors import ExtractionError, InvalidOutputError, NotStartedError
+from ..errors import ExtractionError, InvalidOutputError
 from ..excerpt import Budget
-from ..facts import PaperFacts, ReportTopic
-from ..models import Excerpt, Extraction, Paper, Unsupported, Usage
+from ..facts import PaperFacts, PhraseVerdicts, ReportTopic
+from ..models import KEPT, Excerpt, Extraction, Paper, Unsupported, Usage
 from ..prompts import load_prompt
 from ..settings import Settings
 from ..strings import one_line
 from .answer import Completion, InvalidAnswer, answer_text, read_answer, usage_of
+from .asking import Admit, Asker
+from .verify import claims, judged
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -46,8 +46,8 @@ __all__ = ["Extractor"]
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
-Admit = Callable[[list[dict[str, str]]], None]  # raises NotStartedError: no room for a request
+ANSWER = {"answer": True}  # how a new answer is taken in (digest.facts: an empty phrase fails)
+NOT_REASKED = frozenset({"partly"})  # kept with a note: asking again would invite more words
 
 NO_CANDIDATES = "（无）"  # the prompt's list of institution candidates when the parser found none
 
@@ -66,12 +66,15 @@ class Extractor:
         self.topic_system = load_prompt("topic_system", directory)
         self.topic_user = load_prompt("topic_user", directory)
         self.json_mode = load_prompt("json_mode", directory)  # the schema's frame, json_object
+        self.verify_system = load_prompt("verify_system", directory)
+        self.verify_user = load_prompt("verify_user", directory)
         self.price = price_for(settings.model)
         self.transport: Transport | None = None
         if client is not None:
             from .client import Transport
 
             self.transport = Transport(client, settings, self.json_mode)
+        self.asker = Asker(self.transport, settings, self.reask, self.price)
 
     def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
         """The user message: title, the parser's institution candidates, the excerpt. Paper text
@@ -98,9 +101,14 @@ class Extractor:
     @cached_property
     def prompt_sha256(self) -> str:
         """Hash of everything that shapes the answer: every prompt a paper's request may carry
-        (json_mode frames the schema in json_object mode) and the response schema."""
-        prompts = (self.system, self.user, self.reask, self.json_mode)
-        return _sha256(*(p.text for p in prompts), _schema_text(PaperFacts))
+        (json_mode frames the schema in json_object mode) and the response schema; with
+        --verify, the meaning check's prompts and schema too (its verdicts shape the brief)."""
+        prompts = [self.system, self.user, self.reask, self.json_mode]
+        schemas = [_schema_text(PaperFacts)]
+        if self.settings.verifies:
+            prompts += [self.verify_system, self.verify_user]
+            schemas.append(_schema_text(PhraseVerdicts))
+        return _sha256(*(p.text for p in prompts), *schemas)
 
     @cached_property
     def topic_prompt_sha256(self) -> str:
@@ -123,20 +131,18 @@ class Extractor:
     async def facts(self, paper: Paper, excerpt: Excerpt, admit: Admit | None = None) -> Extraction:
         """The facts of one paper. Raises an ExtractionError subclass naming the paper.
 
-        `admit(messages)` is asked before every request after the first (re-asks), and raises
-        NotStartedError when the run's limits leave no room for it (see LlmEngine)."""
+        `admit(messages)` is asked before every request after the first (re-asks, the meaning
+        check), and raises NotStartedError when the run's limits leave no room for it."""
         messages = self.messages(paper, excerpt)
-        facts, usage, raw = await self._structured(
-            messages, PaperFacts, _context(paper, excerpt), paper.source, admit,
-            first_admitted=True,
-        )  # fmt: skip
-        problems = _problems(paper, excerpt, facts)
-        first = self._extraction(excerpt, facts, raw, usage, problems)
-        if not problems:
+        facts, usage, raw = await self.asker.structured(
+            messages, PaperFacts, ANSWER, paper.source, admit, first_admitted=True
+        )
+        first = await self._verified(self._checked(paper, excerpt, facts, raw, usage), admit)
+        complaints = _complaints(first)
+        if not complaints:
             return first
-        complaints = [complaint(p) for p in problems]  # re-asked once with the complaints
-        log.info("%s: checks failed, re-asking once:\n%s", paper.source, "\n".join(complaints))
-        again = self._again(messages, raw, _listed(complaints))
+        log.info("%s: checks failed, re-asking once:\n%s", paper.source, complaints)
+        again = self.asker.again(messages, raw, complaints)
         return await self._reask_online(paper, excerpt, again, first, Usage(), admit)
 
     async def facts_from(
@@ -152,6 +158,12 @@ class Extractor:
         like an online answer. With `reask`, what fails is re-asked online; without, an invalid
         answer fails the paper and the parts the checks do not support are left out, noted."""
         first, again, usage = self.batch_answer(paper, excerpt, completion, reasking=not reask)
+        if first is not None:
+            first = await self._verified(first, admit)
+            complaints = _complaints(first) if again is None and reask else ""
+            if complaints:  # the meaning check found what the first look did not
+                messages = self.messages(paper, excerpt)
+                again = self.asker.again(messages, first.raw_response or "", complaints)
         if again is None and first is not None:
             return first
         assert again is not None  # an invalid answer not to be re-asked raised already
@@ -171,8 +183,8 @@ class Extractor:
         parts left out as after a stubborn re-ask. Every cost is counted on what is returned."""
         paid = (first.usage if first is not None else Usage()) + spent_before
         try:
-            facts, spent, raw = await self._structured(
-                again, PaperFacts, _context(paper, excerpt), paper.source, admit
+            facts, spent, raw = await self.asker.structured(
+                again, PaperFacts, ANSWER, paper.source, admit
             )
         except ExtractionError as err:  # refused, cut, endpoint down, budget spent...
             if first is None:
@@ -180,10 +192,13 @@ class Extractor:
                 raise
             log.warning("re-ask failed, the first answer stands: %s", one_line(str(err)))
             return first.model_copy(update={"usage": paid + (err.usage or Usage())})
-        problems = _problems(paper, excerpt, facts)
-        if first is not None and len(problems) > len(first.unsupported):
-            return first.model_copy(update={"usage": paid + spent})
-        return self._extraction(excerpt, facts, raw, paid + spent, problems)
+        second = self._checked(paper, excerpt, facts, raw, paid + spent)
+        second = await self._verified(second, admit)
+        if first is None:
+            return second
+        checked = first.verify_usage + second.verify_usage
+        better = first if len(second.unsupported) > len(first.unsupported) else second
+        return better.model_copy(update={"usage": second.usage, "verify_usage": checked})
 
     def batch_answer(
         self,
@@ -203,9 +218,8 @@ class Extractor:
         label = paper.source
         try:
             facts = read_answer(
-                completion, PaperFacts, _context(paper, excerpt), label,
-                self.settings.max_output_tokens,
-            )  # fmt: skip
+                completion, PaperFacts, ANSWER, label, self.settings.max_output_tokens
+            )
             raw = answer_text(completion)
         except (InvalidAnswer, ExtractionError) as err:
             if first is not None:  # the first answer stands; the re-ask was paid for too
@@ -218,41 +232,30 @@ class Extractor:
                     f"{label}: the batch answer failed validation: {one_line(err.errors)}",
                     usage=usage,
                 ) from err
-            again = self._again(self.messages(paper, excerpt), err.answer, err.errors)
+            again = self.asker.again(self.messages(paper, excerpt), err.answer, err.errors)
             return None, again, usage
-        problems = _problems(paper, excerpt, facts)
-        if first is not None and len(problems) > len(first.unsupported):
-            return first.model_copy(update={"usage": first.usage + usage}), None, usage
         total = usage + (first.usage if first is not None else Usage())
-        extraction = self._extraction(excerpt, facts, raw, total, problems)
-        if not problems or reasking:
+        extraction = self._checked(paper, excerpt, facts, raw, total)
+        if first is not None and len(extraction.unsupported) > len(first.unsupported):
+            return first.model_copy(update={"usage": first.usage + usage}), None, usage
+        complaints = _complaints(extraction)
+        if not complaints or reasking:
             return extraction, None, usage
-        complaints = _listed([complaint(p) for p in problems])
-        return extraction, self._again(self.messages(paper, excerpt), raw, complaints), usage
+        return extraction, self.asker.again(self.messages(paper, excerpt), raw, complaints), usage
 
     def body_of(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         """The request body of these messages (a re-ask's) in the transport's mode."""
         assert self.transport is not None, "an Extractor without a client has no transport"
         return self.transport.body(self.transport.mode, messages, PaperFacts)
 
-    def _again(
-        self, messages: list[dict[str, str]], answer: str, errors: str
-    ) -> list[dict[str, str]]:
-        """The messages of a re-ask: the question, the answer, what was wrong with it."""
-        return [
-            *messages,
-            {"role": "assistant", "content": answer},
-            {"role": "user", "content": self.reask.render(errors=errors)},
-        ]
-
-    def _extraction(
-        self,
-        excerpt: Excerpt,
-        facts: PaperFacts,
-        raw: str,
-        usage: Usage,
-        problems: list[Unsupported],
+    def _checked(
+        self, paper: Paper, excerpt: Excerpt, facts: PaperFacts, raw: str, usage: Usage
     ) -> Extraction:
+        """An answer mended and checked against the paper (digest.checks): what it does not
+        support is kept as data, for the re-ask and the brief's notes."""
+        source = _source(paper, excerpt)
+        facts = mend(facts, source)
+        problems = check_facts(facts, source)
         return Extraction(
             facts=_supported(facts, problems),
             model=self.settings.model,
@@ -264,6 +267,37 @@ class Extractor:
             unsupported=problems,
         )
 
+    async def _verified(self, extraction: Extraction, admit: Admit | None) -> Extraction:
+        """The extraction with the meaning check's verdicts on its phrases (with --verify):
+        what they do not support joins its unsupported parts. A check that cannot be done
+        (refused, cut, no room left under the run's limits) leaves the paid answer standing,
+        unchecked and noted."""
+        if not self.settings.verifies:
+            return extraction
+        messages = [
+            {"role": "system", "content": self.verify_system.render()},
+            {"role": "user", "content": self.verify_user.render(claims=claims(extraction.facts))},
+        ]
+        label = "meaning check"
+        try:
+            verdicts, spent, _ = await self.asker.structured(messages, PhraseVerdicts, {}, label,
+                                                             admit)  # fmt: skip
+        except ExtractionError as err:
+            log.warning("the meaning check could not be done: %s", one_line(str(err)))
+            spent = err.usage or Usage()
+            update = {"usage": extraction.usage + spent, "verify_usage": spent}
+            return extraction.model_copy(update={**update, "verify_error": str(err)})
+        found = [u for u in judged(verdicts, extraction.facts) if u.part not in _left(extraction)]
+        return extraction.model_copy(
+            update={
+                "usage": extraction.usage + spent,
+                "verify_usage": spent,
+                "verdicts": verdicts,
+                "unsupported": [*extraction.unsupported, *found],
+                "warnings": [*extraction.warnings, *(complaint(u) for u in found)],
+            }
+        )
+
     async def topic(self, titles: list[str], admit: Admit | None = None) -> tuple[str, Usage]:
         """A short Chinese name for the field the batch belongs to."""
         listing = "\n".join(f"- {t}" for t in titles)
@@ -271,84 +305,10 @@ class Extractor:
             {"role": "system", "content": self.topic_system.render()},
             {"role": "user", "content": self.topic_user.render(titles=listing)},
         ]
-        answer, usage, _raw = await self._structured(
+        answer, usage, _raw = await self.asker.structured(
             messages, ReportTopic, {}, "report title", admit, first_admitted=True
         )
         return answer.topic, usage
-
-    async def _structured(
-        self,
-        messages: list[dict[str, str]],
-        schema: type[M],
-        context: dict[str, Any],
-        label: str,
-        admit: Admit | None = None,
-        *,
-        first_admitted: bool = False,
-    ) -> tuple[M, Usage, str]:
-        """The validated answer, the usage of every attempt, and the accepted raw answer.
-        Every request is first put to `admit`, except the first when `first_admitted`."""
-        usage = Usage()
-        last: InvalidAnswer | None = None
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.attempts),
-            retry=retry_if_exception_type(InvalidAnswer),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    sent = list(messages)
-                    if last is not None:
-                        sent += [
-                            {"role": "assistant", "content": last.answer},
-                            {"role": "user", "content": self.reask.render(errors=last.errors)},
-                        ]
-                    if admit is not None and (last is not None or not first_admitted):
-                        try:
-                            admit(sent)
-                        except NotStartedError as stop:
-                            if last is None:
-                                raise
-                            raise InvalidOutputError(
-                                f"{label}: the answer failed validation and the run's limits "
-                                f"leave no room to re-ask ({stop}): {one_line(last.errors)}"
-                            ) from stop
-                    try:
-                        result, spent, raw = await self._ask(sent, schema, context, label)
-                    except InvalidAnswer as invalid:
-                        usage += invalid.usage
-                        last = invalid
-                        log.info("%s: answer rejected, re-asking:\n%s", label, invalid.errors)
-                        raise
-                    usage += spent
-                    return result, usage, raw
-        except InvalidAnswer as invalid:
-            raise InvalidOutputError(
-                f"{label}: the model's answer failed validation after "
-                f"{self.settings.attempts} attempts: {one_line(invalid.errors)}",
-                usage=usage,
-            ) from invalid
-        except ExtractionError as err:
-            err.usage = usage + (err.usage or Usage())
-            raise
-        raise AssertionError("unreachable: tenacity either returns or reraises")
-
-    async def _ask(
-        self, messages: list[dict[str, str]], schema: type[M], context: dict[str, Any], label: str
-    ) -> tuple[M, Usage, str]:
-        """One answer: validated, with its usage and raw text; errors carry the usage."""
-        assert self.transport is not None, "an Extractor without a client cannot call"
-        completion = await self.transport.send(messages, schema, label)
-        spent = usage_of(completion, self.price)
-        limit = self.settings.max_output_tokens
-        try:
-            answer = read_answer(completion, schema, context, label, limit)
-            return answer, spent, answer_text(completion)
-        except (InvalidAnswer, ExtractionError) as err:
-            err.usage = spent
-            raise
-
 
 _DELIMITER = re.compile(r"<\s*/?\s*paper\b[^>]*>", re.IGNORECASE)  # with any attributes
 
@@ -366,10 +326,6 @@ def _schema_text(schema: type[BaseModel]) -> str:
     return json.dumps(schema.model_json_schema(), sort_keys=True)
 
 
-def _listed(complaints: list[str]) -> str:
-    return "\n".join(f"- {c}" for c in complaints)
-
-
 def _supported(facts: PaperFacts, problems: list[Unsupported]) -> PaperFacts:
     """The facts with the institutions the paper does not support taken out, and each
     institution's Chinese name from a checked source (the known-names table, else the model's
@@ -384,15 +340,23 @@ def _supported(facts: PaperFacts, problems: list[Unsupported]) -> PaperFacts:
     return facts.model_copy(update={"institutions": kept})
 
 
-def _context(paper: Paper, excerpt: Excerpt) -> dict[str, Any]:
-    """How an answer is taken in: a new answer (its phrases may not be empty), validated
-    against the text sent, its phrases Chinese."""
-    source = f"{paper.title}\n{excerpt.text}"
-    return {"answer": True, "source_text": source, "require_chinese": True}
+def _source(paper: Paper, excerpt: Excerpt) -> Source:
+    """What an answer is checked against (digest.checks.Source)."""
+    return Source(
+        sent=f"{paper.title}\n{excerpt.text}",
+        whole="\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)]),
+        title=paper.title,
+        headings=[s.heading for s in paper.sections],
+        affiliations=paper.affiliations,
+    )
 
 
-def _problems(paper: Paper, excerpt: Excerpt, facts: PaperFacts) -> list[Unsupported]:
-    """What the paper's text does not support in these facts (digest.checks)."""
-    source = _context(paper, excerpt)["source_text"]
-    whole = "\n".join([paper.first_page, paper.abstract, *(s.text for s in paper.sections)])
-    return check_facts(facts, source, paper.affiliations, whole)
+def _left(extraction: Extraction) -> set[str]:
+    """The parts the brief already leaves out."""
+    return {u.part for u in extraction.unsupported if u.reason not in KEPT}
+
+
+def _complaints(extraction: Extraction) -> str:
+    """What to tell the model when it is re-asked ("" when nothing calls for a re-ask)."""
+    asked = [complaint(u) for u in extraction.unsupported if u.reason not in NOT_REASKED]
+    return "\n".join(f"- {c}" for c in asked)

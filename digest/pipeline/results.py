@@ -10,7 +10,7 @@ from ..compose import compose_brief
 from ..errors import DigestError, EndpointError, ExtractionError, NotStartedError
 from ..institutions import compare, merge_institutions
 from ..merge import reconcile_header
-from ..models import Extraction, Notice, Paper, PaperResult, PreparedExcerpt, Usage
+from ..models import KEPT, Extraction, Notice, Paper, PaperResult, PreparedExcerpt, Usage
 from ..offline.institutions import paper_institutions
 from .context import RunContext
 from .engines import OfflineEngine, cached
@@ -86,7 +86,9 @@ def succeeded(
         ]
     else:  # answers stored before the checks kept their findings as data
         notices = notices + [Notice(code="unchecked", detail=w) for w in extraction.warnings]
-    left_out = {u.part for u in extraction.unsupported}
+    if extraction.verify_error:  # the meaning check could not be done: the reader checks
+        notices = notices + [Notice(code="unverified")]
+    left_out = {u.part for u in extraction.unsupported if u.reason not in KEPT}
     named = extraction.facts.institutions
     institutions = merge_institutions(i.name for i in named)
     flags: list[str] = []
