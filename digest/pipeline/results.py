@@ -87,7 +87,7 @@ def succeeded(
     else:  # answers stored before the checks kept their findings as data
         notices = notices + [Notice(code="unchecked", detail=w) for w in extraction.warnings]
     if extraction.verify_error:  # the meaning check could not be done: the reader checks
-        notices = notices + [Notice(code="unverified")]
+        notices = [*notices, Notice(code="unverified")]
     left_out = {u.part for u in extraction.unsupported if u.reason not in KEPT}
     named = extraction.facts.institutions
     institutions = merge_institutions(i.name for i in named)
