@@ -33,8 +33,8 @@ from .models import Extraction, Paper, PaperResult, Report, Usage
 
 __all__ = ["SCHEMA_VERSION", "Store", "request_key"]
 
-SCHEMA_VERSION = 3  # of PaperFacts: bump when the response schema changes meaning
-# (2: evidence quotes; 3: the header as the model read it, title and authors)
+SCHEMA_VERSION = 4  # of PaperFacts: bump when the response schema changes meaning (2: evidence
+# quotes; 3: the header as the model read it; 4: 1-3 quotes before each phrase, checked meaning)
 LOCK_TIMEOUT = 5.0  # seconds to wait for another process's write before calling the store locked
 
 

@@ -4,14 +4,14 @@
         [--p429 0.1] [--p500 0.05] [--pmalformed 0.02] [--pdrop 0.0]
 
 POST /v1/chat/completions answers a structured-output request with a valid object for the
-schema it names (PaperFacts or ReportTopic), after `latency` ± `jitter` seconds, with
-OpenAI-shaped usage. The answers carry no figures, no method name and a verbatim quote, so they
-pass the checks on any paper. Faults, drawn at random per request: a 429 (OpenAI's body and
-x-ratelimit headers), a 500, a 200 whose body is an HTML page, or a dropped connection (faults
-come at once, a 500 after a tenth of the latency, as middleware and proxies answer); with
-`rpm`, requests beyond that many in the last 60 s get a 429 with a Retry-After. `requests`
-counts what arrived per schema, `faults` what was injected, `first_at` is when the first
-request arrived (time.monotonic()).
+schema it names (PaperFacts, PhraseVerdicts or ReportTopic), after `latency` ± `jitter`
+seconds, with OpenAI-shaped usage. The answers carry no figures, no method name and a verbatim
+quote, so they pass the checks on any paper, and the meaning check finds them supported.
+Faults, drawn at random per request: a 429 (OpenAI's body and x-ratelimit headers), a 500, a
+200 whose body is an HTML page, or a dropped connection (faults come at once, a 500 after a
+tenth of the latency, as middleware and proxies answer); with `rpm`, requests beyond that many
+in the last 60 s get a 429 with a Retry-After. `requests` counts what arrived per schema,
+`faults` what was injected, `first_at` is when the first request arrived (time.monotonic()).
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ def _windows(line: str) -> list[str]:
 
 
 TOPIC = {"topic": "人工智能"}
+# the meaning check's answer for the faithful answer above: every phrase says what its quote does
+SUPPORTED = {
+    part: {"unsupported": "", "verdict": "supported"} for part in ("method", "problem", "result")
+}
 
 
 def completion_for(
@@ -79,7 +83,7 @@ def completion_for(
     """The chat completion a well-behaved model gives for this request body (also the body of
     a Batch API output line, scripts/fake_batches.py)."""
     schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
-    content = TOPIC if schema == "ReportTopic" else answer(body)
+    content = {"ReportTopic": TOPIC, "PhraseVerdicts": SUPPORTED}.get(schema) or answer(body)
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",

@@ -214,6 +214,21 @@ def test_estimate_counts_what_a_run_would_send_and_calls_nothing(tmp_path: Path)
     assert "unknown" not in row
 
 
+def test_estimate_counts_the_meaning_checks(tmp_path: Path) -> None:
+    """Issue 25: with --verify (on for LLM runs) each answer asked for is checked once more."""
+    store = ["--store", str(tmp_path / "s.db")]
+    off = runner.invoke(app, ["estimate", str(PAPERS), *store, "--verify", "off"])
+    on = runner.invoke(app, ["estimate", str(PAPERS), *store, "--verify", "on"])
+    n = len(list(PAPERS.glob("*.pdf")))
+    assert f"{2 * n + 1} LLM calls ({n} check meaning) (one names the report)" in on.stdout
+
+    def tokens(result: Any) -> int:
+        row = next(ln for ln in result.stdout.splitlines() if ln.startswith("gpt-4o-mini *"))
+        return int(row.split()[2].replace(",", ""))
+
+    assert tokens(off) < tokens(on) < tokens(off) * 1.5
+
+
 def test_estimate_skips_what_the_store_already_answered(
     llm: respx.MockRouter, tmp_path: Path
 ) -> None:

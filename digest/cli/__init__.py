@@ -51,6 +51,7 @@ from .options import (
     TitleOpt,
     TokenBudgetOpt,
     VerboseOpt,
+    VerifyOpt,
 )
 from .output import (
     EXIT_OK,
@@ -144,6 +145,7 @@ def run(
         ),
     ] = False,
     batch_reask: BatchReaskOpt = None,
+    verify: VerifyOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Digest papers into a report. LLM settings: OPENAI_API_KEY, OPENAI_BASE_URL, DIGEST_MODEL."""
@@ -172,6 +174,7 @@ def run(
             max_tokens_field=max_tokens_field,
             lookup=lookup,
             batch_reask=batch_reask,
+            verify=verify,
         )
         started = time.perf_counter()
         if batch:
@@ -197,6 +200,7 @@ def estimate_command(
     batch: Annotated[
         bool, typer.Option("--batch", help="Price at the Batch API's rates (run --batch).")
     ] = False,
+    verify: VerifyOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Count the calls and tokens a run would send, and their cost per model; no LLM call."""
@@ -213,12 +217,14 @@ def estimate_command(
             title=title,
             store=store_path(store, None),
             lookup=lookup,
+            verify=verify,
         )
         counted = estimate(inputs or [], settings, id_files=ids or [])
         rows = counted.costs(settings.model, batch=batch)
     typer.echo(
         f"{papers(counted.papers)} readable, {counted.stored} already answered in the store, "
         f"{len(counted.failed)} unreadable; {calls(counted.calls)}"
+        + (f" ({counted.verify_calls} check meaning)" if counted.verify_calls else "")
         + (" (one names the report)" if counted.title_call else "")
     )
     typer.echo(f"{'model':<16} {'input tokens':>13} {'output (est.)':>14} {'cost USD':>10}")

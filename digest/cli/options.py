@@ -60,6 +60,12 @@ class MaxTokensFieldOption(StrEnum):
     max_tokens = "max_tokens"
 
 
+class VerifyOption(StrEnum):
+    auto = "auto"
+    on = "on"
+    off = "off"
+
+
 class FallbackOption(StrEnum):
     none = "none"
     offline = "offline"
@@ -94,6 +100,13 @@ StructuredOpt = Annotated[
     typer.Option(
         help="How to ask for the JSON: auto (json_schema, stepping down to json_object or "
         "tools when the endpoint refuses, remembered), or one of them."
+    ),
+]
+VerifyOpt = Annotated[
+    VerifyOption | None,
+    typer.Option(
+        help="The meaning check: one small request per paper asking whether each phrase says "
+        "what its quotes say (auto: on for LLM runs; off: one request per paper).",
     ),
 ]
 ModelOpt = Annotated[

@@ -21,6 +21,11 @@ from .gather import Ready, gather, resolve_inputs
 __all__ = ["EXPECTED_OUTPUT_TOKENS", "Estimate", "ModelCost", "estimate"]
 
 EXPECTED_OUTPUT_TOKENS = 350  # a PaperFacts answer: ~150-400 tokens of JSON and Chinese
+# The meaning check (--verify): its claims (three phrases and their quotes) and its verdicts,
+# measured on the 25 seed papers (scripts/bench_real_phrasing.py, careful quotes, o200k): the
+# claims ~230 tokens, the verdicts ~55.
+EXPECTED_CLAIMS_TOKENS = 230
+EXPECTED_VERDICT_TOKENS = 60
 
 TITLE_OUTPUT_TOKENS = 30
 
@@ -42,6 +47,7 @@ class Estimate(BaseModel):
     stored: int = Field(description="Papers the store already has answers for: no call.")
     failed: list[PaperResult] = Field(default_factory=list)
     calls: int = 0
+    verify_calls: int = Field(0, description="Of the calls, the meaning checks (--verify).")
     title_call: bool = False
     prompt_tokens: dict[str, int] = Field(
         default_factory=dict, description="Input tokens per tiktoken encoding."
@@ -123,6 +129,12 @@ async def estimate_async(
     calls = len(papers) - stored
     title_call = bool(papers) and not settings.title and not title_stored
     output = calls * EXPECTED_OUTPUT_TOKENS + (TITLE_OUTPUT_TOKENS if title_call else 0)
+    checks = calls if settings.verifies else 0  # one meaning check per answer asked for
+    if checks:
+        for name, counter in encodings.items():
+            each = counter.count(extractor.verify_system.render()) + EXPECTED_CLAIMS_TOKENS
+            counted[name] += checks * each
+        output += checks * EXPECTED_VERDICT_TOKENS
     if title_call:
         titles = "\n".join(f"- {p.title}" for p in papers)
         for name, counter in encodings.items():
@@ -131,7 +143,8 @@ async def estimate_async(
         papers=len(papers),
         stored=stored,
         failed=failed,
-        calls=calls + title_call,
+        calls=calls + checks + title_call,
+        verify_calls=checks,
         title_call=title_call,
         prompt_tokens=counted,
         output_tokens=output,
