@@ -3,7 +3,8 @@ own evidence supports it, in the form the brief needs.
 
 :func:`check_facts` returns what is not supported, as data (:class:`~digest.models.Unsupported`);
 :func:`complaint` words each for the model when it is re-asked; :func:`mend` makes the changes
-that need no question (the method's name added where the phrase leaves it out). Measured against
+that need no question when the meaning check will judge the result (the method's name added,
+the sentence that states a figure added to its quotes). Measured against
 what real models write (the 25 briefs of ../shared/spec/seed-report.md, scripts/
 bench_real_phrasing.py), so faithful phrasing passes:
 
@@ -16,6 +17,8 @@ bench_real_phrasing.py), so faithful phrasing passes:
 - term: a name, an acronym or a benchmark in a phrase ("BM25", "GSM8K") is printed in the
   paper, or made of printed terms ("SNN-CNN"), or printed with one letter garbled by the text
   layer (digest.terms): another paper's method names terms this one lacks;
+- name: a method phrase carries the name its quotes propose ("we propose InfVSR"), or the
+  title does (the brief prints it); with the meaning check, a missing name is added instead;
 - filler: a phrase that says nothing of this paper ("某种方法", "取得了良好的效果");
 - form: at most 80 汉字, one phrase (no sentence end, no second "达成了…" inside), Chinese (the
   paper's own English terms kept as printed count as terms, not as English), quotes that are
@@ -91,9 +94,18 @@ class Source:
         self.terms = Terms(f"{self.sent}\n{self.whole}")
 
     def quotes(self, quotes: list[str]) -> list[str]:
-        """The quotes that are evidence: long enough, found in the text sent, and not only in
-        its title or a heading (a quote running on from the title into the text counts)."""
-        return [q for q in quotes if self._evidence(match_key(q))]
+        """The quotes that are evidence: the first three (what the schema asks for) that are
+        long enough, found in the text sent, and not only in its title or a heading (a quote
+        running on from the title into the text counts). A short or stray extra quote is no
+        evidence, and no fault of the phrase."""
+        return [q for q in quotes[:MAX_QUOTES] if self._evidence(match_key(q))]
+
+    def sentences(self) -> list[str]:
+        """The sentences of the text sent, outside its title and headings."""
+        from .offline.sentences import split_sentences  # (the offline engine's splitter)
+
+        lines = self.sent.splitlines()[1:]  # the first line is the title
+        return [s for line in lines for s in split_sentences(line) if self.quotes([s])]
 
     def _evidence(self, key: str) -> bool:
         if len(key) < MIN_QUOTE or key not in self.key:
@@ -111,10 +123,16 @@ _GENERIC = re.compile(
 )
 
 
-def mend(facts: PaperFacts, source: Source) -> PaperFacts:
-    """The facts with what needs no question mended: a method phrase that leaves out the name
-    its quotes give (and the title does not carry) gets the name, so the brief names the
-    method instead of losing the clause."""
+def mend(facts: PaperFacts, source: Source, *, meaning_checked: bool = False) -> PaperFacts:
+    """The facts with what needs no question mended, when a reader will check their meaning
+    (`meaning_checked`: digest.llm.verify judges the mended phrases): a figure the text sent
+    states but the phrase's quotes do not gets the sentence that states it as a quote (a model
+    quoted the wrong sentence); a method phrase that leaves out the name its quotes propose
+    (and the title does not carry) gets the name, so the brief names the method instead of
+    losing the clause. Without that reader, nothing is mended: the checks flag both."""
+    if not meaning_checked:
+        return facts
+    facts = facts.model_copy(update=_stated_figures(facts, source))
     missing = _missing_name(facts, source)
     if missing is None:
         return facts
@@ -123,9 +141,16 @@ def mend(facts: PaperFacts, source: Source) -> PaperFacts:
     return facts.model_copy(update={"method": joined})
 
 
-def check_facts(facts: PaperFacts, source: Source) -> list[Unsupported]:
-    """What in `facts` the paper does not support (see the module's docstring)."""
+def check_facts(
+    facts: PaperFacts, source: Source, *, meaning_checked: bool = False
+) -> list[Unsupported]:
+    """What in `facts` the paper does not support (see the module's docstring). Without the
+    meaning check, a method phrase must also carry the name its quotes propose (another
+    paper's method, quoted with this paper's sentences, lacks it)."""
     found: list[Unsupported] = []
+    missing = None if meaning_checked else _missing_name(facts, source)
+    if missing is not None:
+        found.append(Unsupported(part="method", reason="name", value=missing))
     for part in PHRASES:
         phrase, given = getattr(facts, part), facts.quotes(part)
         form = _form(phrase, given, source.terms)
@@ -171,6 +196,8 @@ def complaint(problem: Unsupported) -> str:
             f"with the claim it carries (do not keep that claim without its figure), or quote "
             "the sentence that states it"
         )
+    if problem.reason == "name":
+        return f"method must name the method as the quote does ({value})"
     if problem.reason == "term":
         return f"{part} names {value}, which the paper text does not contain; use its own terms"
     if problem.reason == "form":
@@ -249,17 +276,35 @@ def _form(phrase: str, quotes: list[str], terms: Terms) -> str:
     foreign = [w for w in _LATIN_WORD.findall(phrase) if not terms.has(w)]
     if hanzi < MIN_HANZI or sum(map(len, foreign)) > hanzi:  # kept terms are no English
         return "not a Chinese phrase" + (f" ({' '.join(foreign[:6])})" if foreign else "")
-    if len(quotes) > MAX_QUOTES or any(len(q) < MIN_QUOTE_CHARS for q in quotes):
-        return f"{len(quotes)} quotes (1-{MAX_QUOTES}, each {MIN_QUOTE_CHARS}-{MAX_QUOTE_CHARS})"
     longest = max(map(len, quotes), default=0)
     if longest > LONGEST_QUOTE:
         return f"a quote of {longest} characters ({MIN_QUOTE_CHARS}-{MAX_QUOTE_CHARS})"
     return ""
 
 
+def _stated_figures(facts: PaperFacts, source: Source) -> dict[str, list[str]]:
+    """Quotes for the figures a phrase's own quotes leave out: the sentences of the text sent
+    that state them, when together they state them all (else the quotes stay as they are)."""
+    update = {}
+    for part in PHRASES:
+        phrase, quotes = getattr(facts, part), source.quotes(facts.quotes(part))
+        missing = set(unsupported_figures(phrase, quotes))
+        added: list[str] = []
+        for sentence in source.sentences():
+            if not missing or len(quotes) + len(added) >= MAX_QUOTES:
+                break
+            stated = missing - set(unsupported_figures(phrase, [*quotes, *added, sentence]))
+            if stated and len(sentence) <= LONGEST_QUOTE:
+                added.append(sentence)
+                missing -= stated
+        if added and not missing:
+            update[f"{part}_evidence"] = [*quotes, *added]
+    return update
+
+
 def _missing_name(facts: PaperFacts, source: Source) -> str | None:
     """The method's name its quotes give that neither its phrase nor the title carries."""
-    names = method_names(source.quotes(facts.quotes("method")))
+    names = method_names(source.quotes(facts.quotes("method")), proposed=True)
     said = match_key(f"{facts.method} {source.title}")
     if not names or any(match_key(form) in said for forms in names.values() for form in forms):
         return None

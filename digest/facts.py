@@ -235,17 +235,23 @@ class PaperFacts(BaseModel):
 Judgement = Literal["supported", "partly", "not"]
 
 
+def _bare(schema: dict[str, Any]) -> None:
+    """A schema without descriptions and titles: the meaning check's prompt says what each
+    field means (prompts/verify_system.md), and every token of a schema is paid per paper."""
+    schema.pop("description", None)
+    for value in schema.get("properties", {}).values():
+        value.pop("title", None)
+
+
 class Verdict(BaseModel):
-    """A careful reader's judgement of one phrase against its quotes (the meaning check)."""
+    """A careful reader's judgement of one phrase against its quotes (the meaning check): the
+    words the quotes do not say (copied from the phrase; "" when they say it all), then the
+    verdict: supported, partly (part of it unsaid) or not (its main content unsaid)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_bare)
 
-    unsupported: str = Field(
-        description="短语中引文没有说到的内容（照抄短语中的词）；都有依据时为空字符串"
-    )
-    verdict: Judgement = Field(
-        description="supported：引文说了短语的全部内容；partly：部分没说；not：主要内容没说"
-    )
+    unsupported: str
+    verdict: Judgement
 
     @field_validator("unsupported", mode="before")
     @classmethod
@@ -256,7 +262,7 @@ class Verdict(BaseModel):
 class PhraseVerdicts(BaseModel):
     """The meaning check's answer: a verdict per phrase of a brief (digest.llm.verify)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_bare)
 
     method: Verdict
     problem: Verdict

@@ -36,6 +36,11 @@ _COMPOUND = re.compile(r"[-/+]")
 # word ("TextRunner"), or capitals with digits ("GPT-4", "T5").
 _DEFINED = re.compile(r"\(([A-Z][\w-]{1,24})\)")
 _COINED = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*|[A-Z]{2,}[\w-]*\d[\w-]*)\b")
+# words by which a paper names what it proposes, shortly before the name
+_PROPOSED = re.compile(
+    r"(?i)\b(?:propos|introduc|present|develop|design|build|buil|call|nam|dub|term|coin)\w*\b"
+)
+PROPOSAL_REACH = 80  # characters before a name in which a proposal word makes it the method's
 GLITCH_MIN = 6  # letters a term needs before one garbled letter is forgiven (shorter: any word)
 
 
@@ -86,22 +91,31 @@ class Terms:
         return any(abs(len(w) - len(key)) <= 1 and _one_edit(key, w) for w in self.words)
 
 
-def method_names(quotes: list[str]) -> dict[str, list[str]]:
+def method_names(quotes: list[str], *, proposed: bool = False) -> dict[str, list[str]]:
     """The method's names its quotes give, each with the forms a phrase may use: an acronym a
-    quote defines in parentheses (or the words it stands for: "Open IE (OIE)"), a coined name."""
+    quote defines in parentheses (or the words it stands for: "Open IE (OIE)"), a coined name.
+    With `proposed`, only the names a quote gives as what the paper proposes ("we propose
+    InfVSR", "We introduce Free Draft-and-Verification (FreeDave)"), not a baseline or a tool
+    it mentions ("LoRA", "BPE")."""
     names: dict[str, list[str]] = {}
     for quote in quotes:
         for match in _DEFINED.finditer(quote):
             acronym = match.group(1)
             if acronym in COMMON_ACRONYMS or acronym in names:
                 continue
+            if proposed and not _PROPOSED.search(quote[: match.start()][-PROPOSAL_REACH:]):
+                continue
             before = quote[: match.start()].split()
             spelled = [" ".join(before[-n:]) for n in range(1, min(5, len(before)) + 1)]
             names[acronym] = [acronym, *(w for w in spelled if len(match_key(w)) >= 4)]
     for quote in quotes:
-        for coined in _COINED.findall(quote):
-            if coined not in COMMON_ACRONYMS and coined not in names:
-                names[coined] = [coined]
+        for match in _COINED.finditer(quote):
+            coined = match.group(0)
+            if coined in COMMON_ACRONYMS or coined in names:
+                continue
+            if proposed and not _PROPOSED.search(quote[: match.start()][-PROPOSAL_REACH:]):
+                continue
+            names[coined] = [coined]
     return names
 
 

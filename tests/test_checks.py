@@ -78,6 +78,20 @@ def test_english_of_its_own_is_not_a_chinese_phrase(method: str) -> None:
     assert "form" in reasons(found, "method")
 
 
+def test_a_figure_quoted_from_the_wrong_sentence_gets_the_one_that_states_it() -> None:
+    """With the meaning check to judge it, a figure the text states in another sentence than
+    the phrase's quote brings that sentence as a quote; without it, the figure is flagged."""
+    text = f"{GSM}. {CDDM}"
+    result = "161×压缩、31×加速及9ms延迟"
+    answer = facts(result=result, result_evidence=[GSM[:100]])
+    mended = mend(answer, source(text), meaning_checked=True)
+    assert mended.result_evidence == [GSM[:100], CDDM]
+    assert reasons(check_facts(mended, source(text), meaning_checked=True), "result") == []
+    assert reasons(check_facts(answer, source(text)), "result") == ["figure"]
+    invented = facts(result="200×压缩", result_evidence=[GSM[:100]])  # stated nowhere
+    assert mend(invented, source(text), meaning_checked=True).result_evidence == [GSM[:100]]
+
+
 def test_figures_may_come_from_any_of_the_phrases_quotes() -> None:
     """The CDDM result: its figures span 226 characters of one sentence, over a quote's 200."""
     result = "保留96.2% ADE和95.5% FDE精度、161×压缩、31×加速及9ms延迟"
@@ -134,16 +148,28 @@ def test_the_title_in_the_brief_names_the_method() -> None:
     title = "INFVSR: BREAKING LENGTH LIMITS OF GENERIC VIDEO SUPER-RESOLUTION"
     answer = facts(method="自回归单步扩散范式", method_evidence=[INFVSR])
     checked = source(INFVSR, title=title)
-    assert mend(answer, checked).method == "自回归单步扩散范式"
+    assert mend(answer, checked, meaning_checked=True).method == "自回归单步扩散范式"
     assert reasons(check_facts(answer, checked), "method") == []
 
 
 def test_a_missing_name_is_added_not_the_clause_dropped() -> None:
+    """With the meaning check to judge the phrase as printed, the name its quote proposes is
+    added; without it, the missing name is flagged (another paper's method lacks it)."""
     answer = facts(method="自回归单步扩散范式", method_evidence=[INFVSR])
     checked = source(INFVSR, title="Breaking Length Limits of Generic Video Super-Resolution")
-    mended = mend(answer, checked)
+    mended = mend(answer, checked, meaning_checked=True)
     assert mended.method == "InfVSR自回归单步扩散范式"
-    assert reasons(check_facts(mended, checked), "method") == []
+    assert reasons(check_facts(mended, checked, meaning_checked=True), "method") == []
+    assert mend(answer, checked) == answer
+    assert reasons(check_facts(answer, checked), "method") == ["name"]
+
+
+def test_a_name_the_quote_only_mentions_is_not_the_methods() -> None:
+    quote = "Unlike LoRA, which freezes the pretrained weights, our pruning keeps every rank"
+    answer = facts(method="基于梯度的结构化剪枝技术", method_evidence=[quote])
+    checked = source(quote)
+    assert mend(answer, checked, meaning_checked=True).method == "基于梯度的结构化剪枝技术"
+    assert reasons(check_facts(answer, checked), "method") == []
 
 
 def test_the_title_or_a_heading_is_never_evidence() -> None:

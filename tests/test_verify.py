@@ -52,12 +52,15 @@ class Endpoint:
 
 
 def digest_dpr(
-    endpoint: Callable[[httpx.Request], httpx.Response], tmp_path: Path, **settings: Any
+    endpoint: Callable[[httpx.Request], httpx.Response],
+    tmp_path: Path,
+    paper: Path = DPR,
+    **settings: Any,
 ) -> tuple[Report, str]:
     with respx.mock(base_url="https://llm.test/v1", assert_all_called=False) as mock:
         mock.post("/chat/completions").mock(side_effect=endpoint)
         options = {"title": "T", "store": tmp_path / "s.db", "verify": "on", **settings}
-        report = run([DPR], Settings.from_env(**options))
+        report = run([paper], Settings.from_env(**options))
     return report, render_markdown(report)
 
 
@@ -119,6 +122,18 @@ def test_a_check_that_cannot_be_done_leaves_the_paid_answer_standing_noted(
     assert result.status == "ok" and result.brief and FAITHFUL["method"] in result.brief
     assert result.extraction is not None and result.extraction.verify_error
     assert "> 注意: 未能完成简报与原文的语义核对" in markdown
+
+
+def test_a_method_without_the_name_its_quote_proposes_gets_it(tmp_path: Path) -> None:
+    """Issue 25: with the meaning check to judge the phrase as printed, the name is added (the
+    brief names the method), not the clause dropped, and nothing is re-asked."""
+    answer = {**ANSWERS["Open Information Extraction"], "method": "开放式抽取范式及其系统实现"}
+    endpoint = Endpoint([answer], [verdicts()])
+    report, markdown = digest_dpr(endpoint, tmp_path, FIXTURES / "papers/open-ie-web-ijcai2007.pdf")
+    assert endpoint.kinds() == ["PaperFacts", "PhraseVerdicts"] and "注意" not in markdown
+    checked = endpoint.asked[1][1]["messages"][1]["content"]
+    assert "短语：OIE开放式抽取范式及其系统实现" in checked  # the reader judges it as printed
+    assert report.papers[0].brief and "使用OIE开放式抽取范式及其系统实现" in report.papers[0].brief
 
 
 def test_verify_off_asks_once_and_the_store_keys_each_way_apart(tmp_path: Path) -> None:

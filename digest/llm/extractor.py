@@ -253,9 +253,9 @@ class Extractor:
     ) -> Extraction:
         """An answer mended and checked against the paper (digest.checks): what it does not
         support is kept as data, for the re-ask and the brief's notes."""
-        source = _source(paper, excerpt)
-        facts = mend(facts, source)
-        problems = check_facts(facts, source)
+        source, verifies = _source(paper, excerpt), self.settings.verifies
+        facts = mend(facts, source, meaning_checked=verifies)
+        problems = check_facts(facts, source, meaning_checked=verifies)
         return Extraction(
             facts=_supported(facts, problems),
             model=self.settings.model,
