@@ -2,6 +2,7 @@
 marked), or printed silently? And what does a faithful answer cost?
 
     python scripts/bench_defects.py [--corpus ../shared/corpus] [--only NAME,...]
+        [--verify on|off]
 
 A local OpenAI-compatible server (scripts/fake_openai.py, json_schema mode) answers every
 request of a run with one kind of defect, the same again when re-asked, as a stubborn model
@@ -10,7 +11,9 @@ does; the papers are the corpus's PDFs plus an abstract file whose paper names n
 how many had the defect left out, corrected or marked with a note under the brief, and how many
 printed it silently (the defect's text in the brief with no note), and how many inputs could not
 be read at all (the corpus's scanned and password-protected files); first the calls per paper
-for the faithful answer. Needs TIKTOKEN_CACHE_DIR for exact counts (approximate otherwise).
+for the faithful answer. With --verify on (the default, as for LLM runs) the fake answers the
+meaning check as a careful reader would: the phrases each defect broke are not supported.
+Needs TIKTOKEN_CACHE_DIR for exact counts (approximate otherwise).
 """
 
 from __future__ import annotations
@@ -71,6 +74,22 @@ class Defect:
     marker: Callable[[PaperResult], bool]  # the defect's text is in this paper's brief
     only_abstracts: bool = False
     true_of: str = ""  # a paper of which the "defect" is the truth: left out of its row
+    # the phrases a careful reader finds unsupported by their quotes (the meaning check's
+    # answer, scripted: the fake knows what it broke; the lexical checks do not)
+    unsupported: tuple[str, ...] = ()
+
+
+def _reader(parts: tuple[str, ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The meaning check's answer of a careful reader: `parts` are not supported."""
+
+    def verdicts(body: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for part in ("method", "problem", "result"):
+            bad = part in parts
+            out[part] = {"unsupported": "", "verdict": "not" if bad else "supported"}
+        return out
+
+    return verdicts
 
 
 def _with(**changes: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -126,16 +145,19 @@ DEFECTS = [
         ),
         _in_brief("DPR稠密段落检索"),
         true_of="Dense Passage Retrieval",
+        unsupported=("method", "problem"),
     ),
     Defect(
         "filler phrases",
         _with(method="论文提出的方法", problem="某种问题", result="取得了良好的效果"),
         _in_brief("论文提出的方法"),
+        unsupported=("method", "problem", "result"),
     ),
     Defect(
         "small invented figure found elsewhere in the excerpt",
         _with(result=lambda b, f: f"检索速度提升{_number_elsewhere(b, f['result_evidence'])}倍"),
         lambda r: "检索速度提升" in (r.brief or ""),
+        unsupported=("result",),
     ),
     Defect(
         "phrase of ~195 characters, quote of any length",
@@ -144,11 +166,13 @@ DEFECTS = [
             result_evidence=lambda b, f: _paper_text(b).replace("\n", " ")[:600],
         ),
         _in_brief("在多个基准上在多个基准上"),
+        unsupported=("result",),
     ),
     Defect(
         '"。" and a second "达成了…的效果" inside',
         _with(result="在检索任务上优于基线。达成了检索更快的效果"),
         _in_brief("检索更快"),
+        unsupported=("result",),
     ),
 ]
 
@@ -156,7 +180,8 @@ DEFECTS = [
 def _outcome(result: PaperResult, defect: Defect) -> tuple[bool, bool, bool]:
     """(re-asked, left out / corrected / marked, printed silently)."""
     extraction = result.extraction
-    reasked = extraction is not None and extraction.usage.attempts >= 2
+    asked = extraction.usage.attempts - extraction.verify_usage.attempts if extraction else 0
+    reasked = asked >= 2  # (the meaning check's calls are no re-ask)
     noted = any(n.code == "unsupported" for n in result.warnings)
     shown = defect.marker(result)
     return reasked, (noted or not shown), shown and not noted
@@ -166,6 +191,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
     ap.add_argument("--only", default="", help="comma-separated defect name prefixes")
+    ap.add_argument("--verify", default="on", choices=("on", "off"), help="the meaning check")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     work = Path(tempfile.mkdtemp(prefix="bench-defects-"))
@@ -181,21 +207,25 @@ def main() -> int:
         inputs: list[Path | str] = [abstracts] if defect and defect.only_abstracts else [*pdfs]
         if defect is None:
             inputs.append(abstracts)
-        with FakeOpenAI(answer=defect.answer if defect else None) as fake:
+        reader = _reader(defect.unsupported) if defect else None
+        with FakeOpenAI(answer=defect.answer if defect else None, verdicts=reader) as fake:
             settings = Settings.from_env(
                 api_key="sk-fake", base_url=fake.base_url, engine="llm", store=store,
                 refresh=True, title="T", structured="json_schema", lookup=False,
+                verify=args.verify,
             )  # fmt: skip
             report = run(inputs, settings)
             calls = fake.requests["PaperFacts"]
+            checks = fake.requests["PhraseVerdicts"]
         ok = [r for r in report.papers if r.status == "ok"]
         if defect is not None and defect.true_of:
             ok = [r for r in ok if defect.true_of not in r.title]
         if defect is None:
             flagged = sum(bool(r.extraction and r.extraction.unsupported) for r in ok)
             print(
-                f"faithful answer: {calls} calls for {len(ok)} papers "
-                f"({calls / max(len(ok), 1):.2f} per paper), {flagged} flagged"
+                f"faithful answer (--verify {args.verify}): {calls} calls for {len(ok)} papers "
+                f"({calls / max(len(ok), 1):.2f} per paper, + {checks} meaning checks), "
+                f"{flagged} flagged"
             )
             continue
         outcomes = [_outcome(r, defect) for r in ok]

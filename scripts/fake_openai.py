@@ -78,12 +78,16 @@ SUPPORTED = {
 
 
 def completion_for(
-    body: dict[str, Any], answer: Callable[[dict[str, Any]], dict[str, Any]] = _facts_for
+    body: dict[str, Any],
+    answer: Callable[[dict[str, Any]], dict[str, Any]] = _facts_for,
+    verdicts: Callable[[dict[str, Any]], dict[str, Any]] = lambda body: SUPPORTED,
 ) -> dict[str, Any]:
     """The chat completion a well-behaved model gives for this request body (also the body of
-    a Batch API output line, scripts/fake_batches.py)."""
+    a Batch API output line, scripts/fake_batches.py): `answer` makes the facts, `verdicts`
+    the meaning check's judgement (default: every phrase supported)."""
     schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
-    content = {"ReportTopic": TOPIC, "PhraseVerdicts": SUPPORTED}.get(schema) or answer(body)
+    makers = {"ReportTopic": lambda body: TOPIC, "PhraseVerdicts": verdicts}
+    content = makers.get(schema, answer)(body)
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
@@ -168,10 +172,13 @@ class FakeOpenAI(LocalServer):
         pdrop: float = 0.0,
         seed: int = 7,
         answer: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        verdicts: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         """`answer` makes the PaperFacts content from the request body (default: a faithful
-        answer that passes the checks; scripts/bench_defects.py passes defective ones)."""
+        answer that passes the checks; scripts/bench_defects.py passes defective ones), and
+        `verdicts` the meaning check's (default: every phrase supported)."""
         self.answer = answer or _facts_for
+        self.verdicts = verdicts or (lambda body: SUPPORTED)
         self.latency, self.jitter, self.rpm = latency, jitter, rpm
         self.rates = {"429": p429, "500": p500, "malformed": pmalformed, "drop": pdrop}
         self.random = random.Random(seed)
@@ -246,7 +253,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == "malformed":
                 self._send(200, b"<html><body>502 Bad Gateway</body></html>", {}, "text/html")
                 return
-            self._send(200, completion_for(body, fake.answer))
+            self._send(200, completion_for(body, fake.answer, fake.verdicts))
 
         def _send(
             self,

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conftest import FIXTURES, completion_body
+from conftest import FIXTURES, completion_body, sent_json
 from test_pipeline import ANSWERS
 
 from digest import Report, Settings, render_markdown, run
@@ -139,6 +139,36 @@ def test_each_defect_is_reasked_then_left_out_with_a_note(name: str, tmp_path: P
     briefs = brief_section(markdown)
     assert f"{result.brief}\n> 注意: " in briefs  # the note stands right under the brief
     assert note in briefs
+
+
+PHRASE_DEFECTS = sorted(n for n in DEFECTS if DEFECTS[n]()[2] in ("method", "problem", "result"))
+
+
+@pytest.mark.parametrize("name", PHRASE_DEFECTS)
+def test_with_the_meaning_check_each_phrase_defect_is_still_never_silent(
+    name: str, tmp_path: Path
+) -> None:
+    """Issue 25: with --verify the checks mend more (a name, a figure's sentence) and a careful
+    reader judges the phrases as printed; each defect is still left out with a note. The
+    reader is scripted: it finds the defect's part unsupported, as a careful one would."""
+    source, answer, part, hidden, _ = DEFECTS[name]()
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if sent_json(request)["response_format"]["json_schema"]["name"] == "PhraseVerdicts":
+            verdict = {p: {"unsupported": "", "verdict": "not" if p == part else "supported"}
+                       for p in ("method", "problem", "result")}  # fmt: skip
+            return httpx.Response(200, json=completion_body(verdict))
+        return httpx.Response(200, json=completion_body(answer))
+
+    with respx.mock(base_url="https://llm.test/v1") as mock:
+        mock.post("/chat/completions").mock(side_effect=respond)
+        settings = Settings.from_env(title="T", store=tmp_path / "s.db", verify="on")
+        report = run([source], settings)
+    (result,) = report.papers
+    assert result.status == "ok" and result.extraction is not None and result.brief
+    assert part in {u.part for u in result.extraction.unsupported}
+    assert hidden not in result.brief
+    assert f"{result.brief}\n> 注意: " in brief_section(render_markdown(report))
 
 
 def test_a_superset_institution_is_left_out(tmp_path: Path) -> None:
