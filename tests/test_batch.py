@@ -14,7 +14,7 @@ import httpx
 import pytest
 import respx
 from batchfake import FakeBatchAPI
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, completion_body
 from test_pipeline import answer
 from typer.testing import CliRunner
 
@@ -25,7 +25,8 @@ from digest.cli import app
 from digest.costs import price_for
 from digest.errors import BatchAPIError
 from digest.models import Paper
-from digest.pipeline.batch import batch_status, cancel_async, collect_async, submit_async
+from digest.pipeline.batch import batch_status, cancel_async, submit_async
+from digest.pipeline.collect import collect_async
 from digest.store import Store
 
 PAPERS = FIXTURES / "papers"
@@ -263,13 +264,53 @@ def test_an_answer_failing_the_checks_is_re_asked_in_a_second_batch(
     assert all(r["body"]["messages"][-1]["role"] == "user" for r in reasks)  # the complaint
     assert all(e["unsupported"] for e in stored_extractions())  # the first answers, for now
     waiting = asyncio.run(submit_async([PAPERS], settings()))
-    assert (waiting.sent, waiting.answered) == (0, N)  # nothing sent again meanwhile
+    assert (waiting.sent, waiting.waiting) == (0, N)  # nothing sent again; the re-asks pending
     fake.finish(first.open[0]["id"])
     second = asyncio.run(collect_async(settings()))
     assert second.answered == N and second.open == []
     kept = stored_extractions()
     assert all(not e["unsupported"] for e in kept)  # the re-asks' answers stand
     assert all(e["usage"]["attempts"] == 2 for e in kept)  # both answers counted
+    assert online.call_count == 0
+
+
+def check_rejecting_problems(request: httpx.Request) -> httpx.Response:
+    """The canned answers, and a meaning check that finds every problem phrase unsupported."""
+    body = json.loads(request.content)
+    if body["response_format"]["json_schema"]["name"] != "PhraseVerdicts":
+        return answer(request)
+    supported, not_said = {"unsupported": "", "verdict": "supported"}, {
+        "unsupported": "", "verdict": "not"}  # fmt: skip
+    verdicts = {"method": supported, "problem": not_said, "result": supported}
+    return httpx.Response(200, json=completion_body(verdicts, prompt_tokens=300))
+
+
+def test_the_meaning_check_goes_in_the_second_batch(llm: respx.MockRouter, tmp_path: Path) -> None:
+    """Issue 25: with --verify, the answers of the first batch get their checks in a second
+    one; the paper waits for it, and its verdicts shape the stored answer and the report."""
+    fake = FakeBatchAPI(llm, check_rejecting_problems)
+    online = llm.post("/chat/completions").mock(side_effect=answer)
+    done = asyncio.run(submit_async([PAPERS], settings(verify="on")))
+    fake.finish(done.batches[0])
+    first = asyncio.run(collect_async(settings(verify="on")))
+    assert first.answered == N and len(first.open) == 1
+    checks = fake.requests(first.open[0]["id"])
+    assert len(checks) == N and all(r["custom_id"].endswith("#verify") for r in checks)
+    assert all(r["body"]["response_format"]["json_schema"]["name"] == "PhraseVerdicts"
+               for r in checks)  # fmt: skip
+    waiting = asyncio.run(submit_async([PAPERS], settings(verify="on")))
+    assert (waiting.sent, waiting.waiting) == (0, N)  # the report waits for its checks
+    fake.finish(first.open[0]["id"])
+    second = asyncio.run(collect_async(settings(verify="on")))
+    assert second.answered == N and second.open == []
+    kept = stored_extractions()
+    assert all([u["part"] for u in e["unsupported"]] == ["problem"] for e in kept)
+    assert all(e["verify_usage"]["attempts"] == 1 and e["verdicts"] for e in kept)
+    out = tmp_path / "report.md"
+    args = ["run", str(PAPERS), "--batch", "--verify", "on", "--title", "T", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").count("核对时发现它所引的原文不支持") == N
     assert online.call_count == 0
 
 

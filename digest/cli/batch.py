@@ -50,7 +50,8 @@ def run_batch(inputs: list[str], ids: list[Path], settings: Settings) -> Report 
     """One `run --batch`: collect, submit; the report's Report once nothing is left to wait
     for (else None, and a line says how to follow the batches)."""
     from ..errors import ConfigError
-    from ..pipeline.batch import collect_async, submit_async
+    from ..pipeline.batch import submit_async
+    from ..pipeline.collect import collect_async
 
     if settings.engine == "offline":
         raise ConfigError(
@@ -137,7 +138,7 @@ def wait_command(
     write their report (as `digest run INPUTS --batch` would)."""
     setup_logging(verbose)
     with errors_to_exit(verbose):
-        from ..pipeline.batch import collect_async
+        from ..pipeline.collect import collect_async
 
         settings = settings_from(
             {}, model=model, title=title, batch_reask=batch_reask,

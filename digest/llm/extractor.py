@@ -29,13 +29,13 @@ from ..costs import price_for
 from ..errors import ExtractionError, InvalidOutputError
 from ..excerpt import Budget
 from ..facts import PaperFacts, PhraseVerdicts, ReportTopic
-from ..models import KEPT, Excerpt, Extraction, Paper, Unsupported, Usage
+from ..models import Excerpt, Extraction, Paper, Unsupported, Usage
 from ..prompts import load_prompt
 from ..settings import Settings
 from ..strings import one_line
 from .answer import Completion, InvalidAnswer, answer_text, read_answer, usage_of
 from .asking import Admit, Asker
-from .verify import claims, judged
+from .verify import Verifier
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -75,6 +75,7 @@ class Extractor:
 
             self.transport = Transport(client, settings, self.json_mode)
         self.asker = Asker(self.transport, settings, self.reask, self.price)
+        self.verifier = Verifier(self.asker, self.verify_system, self.verify_user, self.transport)
 
     def render_user(self, paper: Paper, excerpt: Excerpt) -> str:
         """The user message: title, the parser's institution candidates, the excerpt. Paper text
@@ -158,9 +159,9 @@ class Extractor:
         like an online answer. With `reask`, what fails is re-asked online; without, an invalid
         answer fails the paper and the parts the checks do not support are left out, noted."""
         first, again, usage = self.batch_answer(paper, excerpt, completion, reasking=not reask)
-        if first is not None:
+        if first is not None and reask:  # online: the meaning check too (else the next batch)
             first = await self._verified(first, admit)
-            complaints = _complaints(first) if again is None and reask else ""
+            complaints = _complaints(first) if again is None else ""
             if complaints:  # the meaning check found what the first look did not
                 messages = self.messages(paper, excerpt)
                 again = self.asker.again(messages, first.raw_response or "", complaints)
@@ -268,35 +269,11 @@ class Extractor:
         )
 
     async def _verified(self, extraction: Extraction, admit: Admit | None) -> Extraction:
-        """The extraction with the meaning check's verdicts on its phrases (with --verify):
-        what they do not support joins its unsupported parts. A check that cannot be done
-        (refused, cut, no room left under the run's limits) leaves the paid answer standing,
-        unchecked and noted."""
+        """The extraction with the meaning check's verdicts (with --verify; digest.llm.verify):
+        what they do not support joins its unsupported parts."""
         if not self.settings.verifies:
             return extraction
-        messages = [
-            {"role": "system", "content": self.verify_system.render()},
-            {"role": "user", "content": self.verify_user.render(claims=claims(extraction.facts))},
-        ]
-        label = "meaning check"
-        try:
-            verdicts, spent, _ = await self.asker.structured(messages, PhraseVerdicts, {}, label,
-                                                             admit)  # fmt: skip
-        except ExtractionError as err:
-            log.warning("the meaning check could not be done: %s", one_line(str(err)))
-            spent = err.usage or Usage()
-            update = {"usage": extraction.usage + spent, "verify_usage": spent}
-            return extraction.model_copy(update={**update, "verify_error": str(err)})
-        found = [u for u in judged(verdicts, extraction.facts) if u.part not in _left(extraction)]
-        return extraction.model_copy(
-            update={
-                "usage": extraction.usage + spent,
-                "verify_usage": spent,
-                "verdicts": verdicts,
-                "unsupported": [*extraction.unsupported, *found],
-                "warnings": [*extraction.warnings, *(complaint(u) for u in found)],
-            }
-        )
+        return await self.verifier.check(extraction, admit)
 
     async def topic(self, titles: list[str], admit: Admit | None = None) -> tuple[str, Usage]:
         """A short Chinese name for the field the batch belongs to."""
@@ -349,11 +326,6 @@ def _source(paper: Paper, excerpt: Excerpt) -> Source:
         headings=[s.heading for s in paper.sections],
         affiliations=paper.affiliations,
     )
-
-
-def _left(extraction: Extraction) -> set[str]:
-    """The parts the brief already leaves out."""
-    return {u.part for u in extraction.unsupported if u.reason not in KEPT}
 
 
 def _complaints(extraction: Extraction) -> str:
