@@ -38,7 +38,7 @@ _DEFINED = re.compile(r"\(([A-Z][\w-]{1,24})\)")
 _COINED = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*|[A-Z]{2,}[\w-]*\d[\w-]*)\b")
 # words by which a paper names what it proposes, shortly before the name
 _PROPOSED = re.compile(
-    r"(?i)\b(?:propos|introduc|present|develop|design|build|buil|call|nam|dub|term|coin)\w*\b"
+    r"(?i)\b(?:propos|introduc|present|develop|design|call|nam|dub|termed|coin)\w*\b"
 )
 PROPOSAL_REACH = 80  # characters before a name in which a proposal word makes it the method's
 GLITCH_MIN = 6  # letters a term needs before one garbled letter is forgiven (shorter: any word)
