@@ -101,9 +101,7 @@ def method_names(quotes: list[str], *, proposed: bool = False) -> dict[str, list
     for quote in quotes:
         for match in _DEFINED.finditer(quote):
             acronym = match.group(1)
-            if acronym in COMMON_ACRONYMS or acronym in names:
-                continue
-            if proposed and not _PROPOSED.search(quote[: match.start()][-PROPOSAL_REACH:]):
+            if _taken(acronym, names) or (proposed and not _proposes(quote, match.start())):
                 continue
             before = quote[: match.start()].split()
             spelled = [" ".join(before[-n:]) for n in range(1, min(5, len(before)) + 1)]
@@ -111,12 +109,19 @@ def method_names(quotes: list[str], *, proposed: bool = False) -> dict[str, list
     for quote in quotes:
         for match in _COINED.finditer(quote):
             coined = match.group(0)
-            if coined in COMMON_ACRONYMS or coined in names:
-                continue
-            if proposed and not _PROPOSED.search(quote[: match.start()][-PROPOSAL_REACH:]):
-                continue
-            names[coined] = [coined]
+            if not _taken(coined, names) and (not proposed or _proposes(quote, match.start())):
+                names[coined] = [coined]
     return names
+
+
+def _taken(name: str, names: dict[str, list[str]]) -> bool:
+    """A common acronym (no method's name), or a name found already."""
+    return name in COMMON_ACRONYMS or name in names
+
+
+def _proposes(quote: str, at: int) -> bool:
+    """Whether the quote names what the paper proposes at `at` (a proposal word just before)."""
+    return bool(_PROPOSED.search(quote[:at][-PROPOSAL_REACH:]))
 
 
 def _one_edit(a: str, b: str) -> bool:
