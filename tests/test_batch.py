@@ -331,6 +331,8 @@ def test_an_answer_failing_the_checks_is_re_asked_online_or_left_out(
     collected = asyncio.run(collect_async(settings(batch_reask="online")))
     assert collected.answered == N and online.call_count == N  # each re-asked online, once
     assert all(not e["unsupported"] for e in stored_extractions())
+    # the batch answer and the online re-ask, each counted once
+    assert all(e["usage"]["attempts"] == 2 for e in stored_extractions())
 
 
 def test_request_files_split_at_the_limits() -> None:

@@ -168,7 +168,8 @@ class Extractor:
         if again is None and first is not None:
             return first
         assert again is not None  # an invalid answer not to be re-asked raised already
-        return await self._reask_online(paper, excerpt, again, first, usage, admit)
+        unheld = usage if first is None else Usage()  # (a first answer carries its own cost)
+        return await self._reask_online(paper, excerpt, again, first, unheld, admit)
 
     async def _reask_online(
         self,
