@@ -48,14 +48,28 @@ def _facts_for(body: dict[str, Any]) -> dict[str, Any]:
     ]
     paper = (users[0] if users else "").split("<paper>", 1)[-1].split("</paper>", 1)[0]
     title = _title_of(users[0] if users else "")
-    lines = [ln for ln in paper.splitlines() if len(ln) >= 20 and not ln.startswith("[")]
-    # a quote of the paper's text, not of its title (which is no evidence)
+    # a quote of the paper's own text: its abstract first, as a careful model quotes, and never
+    # its title (which is no evidence) or the header's names and affiliations where it can
+    lines = sorted(_lines_by_part(paper), key=lambda part_line: part_line[0] != "abstract")
     quotes = [
-        q for ln in lines for q in _windows(ln)
+        q for _, ln in lines for q in _windows(ln)
         if not _NAMING.search(q) and q.lower() not in title
     ]  # fmt: skip
-    quote = quotes[0] if quotes else (lines[0][:60] if lines else "no text")
+    lines = [(part, ln) for part, ln in lines if len(ln) >= 20]
+    quote = quotes[0] if quotes else (lines[0][1][:60] if lines else "no text")
     return {**FACTS, **{f"{f}_evidence": quote for f in ("method", "problem", "result")}}
+
+
+def _lines_by_part(paper: str) -> list[tuple[str, str]]:
+    """The excerpt's lines of 20 characters or more, each with the part it is in ("[abstract]"
+    and the like start a part)."""
+    part, out = "", []
+    for line in paper.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            part = line[1:-1]
+        elif len(line) >= 20:
+            out.append((part, line))
+    return out
 
 
 def _title_of(user: str) -> str:
