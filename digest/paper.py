@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 __all__ = [
+    "CITATION_FIELDS",
     "HEADER_FIELDS",
     "HeaderSource",
     "HeaderSources",
@@ -50,6 +51,8 @@ Origin = Literal["pdf", "arxiv", "text", "crossref"]
 # the page text).
 HeaderSource = Literal["pdf", "pdf_metadata", "arxiv", "text", "crossref", "llm"]
 HEADER_FIELDS = ("title", "authors", "affiliations", "abstract")
+# What a reference needs beyond the header: where and when the paper was published
+CITATION_FIELDS = ("year", "venue", "doi")
 
 
 class HeaderSources(BaseModel):
@@ -59,6 +62,9 @@ class HeaderSources(BaseModel):
     authors: HeaderSource | None = None
     affiliations: HeaderSource | None = None
     abstract: HeaderSource | None = None
+    year: HeaderSource | None = None
+    venue: HeaderSource | None = None
+    doi: HeaderSource | None = None
 
 
 class Paper(BaseModel):
@@ -74,6 +80,15 @@ class Paper(BaseModel):
     doi: str | None = Field(None, description="Lower-cased, from the PDF's metadata or page 1.")
     categories: list[str] = Field(default_factory=list, description="arXiv categories.")
     published: str | None = Field(None, description="ISO date of the first version (arXiv).")
+    year: int | None = Field(
+        None,
+        description="The year the paper was published or released, as the document or its "
+        "record shows it (a journal issue, a conference, the arXiv version read); None when "
+        "no source tells.",
+    )
+    venue: str | None = Field(
+        None, description="The journal or conference as printed or recorded; None when none."
+    )
     title: Text
     authors: list[Text] = Field(default_factory=list)
     affiliations: list[Text] = Field(default_factory=list)
@@ -95,7 +110,7 @@ class Paper(BaseModel):
         """A field with a value and no recorded source came from the paper's origin (records
         stored before sources were recorded, entries read from one source)."""
         sources = self.header_sources
-        for name in HEADER_FIELDS:
+        for name in (*HEADER_FIELDS, *CITATION_FIELDS):
             if getattr(sources, name) is None and getattr(self, name):
                 setattr(sources, name, self.origin)
         return self
