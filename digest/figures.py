@@ -59,9 +59,7 @@ def figures_in(text: str) -> list[Figure]:
 def unsupported(phrase: str, quotes: list[str]) -> list[float]:
     """The figures of `phrase` that none of `quotes` states (exactly, or as their rounding)."""
     stated = [f for quote in quotes for f in figures_in(quote)]
-    return sorted(
-        {f.value for f in figures_in(phrase) if not any(_same(f, q) for q in stated)}
-    )
+    return sorted({f.value for f in figures_in(phrase) if not any(_same(f, q) for q in stated)})
 
 
 def _same(claimed: Figure, stated: Figure) -> bool:

@@ -392,8 +392,10 @@ def main() -> None:
             )
         for source, part, reason, value, phrase in row["flags"][: args.flags]:
             print(f"    {source} {part} {reason}: {value!r} | {phrase}")
-    print("targets: careful 0 failed, <= 1 left out, <= 1.08 calls/paper; careless 0 failed, "
-          "<= 3 left out; wrong >= 90% not printed as fact, each noted; check <= 25%")
+    print(
+        "targets: careful 0 failed, <= 1 left out, <= 1.08 calls/paper; careless 0 failed, "
+        "<= 3 left out; wrong >= 90% not printed as fact, each noted; check <= 25%"
+    )
 
 
 if __name__ == "__main__":

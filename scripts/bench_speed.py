@@ -220,8 +220,12 @@ def main() -> None:
             f"{best / spread:.2f}x")  # fmt: skip
         # the meaning check is a second request per paper, after its answer: twice the LLM phase
         checked = start_best + max(parse_total / CORES, 2 * 64 * latency / concurrency)
-        row("5b. the same with --verify on", checked_best, checked_med,
-            f"ideal {checked:.2f} s (2 requests a paper): {checked_best / checked:.2f}x")
+        row(
+            "5b. the same with --verify on",
+            checked_best,
+            checked_med,
+            f"ideal {checked:.2f} s (2 requests a paper): {checked_best / checked:.2f}x",
+        )
 
         corpus = sorted(args.corpus.glob("*.pdf"))
         if corpus:

@@ -288,6 +288,7 @@ class Extractor:
         )
         return answer.topic, usage
 
+
 _DELIMITER = re.compile(r"<\s*/?\s*paper\b[^>]*>", re.IGNORECASE)  # with any attributes
 
 
