@@ -57,6 +57,7 @@ class Reading:
     where: Where = "any"
 
 
+_DIGIT = re.compile(r"\d")
 _Y = r"(?:1[89]\d\d|20\d\d)"
 _YEAR = re.compile(rf"(?<![\d/])({_Y})(?!\d)")
 _MONTH = (
@@ -177,7 +178,7 @@ _NOT_NAME = re.compile(
 def read_line(text: str) -> list[Reading]:
     """Every statement of a year or a venue the line makes, in the order of KINDS."""
     text = collapse_ws(text)
-    if len(text) < 4:
+    if len(text) < 4 or not _DIGIT.search(text):  # every statement has a number
         return []
     found = _issues(text) + _meetings(text) + _dates(text) + _copyrights(text)
     return [r for r in found if r.year is not None or r.venue]
@@ -243,7 +244,10 @@ def _meetings(text: str) -> list[Reading]:
         found.append(Reading("meeting", year, _venue(labelled["venue"])))
     elif not found and _CONF_WORD.search(text) and (year := _meeting_year(text)):
         found.append(Reading("meeting", year, _venue(text), "aside"))
-    for pattern, where in ((_SHORT_VENUE, "any"), (_DATED_VENUE, "any"), (_EVENT, "margin")):
+    forms: list[tuple[re.Pattern[str], Where]] = [
+        (_SHORT_VENUE, "any"), (_DATED_VENUE, "any"), (_EVENT, "margin")
+    ]  # fmt: skip
+    for pattern, where in forms:
         if m := pattern.match(text):
             found.append(Reading("meeting", _meeting_year(m["venue"]), _venue(m["venue"]), where))
     if m := _MARK.match(text):
@@ -314,10 +318,10 @@ def _dates(text: str) -> list[Reading]:
     for m in _PUBLISHED.finditer(text):
         late = re.search(r"(?i)online|available|first|ahead", m["label"])
         found.append(Reading("accepted" if late else "published", year_of(m["date"])))
-    if m := _ACCEPTED.search(text):
-        found.append(Reading("accepted", year_of(m["date"])))
-    if m := _DATED.match(text):
-        found.append(Reading("dated", year_of(m["date"]), None, "margin"))
+    if accepted := _ACCEPTED.search(text):
+        found.append(Reading("accepted", year_of(accepted["date"])))
+    if dated := _DATED.match(text):
+        found.append(Reading("dated", year_of(dated["date"]), None, "margin"))
     return found
 
 
