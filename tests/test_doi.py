@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from drawn import Sheet
 
 from digest.pdf import read_header
@@ -75,6 +76,24 @@ def test_no_cited_works_doi(tmp_path: Path) -> None:
     cited = "as shown before (doi:10.1016/j.cell.2020.01.001) the effect holds for every teacher"
     sheet.prose(72, 560, cited + " we tried and for the students of every width", size=10)
     assert _doi(sheet, tmp_path / "a.pdf") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "doi"),
+    [
+        ("Citation information: DOI 10.1109/TPAMI.2020.30, IEEE", "10.1109/tpami.2020.30"),
+        ("Cite as: eLife 2014;3:e01567. DOI: 10.7554/eLife.01567", "10.7554/elife.01567"),
+        ("ACM ISBN 978-1-4503-6201-6/19/08. . . $15.00 https://doi.org/10.1145/3292500.3330701",
+         "10.1145/3292500.3330701"),
+        ("Nature Communications | (2020) 11:1234 | https://doi.org/10.1038/s41467-020-1",
+         "10.1038/s41467-020-1"),
+        ("– Interdisciplinary Odysseys, 35–43. doi: 10.1007/978-3-211-87465-3_5.", None),
+        ("see the erratum, doi: 10.1000/other.1", None),
+    ],
+)  # fmt: skip
+def test_where_a_page_labels_its_own(tmp_path: Path, line: str, doi: str | None) -> None:
+    found = _doi(_page().put(72, 60, line, 7), tmp_path / "a.pdf")
+    assert found == ((doi, "pdf") if doi else (None, None))
 
 
 def test_a_data_repository_doi_that_the_metadata_names(tmp_path: Path) -> None:

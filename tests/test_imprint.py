@@ -147,7 +147,8 @@ def test_a_venue_mark_alone_counts_only_in_a_margin(line: str, year: int, venue:
 
 
 def test_a_conference_word_in_prose_needs_to_be_aside() -> None:
-    assert _first("at the 2009 Workshop on Parsing, we showed", "meeting").where == "aside"
+    assert _first("The 2009 Workshop on Parsing showed that", "meeting").where == "aside"
+    assert read_line("of the 2009 Workshop on Parsing, we showed") == []  # mid-sentence
 
 
 @pytest.mark.parametrize(
@@ -216,6 +217,8 @@ def test_copyright_lines(line: str, year: int) -> None:
         "GLIA 24:39–49 (0012)",
         "The Copyright Act of 1976 governs fair use",  # prose about copyright, not a notice
         "Published in 2010 by Smith and colleagues",  # not a date of publication
+        "The Big Sleep (published 1939)",  # told of, not stated
+        "of the Third Workshop on Algebra in Scientific Computing, Samarkand, 2000 [C].",
         "SQL Server 2005 introduces a native data type",
         "COVID-19 vaccination and treatment in vulnerable populations",
     ],
@@ -223,6 +226,19 @@ def test_copyright_lines(line: str, year: int) -> None:
 def test_hostile_lines_state_no_year(line: str) -> None:
     assert [r.year for r in read_line(line) if r.year is not None and r.where == "any"] == []
     assert all(r.year is None or 1800 <= r.year <= 2100 for r in read_line(line))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "VII, ed. Carlo Natali, Symposium Aristotelicum (Oxford: Oxford University Press, 2009)",
+        "Rordorf. Vol. 2. Bibliothèque de la Pléiade 516. Paris: Gallimard, 2005, pp. 609–",
+        "Actes de Barnabé. In: Écrits apocryphes chrétiens. Trans. and annot. by Enrico Norelli",
+    ],
+)
+def test_a_note_citing_a_work_states_nothing(line: str) -> None:
+    """A footnote's citation: an editor, a translator, a publisher's city and name."""
+    assert read_line(line) == []
 
 
 def test_year_of() -> None:

@@ -5,8 +5,9 @@ A page prints many DOIs: its own in a banner, a running footer, a sidebar, a cop
 or a "Citation:" line, and others' in the references, in a footnote citing a work, a dataset
 or code. Its own is **labelled** ("DOI 10...", "doi:10...", "https://doi.org/10...", "Digital
 Object Identifier 10...") at the start of its line or cell, or after a statement of the issue
-("Tobacco Control 2004;13:445–447. doi: ..."), or it is on the page's citation of itself
-("Citation: ...", "Cite this article as", "How to cite this article", "ACM Reference Format");
+or of the copyright ("Tobacco Control 2004;13:445–447. doi: ...", "ACM ISBN .../19/08 $15.00
+https://doi.org/..."), or it is on the page's citation of itself ("Citation: ...", "Cite this
+article as", "How to cite this article", "ACM Reference Format");
 and it is set **aside** from the body's prose (zones.py), outside the references, not in a
 footnote (a line opening with a mark), not after a word that cites ("see", "data", "code",
 "commentary on") nor after a cited work's authors ("Bange EM, ...", "et al."). A data or
@@ -42,9 +43,10 @@ DATA_REGISTRANTS = frozenset(
 _LABEL = re.compile(
     r"(?:\bdoi\s*:?|\bdigital object identi(?:fi|ﬁ)er\s*:?|https?://(?:dx\.)?doi\.org/)\s*$", re.I
 )
-_BOUNDARY = re.compile(r"(?:^|[.;|,]|\$\s?\d+(?:\.\d+)?)\s*$")
+_CELL_START = re.compile(r"(?:^|\|)\s*$")  # the label opens its line or a cell of it
 _SELF_CITATION = re.compile(
-    r"(?i)\bcitation\s*:|\bcite this (?:article|paper)|\bhow to cite\b|\bto cite this\b"
+    r"(?i)\bcitation(?: information)?\s*:|\bcite (?:this (?:article|paper) )?as\b"
+    r"|\bcite this (?:article|paper)|\bhow to cite\b|\bto cite this\b"
     r"|\bplease cite\b|\bacm reference format\b"
 )
 _CITING = re.compile(
@@ -115,11 +117,11 @@ def _own(zones: Zones, index: int, before: str) -> bool:
         return False
     if _self_citation(zones, index):
         return True
-    if _ENTRY.search(lead):
+    if label is None or _ENTRY.search(lead):
         return False
-    if any(r.kind == "issue" for r in read_line(lead)):
+    if _CELL_START.search(lead):
         return True
-    return label is not None and _BOUNDARY.search(lead) is not None
+    return any(r.kind in ("issue", "copyright") for r in read_line(lead))
 
 
 def _self_citation(zones: Zones, index: int) -> bool:

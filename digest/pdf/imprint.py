@@ -82,8 +82,9 @@ _ISSUES = [  # journal issue lines with the journal's name first; (venue, rest: 
     # "Proc. R. Soc. Lond. B (2004) 271, 147–152", "International Psychogeriatrics (2014), 26:1,
     # 147–154", "Mach Learn (2019) 108:1–20"
     re.compile(rf"^{_NAME}\s+\((?P<rest>{_Y})\),?\s+\d+(?:\(\d+\))?(?::\s?\d+|,\s*e?\d+)"),
-    # "Neurocomputing 338 (2019) 34–45", "Journal of Machine Learning Research 21 (2020) 1-67"
-    re.compile(rf"^{_NAME}\s+\d+\s*\((?P<rest>{_Y})\)\s*\d+\s*[–-]\s*\d+"),
+    # "Neurocomputing 338 (2019) 34–45", "Journal of Machine Learning Research 21 (2020) 1-67",
+    # "Pattern Recognition 100 (2020) 107123"
+    re.compile(rf"^{_NAME}\s+\d+\s*\((?P<rest>{_Y})\)\s*e?\d+"),
     # BMC: "Datta et al. Journal of Trauma Management & Outcomes 2010, 4:1"; MDPI: "Sensors
     # 2020, 20, 1234;"; Taylor & Francis: "JOURNAL OF X 2019, VOL. 12, NO. 3"
     re.compile(
@@ -120,8 +121,9 @@ _PROCEEDINGS = re.compile(
     r"\b(?P<venue>(?:Proceedings|Proc\.(?=\s+(?:of|the|\d)))\s+(?:of\s+)?\S.*)$"
 )
 _LABEL = re.compile(
-    r"^(?:.*?\b(?:to appear (?:in|at)|appearing in|accepted (?:at|to|for|by)|presented at"
-    r"|published (?:in|at)|published as an? [\w\s]{0,30}?paper (?:in|at))\b\s*:?\s*)"
+    r"^(?:.*?\b(?:to appear (?:in|at)|appearing in|presented at"
+    r"|accepted (?:for publication )?(?:at|to|in|for|by)|published (?:in|at)"
+    r"|published as an? [\w\s]{0,30}?paper (?:in|at))\b\s*:?\s*)"
     r"(?P<venue>.+)$",
     re.I,
 )
@@ -139,14 +141,24 @@ _OTHER_VERSION = re.compile(
     r"(?i)\b(?:preliminary|earlier|previous|prior|shorter|short|extended|conference|initial"
     r"|abridged|journal|first) version\b|\bpart of this (?:work|paper)\b"
 )
+# a cited work: an editor or translator ("ed. Carlo Natali", "Trans. and annot. by"), a
+# publisher's city and name before the year ("Paris: Gallimard, 2005"), a kind mark ("[C]")
+_CITED_WORK = re.compile(
+    rf"\b(?i:eds?|trans|annot|repr|ibid)\.\s|\b[A-Z][a-z]+:\s*[A-Z][^\W\d_][^\d,:;]{{1,60}},\s*{_Y}\b"
+    r"|\[(?:C|J|M|D|R|A|S|P|N|Z|EB/OL)\]"  # GB/T 7714's marks of a cited work's kind
+)
+# a date of publication or acceptance is stated, not told of: its label opens the line or a
+# clause ("; accepted July 20, 2020", "| Published: ...") or is capitalised ("Published 5 June
+# 2017"), never inside a sentence or brackets ("The Big Sleep (published 1939)"); a bare year
+# only after a colon ("Publication date: 2002")
+_STATED = r"(?:^|[;,.|]\s*|(?=[A-Z]))"
 _PUBLISHED = re.compile(
-    r"\b(?P<label>published(?:\s+online)?|date of publication|publication date|first published"
-    r"(?:\s+online)?|available online|e?pub(?:lished)? ahead of print)\s*:?\s*(?:on\s+)?"
-    rf"(?P<date>{_DATE}|{_Y}\b)",
-    re.I,
+    rf"{_STATED}\b(?P<label>(?i:published(?:\s+online)?|date of publication|publication date"
+    r"|first published(?:\s+online)?|available online|e?pub(?:lished)? ahead of print))"
+    rf"(?:\s*:?\s*(?:on\s+)?(?P<date>(?i:{_DATE}))|\s*:\s*(?P<year>{_Y})\b)",
 )
 _ACCEPTED = re.compile(
-    rf"\baccepted\s*(?:for publication)?\s*:?\s*(?:on\s+)?(?P<date>{_DATE})", re.I
+    rf"{_STATED}\b(?i:accepted)\s*(?i:for publication)?\s*:?\s*(?:on\s+)?(?P<date>(?i:{_DATE}))"
 )
 _COPYRIGHT = [
     # "© 2010", "©c 2020" (LaTeX's ©), "Copyright © 2022,", "Copyright: /C223 2014" (a glyph lost)
@@ -160,7 +172,7 @@ _COPYRIGHT = [
 ]
 # an ISBN or ISSN with the year and the price of a copy: "978-1-4577-9538-2/11/$26.00",
 # "1051–8215/97$10.00", "1-58113-840-7/04/0006 ...$5.00"
-_PRICE_CODE = re.compile(r"\b[\dX]{1,7}(?:[-–][\dX]{1,7}){1,4}/(?P<yy>\d{2})(?:/\d{2,4})?\W{0,6}\$")
+_PRICE_CODE = re.compile(r"\b[\dX]{1,7}(?:[-–][\dX]{1,7}){1,4}/(?P<yy>\d{2})(?:/\d{2,4})?\W{0,8}\$")
 _DATED = re.compile(
     r"^(?:date\s*:\s*|(?:this\s+)?version\s*:?\s*|draft\s*:?\s*|a preprint\s*[,:]?\s*)?"
     rf"(?P<date>{_FULL_DATE})\.?$",
@@ -168,7 +180,10 @@ _DATED = re.compile(
 )
 _PAGES = re.compile(r",?\s*\b(?:pages|pp\.)\s*\d|\.\s+pp\.|,\s*\d+\s*[–-]\s*\d+\s*\.?$")
 _LEADING = re.compile(r"^(?:in:?\s+|appearing in\s+|to appear in\s+|the\s+(?=\d))", re.I)
-_DATE_START = re.compile(rf"^\s*(?:{_MONTH}\s+\d|\d{{1,2}}\s*[–-]\s*\d{{1,2}}\s+{_MONTH})", re.I)
+# a part of a venue's line that is its date, not its name: "June 11–13", "14-15 February", "2021."
+_DATE_START = re.compile(
+    rf"^\s*(?:{_MONTH}\s+\d|\d{{1,2}}\s*[–-]\s*\d{{1,2}}\s+{_MONTH}|{_Y}\W*$)", re.I
+)
 _NOT_NAME = re.compile(
     r"(?i)https?:|www\.|@|\bissn\b|\bisbn\b|\bdoi\b|\b(?:publishing|publishers?|corporation|inc"
     r"|ltd|gmbh|llc)\b|^articles?$|^(?:research|original|review)\s+article$|^editorial$"
@@ -176,9 +191,10 @@ _NOT_NAME = re.compile(
 
 
 def read_line(text: str) -> list[Reading]:
-    """Every statement of a year or a venue the line makes, in the order of KINDS."""
+    """Every statement of a year or a venue the line makes, in the order of KINDS; none from a
+    line that cites a work (a note's "ed. ...", "Oxford: Oxford University Press, 2009")."""
     text = collapse_ws(text)
-    if len(text) < 4 or not _DIGIT.search(text):  # every statement has a number
+    if len(text) < 4 or not _DIGIT.search(text) or _CITED_WORK.search(text):
         return []
     found = _issues(text) + _meetings(text) + _dates(text) + _copyrights(text)
     return [r for r in found if r.year is not None or r.venue]
@@ -242,7 +258,7 @@ def _meetings(text: str) -> list[Reading]:
     labelled = _LABEL.match(text) or _EDITED.match(text)
     if labelled and _venue_like(labelled["venue"]) and (year := _meeting_year(labelled["venue"])):
         found.append(Reading("meeting", year, _venue(labelled["venue"])))
-    elif not found and _CONF_WORD.search(text) and (year := _meeting_year(text)):
+    elif not found and _CONF_WORD.search(text) and _opens(text) and (year := _meeting_year(text)):
         found.append(Reading("meeting", year, _venue(text), "aside"))
     forms: list[tuple[re.Pattern[str], Where]] = [
         (_SHORT_VENUE, "any"), (_DATED_VENUE, "any"), (_EVENT, "margin")
@@ -256,10 +272,18 @@ def _meetings(text: str) -> list[Reading]:
     return [r for r in found if not (r.venue and _PLACEHOLDER.search(r.venue))]
 
 
+def _opens(text: str) -> bool:
+    """Whether a line opens a statement (a line that opens mid-sentence continues another's)."""
+    return text[:1].isupper() or text[:1].isdigit()
+
+
 def _meeting_year(text: str) -> int | None:
-    """A meeting's year: the first four-digit year, else a two-digit one ("STOC’07")."""
+    """A meeting's year: the first four-digit year ("(05/2023)" too: TMLR's), else a two-digit
+    one ("STOC’07")."""
     if (year := year_of(text)) is not None:
         return year
+    if month := re.search(rf"\b\d{{1,2}}/({_Y})\b", text):
+        return _plausible(int(month.group(1)))
     short = re.search(rf"{_ACRONYM}\s?{_SHORT}", text)
     return _century(int(short.group(1))) if short else None
 
@@ -317,7 +341,7 @@ def _dates(text: str) -> list[Reading]:
     found = []
     for m in _PUBLISHED.finditer(text):
         late = re.search(r"(?i)online|available|first|ahead", m["label"])
-        found.append(Reading("accepted" if late else "published", year_of(m["date"])))
+        found.append(Reading("accepted" if late else "published", year_of(m["date"] or m["year"])))
     if accepted := _ACCEPTED.search(text):
         found.append(Reading("accepted", year_of(accepted["date"])))
     if dated := _DATED.match(text):
