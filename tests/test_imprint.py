@@ -106,6 +106,11 @@ def test_an_issue_line_whose_journal_is_in_another_cell(line: str, year: int) ->
             "CHI 2013 Extended Abstracts",
         ),
         ("To appear in OSDI 2006", 2006, "OSDI 2006"),
+        (
+            "Findings of the Association for Computational Linguistics: EMNLP 2021, pages 1–10",
+            2021,
+            "Findings of the Association for Computational Linguistics: EMNLP 2021",
+        ),
         ("Published as a conference paper at ICLR 2021", 2021, "ICLR 2021"),
         (
             "S. Kolb, C. Sturm (Eds.): 11 ZEUS Workshop, ZEUS 2019, Bayreuth, Germany, 14-15 "
@@ -160,6 +165,7 @@ def test_a_conference_word_in_prose_needs_to_be_aside() -> None:
         "A preliminary version of this paper was presented at the ACM-SIAM Symposium on "
         "Discrete Algorithms (2000).",  # another version's venue and year
         "Under review as a conference paper at ICLR 2024",
+        "Submitted to 37th Conference on Neural Information Processing Systems (NeurIPS 2023).",
         "Preprint submitted to Sensors and Actuators A: Physical",
     ],
 )

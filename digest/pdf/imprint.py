@@ -117,8 +117,8 @@ _FOOTER = re.compile(r"^(?P<venue>[^|]{3,80}?)\s*\|\s*(?:https?://(?:dx\.)?doi\.
 _CONF_WORD = re.compile(
     r"\b[CSWMF](?i:onference|ymposium|orkshop|eeting|ongress|olloquium|ummit|orum)\b"
 )
-_PROCEEDINGS = re.compile(
-    r"\b(?P<venue>(?:Proceedings|Proc\.(?=\s+(?:of|the|\d)))\s+(?:of\s+)?\S.*)$"
+_PROCEEDINGS = re.compile(  # and ACL's "Findings of the Association for ...: EMNLP 2021"
+    r"\b(?P<venue>(?:Proceedings|Proc\.(?=\s+(?:of|the|\d))|Findings(?=\s+of))\s+(?:of\s+)?\S.*)$"
 )
 _LABEL = re.compile(
     r"^(?:.*?\b(?:to appear (?:in|at)|appearing in|presented at"
@@ -140,6 +140,7 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:conference|woodstock)\b|\b20YY\b|’YY|'YY|\
 _OTHER_VERSION = re.compile(
     r"(?i)\b(?:preliminary|earlier|previous|prior|shorter|short|extended|conference|initial"
     r"|abridged|journal|first) version\b|\bpart of this (?:work|paper)\b"
+    r"|\bsubmitted to\b|\bunder review\b|\bin submission\b|\bdo not distribute\b"
 )
 # a cited work: an editor or translator ("ed. Carlo Natali", "Trans. and annot. by"), a
 # publisher's city and name before the year ("Paris: Gallimard, 2005"), a kind mark ("[C]")
@@ -250,8 +251,8 @@ def _journal(name: str) -> str | None:
 
 
 def _meetings(text: str) -> list[Reading]:
-    if _OTHER_VERSION.search(text):  # "a preliminary version ... was presented at SODA (2000)"
-        return []
+    if _OTHER_VERSION.search(text):  # "a preliminary version was presented at SODA (2000)",
+        return []  # "Submitted to ... (NeurIPS 2023)": not where this version appeared
     found = []
     if m := _PROCEEDINGS.search(text):
         found.append(Reading("meeting", _meeting_year(m["venue"]), _venue(m["venue"]), "aside"))
@@ -294,11 +295,11 @@ def _venue(text: str) -> str | None:
     text = _PAGES.split(collapse_ws(text))[0]
     if m := _EDITED.match(text):
         text = m["venue"]
-    if not re.match(r"(?:In:?\s+)?Proc", text):
+    if not re.match(r"(?:In:?\s+)?(?:Proc|Findings)", text):
         sentences = re.split(r"\.\s+(?=[A-Z©])", text)
         text = next((t for t in sentences if _names_meeting(t)), sentences[0])
     text = _LEADING.sub("", text)
-    if text.startswith(("Proceedings", "Proc.")):
+    if text.startswith(("Proceedings", "Proc.", "Findings")):
         text = text.split(",")[0]
     else:
         kept: list[str] = []
