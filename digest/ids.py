@@ -4,6 +4,7 @@ parse_arxiv_id   text the user typed (ID, ``arXiv:`` ID, abs/pdf URL) -> normali
 split_version    ``2510.01234v2`` -> (``2510.01234``, 2)
 versionless      ``2510.01234v2`` -> ``2510.01234``
 find_doi         the first DOI in a text ("doi:10.1371/...", "https://doi.org/10...") or None
+find_dois        every DOI in a text; journal_doi: whether a DOI is a journal's (ISSN-DOI)
 arxiv_url        an arXiv ID's abstract page on arxiv.org, or None when it is no arXiv ID
 doi_url          a DOI's https://doi.org/ URL (percent-encoded), or None when it is no DOI
 data_sha256      a file's identity: the hash of its bytes, whatever its name (file_sha256)
@@ -26,6 +27,8 @@ __all__ = [
     "doi_url",
     "file_sha256",
     "find_doi",
+    "find_dois",
+    "journal_doi",
     "parse_arxiv_id",
     "split_version",
     "versionless",
@@ -119,25 +122,58 @@ def content_sha256(*fields: object) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-# A DOI is "10." + a registrant code + "/" + a suffix of any printable characters; in running
-# text it ends at a space, a quote or an angle bracket, and closing punctuation is the text's.
-_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+")
-_DOI_TAIL = ".,;:]}>"
+# A DOI is "10." + a registrant code + "/" + a suffix of any printable characters. In running
+# text it ends at a space or a quote, and at a closing bracket it did not open: a SICI
+# ("10.1002/(sici)1098-1136(199809)24:1<39::aid-glia5>3.0.co;2-w") holds brackets and angle
+# brackets, "<doi:10.1000/x>" and "(doi:10.1000/x)" do not. Closing punctuation is the text's.
+_DOI_START = re.compile(r"\b10\.\d{4,9}/")
+_DOI_ENDS = frozenset("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")
+_BRACKETS = {"(": ")", "[": "]", "<": ">", "{": "}"}
+_DOI_TAIL = ".,;:"
+# a journal's own DOI, never an article's: "10.1002/(ISSN)1098-1136", "10.1111/issn.1365-2567"
+_JOURNAL_DOI = re.compile(r"10\.\d{4,9}/(?:\(issn\)|issn[.\-]?\d{4}-?\d{3}[\dx]$)", re.IGNORECASE)
+
+
+def find_dois(text: str) -> list[str]:
+    """Every DOI in `text`, in order, lower-cased (DOIs ignore case), without a URL or "doi:"
+    prefix and without the sentence's closing punctuation; brackets stay when the DOI opened
+    them ("10.1016/S0140-6736(20)30183-5")."""
+    found: list[str] = []
+    end = 0
+    for match in _DOI_START.finditer(text):
+        if match.start() < end:
+            continue
+        end = _doi_end(text, match.end())
+        doi = text[match.start() : end].rstrip(_DOI_TAIL)
+        if not doi.endswith("/"):
+            found.append(doi.lower())
+    return found
+
+
+def _doi_end(text: str, start: int) -> int:
+    """Where the DOI whose suffix begins at `start` ends."""
+    closing: list[str] = []
+    for at in range(start, len(text)):
+        char = text[at]
+        if char.isspace() or char in _DOI_ENDS:
+            return at
+        if char in _BRACKETS:
+            closing.append(_BRACKETS[char])
+        elif char in _BRACKETS.values():
+            if not closing or closing[-1] != char:
+                return at
+            closing.pop()
+    return len(text)
 
 
 def find_doi(text: str) -> str | None:
-    """The first DOI in `text`, lower-cased (DOIs ignore case), without a URL or "doi:" prefix
-    and without the sentence's closing punctuation; a ")" stays when the DOI opened one
-    ("10.1016/S0140-6736(20)30183-5")."""
-    for match in _DOI.finditer(text):
-        doi = match.group(0)
-        while doi and (
-            doi[-1] in _DOI_TAIL or (doi[-1] == ")" and doi.count(")") > doi.count("("))
-        ):
-            doi = doi[:-1]
-        if "/" in doi and not doi.endswith("/"):
-            return doi.lower()
-    return None
+    """The first DOI in `text` (see :func:`find_dois`), or None."""
+    return next(iter(find_dois(text)), None)
+
+
+def journal_doi(doi: str) -> bool:
+    """Whether `doi` names a journal (its ISSN-DOI), not an article of it."""
+    return _JOURNAL_DOI.match(doi) is not None
 
 
 # A DOI as a record holds it: "10." + a registrant code + "/" + a suffix of printable characters

@@ -8,6 +8,12 @@ records which reading it came from (Paper.header_sources). A PDF and an entry th
 are the same paper when they share an arXiv ID, else when their titles match after case and
 punctuation are ignored.
 
+Year, venue and DOI (:func:`_citation`): a Crossref record is the publisher's deposit for the
+DOI it was looked up by, so its year (the issue's), venue and DOI win where it has them. An
+arXiv entry describes one version, maybe not the one in hand: what the PDF's page prints (its
+stamp, its venue line, its DOI) wins, and the entry's fills what the page does not print (over
+a year or a DOI the PDF's metadata alone holds). An abstract file only fills gaps.
+
 The LLM reads the header too (PaperFacts.title and .authors, in the same call as the brief's
 facts): :func:`reconcile_header` takes its reading where every name and the title are printed
 on the first page (grounded), never over an authoritative record (arXiv, Crossref, an abstract
@@ -18,7 +24,8 @@ from __future__ import annotations
 
 from .facts import MAX_AUTHORS, PaperFacts
 from .ids import data_sha256, versionless
-from .models import HEADER_FIELDS, Paper
+from .models import HEADER_FIELDS, HeaderSources, Paper
+from .paper import CITATION_FIELDS
 from .strings import match_key
 
 __all__ = ["AUTHORITATIVE", "Claims", "merge_papers", "reconcile_header"]
@@ -38,7 +45,7 @@ def merge_papers(pdf: Paper, entry: Paper, *, source: str) -> Paper:
             "source": source,
             "sha256": both,
             "arxiv_id": entry.arxiv_id or pdf.arxiv_id,
-            "doi": entry.doi or pdf.doi,
+            **_citation(pdf, entry, sources),
             "header_sources": sources,
             "categories": entry.categories or pdf.categories,
             "published": entry.published or pdf.published,
@@ -49,6 +56,27 @@ def merge_papers(pdf: Paper, entry: Paper, *, source: str) -> Paper:
             "warnings": [*pdf.warnings, *entry.warnings, f"merged with {entry.source}"],
         }
     )
+
+
+def _citation(pdf: Paper, entry: Paper, sources: HeaderSources) -> dict[str, object]:
+    """Year, venue and DOI of the merged record, each from the reading that wins (see the
+    module's docstring); `sources` records which."""
+    chosen: dict[str, object] = {}
+    for name in CITATION_FIELDS:
+        if _entry_wins(name, pdf, entry):
+            chosen[name] = getattr(entry, name)
+            setattr(sources, name, getattr(entry.header_sources, name) or entry.origin)
+        else:
+            chosen[name] = getattr(pdf, name)
+    return chosen
+
+
+def _entry_wins(name: str, pdf: Paper, entry: Paper) -> bool:
+    if getattr(entry, name) is None:
+        return False
+    if getattr(pdf, name) is None or entry.origin == "crossref":
+        return True
+    return entry.origin == "arxiv" and getattr(pdf.header_sources, name) != "pdf"
 
 
 class Claims:

@@ -28,13 +28,20 @@ Metrics (over the ``header`` records):
                     hyphenated form inside a line, or "selfsupervised" joined though the page
                     prints "self-supervised" inside a line and never the joined form
                     (score.broken_hyphens)
+  year              the year equals the ground truth's (None where it says the paper prints
+                    none: a year read from nothing is wrong)
+  DOI (printed)     papers whose ground truth has a DOI: the DOI read is it
+  wrong DOIs        DOIs read that are not the paper's (a cited work's, a journal's, a
+                    dataset's), whether or not the ground truth has one
+  venue             the venue as printed, fuzzy (score.venue_match: difflib similarity of the
+                    normalised names >= 0.85); no venue where the ground truth has none
   papers/s          header papers divided by the wall time of the reader over them, one core,
                     file reading included
 
 The table gives the figures per folder and over all folders together; ``--tags`` adds them per
 tag of the ground truth (template, publisher, layout feature) for tags of two papers or more,
-so a regression on one kind of paper shows. Targets (issues 6 and 12) are marked PASS/MISS on
-the whole set; author names F1 and broken hyphenations are reported without a target. Exit status
+so a regression on one kind of paper shows. Targets (issues 6, 12 and 26) are marked PASS/MISS
+on the whole set; author names F1 and broken hyphenations are reported without a target. Exit status
 0 when every target is met and every non-header file gets its expected outcome, 1 otherwise.
 """
 
@@ -43,6 +50,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from collections import Counter
@@ -63,6 +71,7 @@ from score import (
     match_counts,
     names_equal,
     title_exact,
+    venue_match,
 )
 
 from digest.errors import InputError
@@ -83,6 +92,10 @@ TARGETS: dict[str, tuple[float, bool]] = {
     "empty abstracts": (0, False),
     "footnote marks left": (0, False),
     "papers/s": (20.0, True),
+    # issue 26: the year and the paper's own DOI, never another work's
+    "year": (0.95, True),
+    "DOI (printed)": (0.95, True),
+    "wrong DOIs": (0, False),
 }
 RATES = {  # shown as percentages
     "title exact",
@@ -91,6 +104,9 @@ RATES = {  # shown as percentages
     "institutions recall",
     "institutions precision",
     f"abstract >= {ABSTRACT_STRICT}",
+    "year",
+    "DOI (printed)",
+    "venue",
 }
 
 OUTCOME_ERRORS = {
@@ -118,6 +134,9 @@ class Score:
     marks: list[str] = field(default_factory=list)
     hyphens: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    year: bool = False
+    doi: tuple[bool, bool, bool] = (False, False, False)  # printed in GT, read right, read wrong
+    venue: bool = False
 
 
 def score_paper(paper: Paper, rec: dict[str, Any], path: Path) -> Score:
@@ -141,7 +160,14 @@ def score_paper(paper: Paper, rec: dict[str, Any], path: Path) -> Score:
     s.hyphens = broken_hyphens(paper.title, _page_words(path)) + broken_hyphens(
         paper.abstract, _page_words(path)
     )
+    s.year = paper.year == rec.get("year")
+    s.doi = (bool(rec.get("doi")), paper.doi == rec.get("doi"), _wrong_doi(paper.doi, rec))
+    s.venue = venue_match(paper.venue, rec.get("venue"))
     return s
+
+
+def _wrong_doi(doi: str | None, rec: dict[str, Any]) -> bool:
+    return doi is not None and doi != rec.get("doi")
 
 
 @cache
@@ -192,6 +218,7 @@ def evaluate(folder: Path, reader: str = "header") -> Evaluation:
         got = papers[rec["file"]]
         if isinstance(got, str):
             s = Score(rec["file"], error=got, empty_abstract=bool(rec["abstract"]))
+            s.doi = (bool(rec.get("doi")), False, False)
             s.names, s.insts = (0, 0, len(rec["authors"])), (0, len(rec["affiliations"]), 0, 0)
         else:
             s = score_paper(got, rec, folder / rec["file"])
@@ -259,6 +286,10 @@ _COLUMNS = [
     ("inst R", "institutions recall"),
     ("inst P", "institutions precision"),
     ("empty", "empty abstracts"),
+    ("year", "year"),
+    ("DOI", "DOI (printed)"),
+    ("bad DOI", "wrong DOIs"),
+    ("venue", "venue"),
 ]
 
 
@@ -272,7 +303,10 @@ def _table(groups: list[tuple[str, list[Score], dict[str, float]]], label: str) 
 
 def _per_paper(folder: Path, ev: Evaluation) -> None:
     print(f"== {folder}")
-    print(f"{'file':40} {'title':5} {'names':>7} {'F1':>4} {'inst':>5} {'abstr':>5} marks hyph")
+    print(
+        f"{'file':40} {'title':5} {'names':>7} {'F1':>4} {'inst':>5} {'abstr':>5} marks hyph "
+        "year doi venue"
+    )
     for s in ev.scores:
         got = ev.papers[s.file]
         if isinstance(got, str):
@@ -282,10 +316,20 @@ def _per_paper(folder: Path, ev: Evaluation) -> None:
         print(
             f"{s.file[:40]:40} {'ok' if s.title else 'NO':5} {n_got:>3}/{n_exp:<3} "
             f"{f1(hits, n_got, n_exp):4.2f} {s.insts[0]:>2}/{s.insts[1]:<2} {s.abstract:5.2f} "
-            f"{len(s.marks):>5} {len(s.hyphens):>4}"
+            f"{len(s.marks):>5} {len(s.hyphens):>4} {_mark(s.year):>4} {_doi_mark(s):>3} "
+            f"{_mark(s.venue):>5}"
             + (f"  marks {s.marks}" if s.marks else "")
             + (f"  hyphens {s.hyphens}" if s.hyphens else "")
         )
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "NO"
+
+
+def _doi_mark(s: Score) -> str:
+    printed, right, wrong = s.doi
+    return "BAD" if wrong else ("ok" if right else "NO") if printed else "-"
 
 
 def _outcomes(ev: Evaluation, *, quiet: bool) -> int:
@@ -305,6 +349,8 @@ def _outcomes(ev: Evaluation, *, quiet: bool) -> int:
 
 
 def _show(name: str, value: float) -> str:
+    if value != value:  # NaN: no paper of the group has what the figure counts
+        return "-"
     if name in RATES:
         return f"{value:.1%}"
     return f"{value:.1f}" if name.startswith("papers/s") else f"{value:g}"
@@ -328,6 +374,7 @@ def summarise(scores: list[Score], elapsed: float) -> dict[str, float]:
     exp = sum(s.names[2] for s in scores)
     inst_exp = sum(s.insts[1] for s in scores)
     inst_got = sum(s.insts[3] for s in scores)
+    printed = [s for s in scores if s.doi[0]]
     return {
         "title exact": sum(s.title for s in scores) / n,
         "author count": sum(s.count for s in scores) / n,
@@ -338,6 +385,10 @@ def summarise(scores: list[Score], elapsed: float) -> dict[str, float]:
         "empty abstracts": sum(s.empty_abstract for s in scores),
         "footnote marks left": sum(len(s.marks) for s in scores),
         "broken hyphenations": sum(len(s.hyphens) for s in scores),
+        "year": sum(s.year for s in scores) / n,
+        "DOI (printed)": sum(s.doi[1] for s in printed) / len(printed) if printed else math.nan,
+        "wrong DOIs": sum(s.doi[2] for s in scores),
+        "venue": sum(s.venue for s in scores) / n,
         "papers/s": len(scores) / elapsed if elapsed else 0.0,
     }
 

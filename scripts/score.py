@@ -5,6 +5,7 @@
 - authors: :func:`name_key` (accents, case, dots and hyphens ignored) and :func:`match_counts`
   with :func:`names_equal` for precision/recall/F1;
 - institutions: :func:`institution_match` (similar strings, or one's words cover the other's);
+- venues: :func:`venue_match` (similarity >= 0.85 after normalisation, both absent agree);
 - abstracts: :func:`abstract_ratio` (difflib similarity of the normalised texts);
 - output hygiene: :func:`leftover_marks` and :func:`broken_hyphens` count what a careful reader
   would not have written.
@@ -23,6 +24,10 @@ TITLE_MIN = 0.9
 ABSTRACT_MIN = 0.9
 ABSTRACT_STRICT = 0.95  # the eval's bar for "abstract correct"
 INSTITUTION_MIN = 0.8
+# a venue's name as read and as printed: case, Unicode quotes and spacing never count, and a
+# superscript ordinal the text layer drops ("30th" -> "30") or a glyph it mis-decodes costs
+# under 0.15 on the names of corpus/ and corpus-wide/ (the shortest, "GLIA", is compared whole)
+VENUE_MIN = 0.85
 
 
 def norm(text: str | None) -> str:
@@ -90,6 +95,14 @@ def institution_similarity(got: str, expected: str) -> float:
 
 def institution_match(got: str, expected: str) -> bool:
     return institution_similarity(got, expected) >= INSTITUTION_MIN
+
+
+def venue_match(got: str | None, expected: str | None) -> bool:
+    """The same venue: difflib similarity of the normalised names >= VENUE_MIN ("Proceedings of
+    the 30 VLDB Conference" is "... 30th VLDB ..."); no venue matches only no venue."""
+    if not got or not expected:
+        return not got and not expected
+    return ratio(got, expected) >= VENUE_MIN
 
 
 def match_counts(
@@ -171,6 +184,7 @@ __all__ = [
     "ABSTRACT_STRICT",
     "INSTITUTION_MIN",
     "TITLE_MIN",
+    "VENUE_MIN",
     "abstract_ratio",
     "broken_hyphens",
     "f1",
@@ -185,4 +199,5 @@ __all__ = [
     "ratio",
     "title_exact",
     "title_match",
+    "venue_match",
 ]

@@ -6,6 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+_XMP = (
+    '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    'rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:prism="http://prismstandard.org/namespaces/basic/2.0/" '
+    'xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">{}</rdf:Description></rdf:RDF></x:xmpmeta>'
+    '<?xpacket end="w"?>'
+)
 FONTS = {"R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic"}
 
 
@@ -59,8 +67,9 @@ class Sheet:
             y -= 1.2 * size
         return y
 
-    def save(self, path: Path, info: dict[str, str] | None = None) -> Path:
-        """Write the page as a one-page PDF; `info` fills its Info dictionary ("/Title": ...)."""
+    def save(self, path: Path, info: dict[str, str] | None = None, xmp: str = "") -> Path:
+        """Write the page as a one-page PDF; `info` fills its Info dictionary ("/Title": ...),
+        `xmp` is the inside of an XMP packet's rdf:Description (``<prism:doi>...</prism:doi>``)."""
         from pypdf import PdfWriter
         from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -83,6 +92,12 @@ class Sheet:
         page[NameObject("/Contents")] = writer._add_object(stream)
         if info:
             writer.add_metadata(info)
+        if xmp:
+            packet = DecodedStreamObject()
+            packet.set_data(_XMP.format(xmp).encode("utf-8"))
+            packet[NameObject("/Type")] = NameObject("/Metadata")
+            packet[NameObject("/Subtype")] = NameObject("/XML")
+            writer.root_object[NameObject("/Metadata")] = writer._add_object(packet)
         with path.open("wb") as fh:
             writer.write(fh)
         return path

@@ -167,6 +167,31 @@ def test_parse_feed_search_results_keep_non_ascii_names() -> None:
     assert len({p.sha256 for p in papers.values()}) == 10
 
 
+def test_an_entrys_year_venue_and_doi_are_its_versions() -> None:
+    """The year of the version the entry is (<updated>), the journal reference and the DOI its
+    authors recorded, as recorded."""
+    astro = parse_feed(ASTRO)[0]["astro-ph/0601001"]
+    assert (astro.year, astro.venue, astro.doi) == (2006, "ActaAstron.56:1-50,2006", None)
+    issta = parse_feed(SEARCH)[0]["2005.14124"]
+    assert issta.arxiv_id == "2005.14124v2" and issta.year == 2020
+    assert issta.doi == "10.1145/3395363.3397376"
+    assert issta.venue is not None and issta.venue.startswith("In Proc. ACM SIGSOFT")
+    assert issta.header_sources.year == issta.header_sources.venue == "arxiv"
+    plain = parse_feed(SEARCH)[0]["2503.05378"]
+    assert (plain.venue, plain.doi) == (None, None)
+
+
+def test_a_later_versions_year_is_the_year_it_was_submitted() -> None:
+    v1 = b"<published>2025-10-01T00:00:00Z</published>"
+    later = feed_xml(["2512.00001v3"]).replace(
+        v1, b"<published>2025-12-30T00:00:00Z</published><updated>2026-01-05T10:00:00Z</updated>"
+    )
+    paper = parse_feed(later)[0]["2512.00001"]
+    assert (paper.published, paper.year) == ("2025-12-30", 2026)
+    dateless = feed_xml(["2301.00001v1"]).replace(v1, b"")
+    assert parse_feed(dateless)[0]["2301.00001"].year == 2023  # the year of its ID
+
+
 def test_parse_feed_error_feed_maps_summary_to_the_id() -> None:
     assert parse_feed(ERROR, requested=["abc"]) == ({}, {"abc": "incorrect id format for abc"})
     assert parse_feed(ERROR) == ({}, {"": "incorrect id format for abc"})

@@ -85,6 +85,31 @@ def test_markup_capitals_and_consortia() -> None:
     assert genes.affiliations == [] and genes.abstract == ""  # none deposited: the PDF's stand
 
 
+@pytest.mark.parametrize(
+    ("name", "year", "venue"),
+    [
+        ("10_7554_elife_01567", 2014, "eLife"),
+        ("10_1111_nph_14619", 2018, "New Phytologist"),  # online 2017, the May 2018 issue
+        ("10_1101_097196", 2016, "bioRxiv"),  # a posted preprint: its server
+        ("10_1007_978_3_319_75889_3_1", 2018,
+         "Human Health and Physical Activity During Heat Exposure"),  # the book, not the series
+    ],
+)  # fmt: skip
+def test_a_works_year_and_venue(name: str, year: int, venue: str) -> None:
+    paper = read_work(recorded(name)["response"]["body"], "x")
+    assert paper is not None
+    assert (paper.year, paper.venue) == (year, venue)
+    assert paper.header_sources.year == paper.header_sources.venue == "crossref"
+
+
+def test_a_deposits_impossible_year_is_none() -> None:
+    body = json.loads(recorded("10_7554_elife_01567")["response"]["body"])
+    body["message"]["issued"] = {"date-parts": [[3025, 1, 1]]}
+    body["message"]["container-title"] = []
+    paper = read_work(json.dumps(body), ELIFE)
+    assert paper is not None and (paper.year, paper.venue) == (None, None)
+
+
 def test_a_record_is_taken_only_for_its_own_paper() -> None:
     record = read_work(recorded("10_7554_elife_01567")["response"]["body"], ELIFE)
     assert record is not None
@@ -237,6 +262,8 @@ def test_a_doi_on_page_one_brings_crossrefs_header(tmp_path: Path) -> None:
         assert (sources.title, sources.authors, sources.affiliations, sources.abstract) == (
             "crossref", "crossref", "crossref", "crossref",
         )  # fmt: skip
+        assert (paper.year, paper.venue) == (2014, "eLife")
+        assert (sources.year, sources.venue, sources.doi) == ("crossref",) * 3
         data = json.loads(render_json(report))
         assert data["papers"][0]["paper"]["header_sources"]["authors"] == "crossref"
         assert "**作者数量**: 5" in render_markdown(report)

@@ -4,6 +4,8 @@ reader.py        open with pypdf, map failures to our errors, read pages as line
 clean.py         text normalisation (ligatures, accents, hyphens, marks, headers/footers)
 header.py        title and abstract from pages 1-2, and the order the header is read in
 names.py         author names;  affiliations.py  affiliations;  cues.py  the words they share
+venue.py         year and venue (imprint.py reads a line, zones.py says where it sits)
+doi.py           the paper's own DOI, from its metadata (metadata.py) and its pages
 sections.py      body split by headings, up to the references
 
 This package is what a parsing worker process imports: it needs pypdf and pydantic, never the
@@ -23,7 +25,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from digest.errors import CorruptPDFError, GarbledTextError, NoTextError
-from digest.ids import data_sha256, find_doi
+from digest.ids import data_sha256
 from digest.paper import HeaderSources, Paper
 from digest.pdf.affiliations import back_matter_affiliations
 from digest.pdf.clean import (
@@ -36,11 +38,14 @@ from digest.pdf.clean import (
     normalize,
     repeated_lines,
 )
+from digest.pdf.doi import paper_doi
 from digest.pdf.header import Header, abstract_heading_on, parse_header, vote_metadata
 from digest.pdf.layout import read_layout
-from digest.pdf.metadata import DocInfo, doc_info
+from digest.pdf.metadata import doc_info
 from digest.pdf.reader import Line, open_pdf, paused_gc, read_page
 from digest.pdf.sections import is_references, split_sections
+from digest.pdf.venue import read_imprint
+from digest.pdf.zones import page_zones
 
 __all__ = ["MAX_PAGES", "parse_pdf", "read_header"]
 
@@ -182,31 +187,28 @@ def _header_pages(
     # not in the author block: the paper's end may list them all (BMC's "Author details", the
     # addresses AMS classes print), where page 1 only noted the corresponding author's
     pointed = any(_AT_END.search(ln.text) for ln in first)  # "...available at the end of..."
+    back: list[list[Line]] = []  # the paper's last pages, where read
     for index in range(total - 1, max(len(pages), total - 2) - 1, -1):
         if head.affiliations and not (head.affiliations_elsewhere and pointed):
             break
         try:
-            found = back_matter_affiliations(read_layout(reader, index)[0])
+            back.append(read_layout(reader, index)[0])
         except Exception as err:
             log.warning("%s: page %d unreadable: %s", file, index + 1, err)
             continue
+        found = back_matter_affiliations(back[-1])
         if len(found) > len(head.affiliations):
             head.affiliations = found
             break
     if not head.affiliations:
         head.affiliations = back_matter_affiliations(pages[-1])
     vote_metadata(head, info, "\n".join(ln.text for p in pages for ln in p))
-    head.doi = _doi(info, pages[0])
+    zones = page_zones(pages[0])
+    head.doi, doi_source = paper_doi(info, zones, back)
+    if doi_source == "pdf_metadata":
+        head.from_metadata.add("doi")
+    head.imprint = read_imprint(zones, stamp, info)
     return head, warnings, stamp, pages
-
-
-def _doi(info: DocInfo, page1: list[Line]) -> str | None:
-    """The paper's DOI: the metadata's when page 1 prints it too (a DOI broken over two lines
-    reads whole there), else the first one page 1 prints, else the metadata's."""
-    printed = "".join("".join(ln.text.split()) for ln in page1).lower() if info.doi else ""
-    if info.doi and info.doi in printed:
-        return info.doi
-    return next((doi for ln in page1 if (doi := find_doi(ln.text))), None) or info.doi
 
 
 def _header_paper(
@@ -220,14 +222,19 @@ def _header_paper(
 ) -> Paper:
     """The Paper both readers build from a header: identity, arXiv stamp, header fields, the
     cleaned first page (`page1`, running headers already dropped where the reader could)."""
+    imprint = head.imprint
     sources = HeaderSources(
         **{f: "pdf_metadata" for f in head.from_metadata},
+        year=imprint.year_source,
+        venue=imprint.venue_source,
     )
     return Paper(
         source=source,
         sha256=data_sha256(data),
         arxiv_id=next((i for text in page1_raw if (i := arxiv_stamp_id(text))), None),
         doi=head.doi,
+        year=imprint.year,
+        venue=imprint.venue,
         header_sources=sources,
         title=head.title,
         authors=head.authors,

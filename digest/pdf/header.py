@@ -42,6 +42,7 @@ from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
 from digest.pdf.metadata import DocInfo
 from digest.pdf.reader import Line
 from digest.pdf.title import find_title, title_text
+from digest.pdf.venue import Imprint
 from digest.strings import match_key
 
 __all__ = ["Header", "abstract_heading_on", "parse_header", "vote_metadata"]
@@ -59,6 +60,7 @@ class Header:
     affiliations_elsewhere: bool = False  # not in the author block: page 2 may list them
     from_metadata: set[str] = field(default_factory=set)  # fields the PDF's metadata named
     doi: str | None = None
+    imprint: Imprint = field(default_factory=Imprint)  # year and venue (venue.py)
 
 
 def vote_metadata(head: Header, info: DocInfo, page_text: str) -> None:

@@ -1,5 +1,10 @@
 """arXiv's metadata: the legacy query API's Atom feed, as answered or as saved on disk.
 
+An entry is one version of a paper (its ID carries the version): its year is that version's
+(``<updated>``, the date it was submitted; else ``<published>``, the first version's; else the
+year the ID was given), its venue the journal reference its authors recorded
+(``<arxiv:journal_ref>``, as recorded), its DOI the one they recorded (``<arxiv:doi>``).
+
 read_feed        Atom XML -> Feed (papers in feed order, error summaries)
 match_requested  pair the requested IDs with the feed's entries, and with its errors
 parse_feed       Atom XML -> papers keyed by versionless ID, errors keyed by requested ID
@@ -19,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from digest.errors import ArxivError, InputError, TooLargeError
-from digest.ids import content_sha256, parse_arxiv_id, split_version
+from digest.ids import arxiv_year, content_sha256, find_doi, parse_arxiv_id, split_version
 from digest.inputs import MAX_TEXT_BYTES, too_large
 from digest.models import Paper
 from digest.strings import one_line
@@ -94,13 +99,18 @@ def _entry_to_paper(entry: ET.Element) -> Paper | None:
         if term and term not in categories:
             categories.append(term)
     abstract = _text(entry, "summary")
+    published = _date(_text(entry, "published"))
+    version = _date(_text(entry, "updated")) or published or arxiv_year(arxiv_id)
     return Paper(
         source=arxiv_id,
         sha256=content_sha256(arxiv_id, title, authors, abstract),
         origin="arxiv",
         arxiv_id=arxiv_id,
+        doi=find_doi(_text(entry, "doi", _ARXIV)),
+        year=int(version[:4]) if version else None,
+        venue=_text(entry, "journal_ref", _ARXIV) or None,
         categories=categories,
-        published=_date(_text(entry, "published")),
+        published=published,
         title=title,
         authors=authors,
         affiliations=affiliations,
@@ -108,8 +118,8 @@ def _entry_to_paper(entry: ET.Element) -> Paper | None:
     )
 
 
-def _text(element: ET.Element, name: str) -> str:
-    child = element.find(f"{_ATOM}{name}")
+def _text(element: ET.Element, name: str, namespace: str = _ATOM) -> str:
+    child = element.find(f"{namespace}{name}")
     return one_line(child.text if child is not None else None)
 
 

@@ -1,7 +1,12 @@
 """Crossref: the metadata a publisher deposited for a DOI (exact title, ordered authors, and
 affiliations and an abstract when deposited), read from the REST API's ``/works/{doi}``.
 
-read_work       a ``/works/{doi}`` answer (JSON) -> Paper (origin "crossref"), or None
+read_work       a ``/works/{doi}`` answer (JSON) -> Paper (origin "crossref"), or None; its year
+                is the issue's (``published-print``, else ``issued``: the earliest of print
+                and online, so an article online a year before its issue reads the issue's
+                year, the convention a page's issue line follows), its venue the journal's,
+                book's or proceedings' name (``container-title``, the last of its names: a
+                chapter lists the series first), or a preprint server's (``institution``)
 same_work       whether a Crossref record is the paper a PDF shows (its title is on the page)
 CrossrefClient  polite async lookups: a contact address in the User-Agent, a few requests in
                 flight, exponential back-off on 429/5xx (Retry-After honoured), a 404 final,
@@ -23,6 +28,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import quote
@@ -37,6 +43,8 @@ from digest.strings import match_key, one_line
 from digest.untrusted import loads
 
 __all__ = ["WORKS_URL", "CrossrefClient", "Lookup", "read_work", "same_work"]
+
+FIRST_YEAR = 1665  # the first scholarly journals; an earlier "year" is a deposit's error
 
 log = logging.getLogger(__name__)
 
@@ -113,19 +121,51 @@ def read_work(body: str | bytes, doi: str) -> Paper | None:
     if not complete:  # a partial list would hide the institutions the PDF prints
         affiliations = []
     abstract = _abstract(message.get("abstract") or "")
-    issued = (message.get("issued") or {}).get("date-parts") or [[]]
-    published = "-".join(f"{part:02d}" for part in issued[0][:3] if isinstance(part, int)) or None
+    issued = _date_parts(message, "issued")
+    published = "-".join(f"{part:02d}" for part in issued[:3]) or None
     return Paper(
         source=f"https://doi.org/{doi}",
         sha256=content_sha256("crossref", doi, title, authors, affiliations, abstract),
         origin="crossref",
         doi=doi,
+        year=_year(message),
+        venue=_venue(message),
         published=published if published and len(published) == 10 else None,
         title=title,
         authors=authors,
         affiliations=affiliations,
         abstract=abstract,
     )
+
+
+def _date_parts(message: dict[str, Any], name: str) -> list[int]:
+    """A date's parts ([2017, 5, 31]) as deposited; [] when there is none."""
+    value = message.get(name)
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    first = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else []
+    return [part for part in first if isinstance(part, int) and not isinstance(part, bool)]
+
+
+def _year(message: dict[str, Any]) -> int | None:
+    """The year of the issue the work is in, else the earliest of print and online."""
+    for name in ("published-print", "issued", "posted"):
+        parts = _date_parts(message, name)
+        if parts and FIRST_YEAR <= parts[0] <= date.today().year + 1:
+            return parts[0]
+    return None
+
+
+def _venue(message: dict[str, Any]) -> str | None:
+    """The journal's, book's or proceedings' name; a preprint server's for a posted preprint."""
+    names = [_plain(str(n)) for n in message.get("container-title") or [] if n]
+    if not names and message.get("type") == "posted-content":
+        names = [
+            _plain(str(place.get("name", "")))
+            for place in message.get("institution") or []
+            if isinstance(place, dict)
+        ]
+    names = [name for name in names if name]
+    return names[-1] if names else None
 
 
 def same_work(record: Paper, pdf: Paper) -> bool:
