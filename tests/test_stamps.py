@@ -25,7 +25,8 @@ from conftest import FIXTURES
 
 from digest.models import Paper
 from digest.pipeline import run
-from digest.pipeline.stamps import STAMP_TIME, StampQueue
+from digest.pipeline import stamps as stamps_module
+from digest.pipeline.stamps import HOLD_STEP, STAMP_HOLD, STAMP_TIME, StampQueue
 from digest.settings import Settings
 from digest.sources import arxiv_client
 from digest.sources.arxiv_client import ArxivClient
@@ -105,6 +106,7 @@ class FakeTime:
     def __init__(self) -> None:
         self.now = 1000.0
         self.sleeps: list[float] = []
+        self.sent: list[float] = []
 
     def clock(self) -> float:
         return self.now
@@ -114,6 +116,16 @@ class FakeTime:
         self.now += seconds
         for _ in range(SLEEP_TURNS):
             await asyncio.sleep(0)
+
+
+def fake_times(fake: FakeTime, answer: Any) -> Any:
+    """`answer`, the fake clock's time of each request kept in ``fake.sent``."""
+
+    def timed(request: httpx.Request) -> httpx.Response:
+        fake.sent.append(fake.now)
+        return answer(request)
+
+    return timed
 
 
 @pytest.fixture
@@ -128,8 +140,11 @@ def api() -> Iterator[respx.Route]:
         yield router.get(host="export.arxiv.org", path="/api/query")
 
 
-def queue(fake: FakeTime, store: Store | None = None, **client: Any) -> StampQueue:
-    return StampQueue(ArxivClient(clock=fake.clock, sleep=fake.sleep, **client), store)
+def queue(
+    fake: FakeTime, store: Store | None = None, more: Any = lambda: False, **client: Any
+) -> StampQueue:
+    arxiv = ArxivClient(clock=fake.clock, sleep=fake.sleep, **client)
+    return StampQueue(arxiv, store, more=more, sleep=fake.sleep)
 
 
 def asked(route: respx.Route) -> list[list[str]]:
@@ -172,6 +187,46 @@ def test_stamps_that_come_while_a_request_waits_its_turn_join_it(
     asyncio.run(go())
     assert asked(api) == [ids[:1], ids[1:]]
     assert fake.sleeps == [3.0]
+
+
+def test_while_pdfs_are_parsed_a_batch_waits_for_their_stamps(
+    api: respx.Route, fake: FakeTime
+) -> None:
+    ids = [f"2101.{n:05d}v1" for n in range(1, 5)]
+    api.side_effect = answering({i: entry_like(i) for i in ids})
+    parsing = [True]
+
+    async def go() -> None:
+        stamps = queue(fake, more=lambda: parsing[0])
+        await stamps.entry(ids[0])  # the first at once, PDFs being parsed or not
+        second = asyncio.ensure_future(stamps.entry(ids[1]))
+        for _ in range(3 * SLEEP_TURNS):  # three looks at the parse, a second and a half
+            await asyncio.sleep(0)
+        third = asyncio.ensure_future(stamps.entry(ids[2]))
+        await asyncio.sleep(0)
+        parsing[0] = False  # the last PDF is parsed: its stamp came with it
+        await asyncio.gather(second, third, stamps.entry(ids[3]))
+
+    asyncio.run(go())
+    assert asked(api) == [ids[:1], ids[1:]]
+    assert sum(fake.sleeps) == pytest.approx(3.0)  # no later than arXiv's pace asks anyway
+
+
+def test_a_batch_waits_for_the_parse_no_longer_than_the_hold(
+    api: respx.Route, fake: FakeTime
+) -> None:
+    ids = ["2101.00001v1", "2101.00002v1"]
+    api.side_effect = fake_times(fake, answering({i: entry_like(i) for i in ids}))
+
+    async def go() -> None:
+        stamps = queue(fake, more=lambda: True)  # a parse that never ends
+        for ident in ids:
+            await stamps.entry(ident)
+
+    asyncio.run(go())
+    assert asked(api) == [ids[:1], ids[1:]]
+    assert fake.sent[1] - fake.sent[0] == pytest.approx(STAMP_HOLD)
+    assert set(fake.sleeps) == {HOLD_STEP}
 
 
 def test_a_batch_holds_at_most_the_clients_batch_size(api: respx.Route, fake: FakeTime) -> None:
@@ -264,9 +319,10 @@ def papers(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def paced(monkeypatch: pytest.MonkeyPatch, fake: FakeTime) -> None:
-    """The run's arXiv client on the fake clock."""
+    """The run's arXiv client and stamp lookups on the fake clock."""
     fast = partial(ArxivClient, clock=fake.clock, sleep=fake.sleep)
     monkeypatch.setattr(arxiv_client, "ArxivClient", fast)
+    monkeypatch.setattr(stamps_module, "StampQueue", partial(StampQueue, sleep=fake.sleep))
 
 
 def settings(tmp_path: Path, **extra: Any) -> Settings:

@@ -49,6 +49,7 @@ class RunContext:
     arxiv: Any = field(default=None)  # the run's one ArxivClient, opened on first use
     crossref: Any = field(default=None)  # the run's one CrossrefClient, opened on first use
     stamps: Any = field(default=None)  # the run's arXiv stamp lookups (stamps.StampQueue)
+    unparsed: int = 0  # PDFs of the run not parsed yet: stamps that may still come
     hashes: dict[Path, str] = field(default_factory=dict)  # content hash of each readable PDF
 
     def arxiv_client(self) -> ArxivClient:

@@ -103,6 +103,7 @@ class Batch:
         is stopped (the endpoint cannot work, the quota is used up) the PDFs not parsed yet are
         not parsed: each comes out as not started."""
         claims = Claims(self.entries)
+        self.ctx.unparsed = len(self.groups)
         tasks = {
             asyncio.ensure_future(self._pdf(sha256, files, claims)): files[0]
             for sha256, files in self.groups.items()
@@ -132,10 +133,15 @@ class Batch:
         path = files[0]
         result: Ready | PaperResult
         try:
-            paper, prepared = await parse_cached(path, sha256, self.ctx)
+            parsed: Parsed | InputError = await parse_cached(path, sha256, self.ctx)
         except InputError as err:
-            result = failed(str(path), err, started)
+            parsed = err
+        finally:
+            self.ctx.unparsed -= 1  # its stamp, if it has one, is known: the others wait less
+        if isinstance(parsed, InputError):
+            result = failed(str(path), parsed, started)
         else:
+            paper, prepared = parsed
             entry = claims.take(paper)
             if entry is not None:
                 paper = merge_papers(paper, entry, source=str(path))

@@ -7,13 +7,17 @@ arXiv ID given as input is merged (digest.merge.merge_papers).
                                  cannot answer now
 
 The entries are asked in batched ``id_list`` queries through the run's one arXiv client (one
-connection, a request every 3 s, as arXiv asks): the first stamp at once, and every stamp that
-comes while a request is on its way or waiting its turn together in the next, so many PDFs cost
-a few requests. Each answer is kept in the store (the entry in arxiv_entries, as an ID input's
-is; "no such paper" in lookups), so a rerun asks nothing. A run loses at most STAMP_TIME seconds
-to an arXiv that does not answer: without a network, that time spent, or a batch that fails,
-a warning is logged once, and every stamp of the run left is read as the PDF prints it (not
-stored: asked again next run). `--no-lookup` (DIGEST_LOOKUP=0) turns it off, with Crossref's.
+connection, a request every 3 s, as arXiv asks): the first stamp at once, and the stamps that
+come after it together, once the client may send again and either every PDF of the run is
+parsed or the batch's first stamp has waited STAMP_HOLD seconds for the others. So a request
+goes every STAMP_HOLD seconds at most while PDFs are being parsed, the last one as soon as the
+last PDF is: many PDFs, a few requests, and a stamped paper never waits long for its entry.
+
+Each answer is kept in the store (the entry in arxiv_entries, as an ID input's is; "no such
+paper" in lookups), so a rerun asks nothing. A run loses at most STAMP_TIME seconds to an arXiv
+that does not answer: without a network, that time spent, or a batch that fails, a warning is
+logged once, and every stamp of the run left is read as the PDF prints it (not stored: asked
+again next run). `--no-lookup` (DIGEST_LOOKUP=0) turns it off, with Crossref's.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from ..errors import ArxivError
@@ -42,12 +47,17 @@ SERVICE = "arxiv"  # the store's lookups: stamps arXiv answered it has no paper 
 # a second or two (arXiv's API is slower than Crossref's, hence more than its 6 s), and this
 # leaves room for one 3 s back-off and a second attempt; a longer wait ends the run's stamps.
 STAMP_TIME = 10.0
+# Seconds a stamp waits for those of the PDFs still being parsed before it is asked: a parse
+# worker reads a paper in well under a second (bench_speed), so a batch gathers the stamps of a
+# few dozen PDFs, and a stamped paper starts its brief at most this much later.
+STAMP_HOLD = 10.0
+HOLD_STEP = 0.5  # how often a waiting batch looks whether the last PDF is parsed
 
 
 async def stamp_entry(arxiv_id: str, ctx: RunContext) -> Paper | None:
     """arXiv's entry of a stamp's ID, through the run's one StampQueue."""
     if ctx.stamps is None:
-        ctx.stamps = StampQueue(ctx.arxiv_client(), ctx.store)
+        ctx.stamps = StampQueue(ctx.arxiv_client(), ctx.store, more=lambda: ctx.unparsed > 0)
         ctx.stack.push_async_callback(ctx.stamps.aclose)  # before the client closes
     queue: StampQueue = ctx.stamps
     return await queue.entry(arxiv_id)
@@ -55,14 +65,29 @@ async def stamp_entry(arxiv_id: str, ctx: RunContext) -> Paper | None:
 
 class StampQueue:
     """A run's stamp lookups: the store first, then arXiv, the stamps waiting together asked
-    in one request (at most the client's batch size) as soon as the client may send one."""
+    in one request (at most the client's batch size). After the first request, a batch waits
+    while `more()` (stamps may still come: PDFs are being parsed), up to `hold` seconds.
+    ``sleep`` is injectable so tests never wait."""
 
-    def __init__(self, client: ArxivClient, store: Store | None, within: float = STAMP_TIME):
+    def __init__(
+        self,
+        client: ArxivClient,
+        store: Store | None,
+        *,
+        more: Callable[[], bool] = lambda: False,
+        within: float = STAMP_TIME,
+        hold: float = STAMP_HOLD,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._client = client
         self._store = store
+        self._more = more
         self._within = within
+        self._hold = hold
+        self._sleep = sleep
         self._waiting: dict[str, asyncio.Future[Paper | None]] = {}
         self._sender: asyncio.Task[None] | None = None
+        self._sent = 0  # requests made
         self.unavailable: str | None = None  # why stamps are no longer asked, once they are not
 
     async def entry(self, arxiv_id: str) -> Paper | None:
@@ -101,7 +126,7 @@ class StampQueue:
         left unanswered (arXiv stopped answering, the run ended) gets None."""
         try:
             while self._waiting and self.unavailable is None:
-                await self._client.ready()  # the stamps that come meanwhile join this request
+                await self._gathered()  # the stamps that come meanwhile join this request
                 batch = dict(list(self._waiting.items())[: self._client.batch_size])
                 for ident in batch:
                     del self._waiting[ident]
@@ -114,6 +139,19 @@ class StampQueue:
                 if not future.done():
                     future.set_result(None)
             self._waiting.clear()
+
+    async def _gathered(self) -> None:
+        """Wait for the stamps still to come: the first request at once; a later one while
+        PDFs are being parsed, up to `hold` seconds or a full batch; and the client's turn."""
+        held = 0.0
+        while self._sent and held < self._hold and self._more() and not self._full():
+            await self._sleep(HOLD_STEP)
+            held += HOLD_STEP
+        await self._client.ready()
+        self._sent += 1
+
+    def _full(self) -> bool:
+        return len(self._waiting) >= self._client.batch_size
 
     async def _ask(self, batch: list[str]) -> dict[str, Paper]:
         """arXiv's entries of `batch`, each answer stored; {} when arXiv did not answer."""
