@@ -40,7 +40,9 @@ AUTHORITATIVE = frozenset({"arxiv", "crossref", "text"})  # sources the LLM neve
 def merge_papers(pdf: Paper, entry: Paper, *, source: str) -> Paper:
     """The PDF's record with the entry's exact metadata; identity from both. The entry's
     authors stand unless they leave out a person the PDF read and its first page prints: then
-    the PDF's do, and its warnings say so (as they say why an entry's list may be shorter)."""
+    the PDF's do, and its warnings say so (as they say why an entry's list may be shorter).
+    Two lists with no person in common are no two readings of one list (names in another
+    script; a PDF that is not the entry's paper): the entry's stand, noted."""
     both = data_sha256(f"{pdf.sha256}+{entry.sha256}".encode())
     authors, notes = _entry_authors(pdf, entry)
     sources = pdf.header_sources.model_copy()
@@ -71,6 +73,11 @@ def _entry_authors(pdf: Paper, entry: Paper) -> tuple[list[str], list[str]]:
         return entry.authors or pdf.authors, []
     whose = entry.header_sources.authors or entry.origin
     left_out = _left_out(pdf.authors, entry.authors, FirstPage(pdf.first_page))
+    if len(left_out) == len(pdf.authors):  # not two readings of one list
+        return entry.authors, [
+            f"authors: none of {whose}'s {len(entry.authors)} is among the PDF's "
+            f"{len(pdf.authors)} (another script, or another paper's PDF); {whose}'s kept"
+        ]
     lost = [name for name, why in left_out if why is None]
     if lost:
         return pdf.authors, [

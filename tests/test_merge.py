@@ -219,6 +219,14 @@ ENTRIES = {
         "authors: arxiv leaves out the PDF's 'Jane Roe': printed as an editor",
     ),
     "PDF read too few": (FIVE[:2], SIX, SIX, "arxiv", None),
+    "no person in common": (
+        SIX,
+        ["Ashish Vaswani", "Noam Shazeer"],
+        ["Ashish Vaswani", "Noam Shazeer"],
+        "arxiv",
+        "authors: none of arxiv's 2 is among the PDF's 6 (another script, or another paper's "
+        "PDF); arxiv's kept",
+    ),
 }
 
 
