@@ -103,7 +103,8 @@ class Settings(BaseModel):
     )
     lookup: bool = Field(
         True,
-        description="Ask Crossref for the exact header of a PDF that prints a DOI (cached).",
+        description="Ask arXiv for the exact header of a PDF that carries an arXiv stamp, and "
+        "Crossref for one that prints a DOI (cached).",
     )
     contact: str | None = Field(
         None,

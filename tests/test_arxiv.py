@@ -768,3 +768,36 @@ def test_an_unreachable_arxiv_is_said_at_once(arxiv_api: respx.MockRouter, fake:
     with pytest.raises(ArxivError, match=r"cannot reach arXiv .*Name or service not known"):
         fetch(fake, ["astro-ph/0601001"])
     assert arxiv_api["api"].call_count == 1 and fake.sleeps == []
+
+
+def test_a_lookup_given_seconds_never_waits_past_them(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    """A PDF's stamp (digest.pipeline.stamps) may cost a run a few seconds, not a 60 s
+    Retry-After: the wait is not begun."""
+    limited = httpx.Response(429, headers={"Retry-After": "60"})
+    arxiv_api["api"].side_effect = fake.recording(lambda r: limited)
+
+    async def go() -> Any:
+        async with client(fake) as arxiv:
+            return await arxiv.fetch(["2004.04906v3"], within=10.0)
+
+    with pytest.raises(ArxivError, match=r"in the time a lookup is given \(last: HTTP 429\)"):
+        run(go())
+    assert arxiv_api["api"].call_count == 1 and fake.sleeps == []
+
+
+def test_ready_waits_the_pace_and_sends_nothing(
+    arxiv_api: respx.MockRouter, fake: FakeTime
+) -> None:
+    arxiv_api["api"].side_effect = fake.recording(echo_feed)
+
+    async def go() -> None:
+        async with client(fake) as arxiv:
+            await arxiv.ready()  # nothing sent yet: no wait
+            await arxiv.fetch(["2510.00001"])
+            await arxiv.ready()
+            await arxiv.fetch(["2510.00002"])  # its turn has come: no second wait
+
+    run(go())
+    assert fake.sleeps == [3.0] and fake.starts == [1000.0, 1003.0]

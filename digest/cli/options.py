@@ -141,9 +141,9 @@ LookupOpt = Annotated[
     bool | None,
     typer.Option(
         "--lookup/--no-lookup",
-        help="Ask Crossref for the exact title, authors and abstract of PDFs that print a DOI "
-        "(cached in the store; default on, DIGEST_LOOKUP=0 turns it off; DIGEST_CONTACT=you@org "
-        "joins Crossref's polite pool).",
+        help="Ask arXiv for the exact title, authors and abstract of PDFs stamped with an arXiv "
+        "ID, and Crossref for those of PDFs that print a DOI (cached in the store; default on, "
+        "DIGEST_LOOKUP=0 turns it off; DIGEST_CONTACT=you@org joins Crossref's polite pool).",
         show_default=False,
     ),
 ]

@@ -2,6 +2,7 @@
 
     gather:  inputs.resolve -> entries (arXiv, feeds, abstract files) -> identify PDFs by content
              -> pdf.parse_pdf (worker processes) -> merge a PDF with its entry      [gather.py]
+             -> else with arXiv's entry of its stamp (batched)        [lookup.py, stamps.py]
              -> else with Crossref's record of its DOI                              [lookup.py]
     engine:  select -> llm.Extractor (LlmEngine), or offline.offline_facts (OfflineEngine),
              behind the store                                                      [engines.py]

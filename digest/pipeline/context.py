@@ -1,7 +1,8 @@
 """What every paper of one run shares, opened once: settings, engine, store, limits, pools.
 
 open_run builds it inside an AsyncExitStack, so everything it opens (the LLM client, the store,
-the parse pool, the arXiv and Crossref clients) is closed when the run ends, however it ends.
+the parse pool, the arXiv and Crossref clients, the stamp lookups) is closed when the run ends,
+however it ends.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -25,6 +26,9 @@ from ..settings import Settings
 from ..store import Store
 from .engines import BatchAnswers, Engine, LlmEngine, OfflineEngine
 from .parsing import ParsePool, hash_files, open_pool
+
+if TYPE_CHECKING:
+    from ..sources.arxiv_client import ArxivClient
 
 __all__ = ["RunContext", "no_running_loop", "open_run"]
 
@@ -44,7 +48,20 @@ class RunContext:
     stack: AsyncExitStack  # closes what is opened during the run (arXiv, Crossref clients)
     arxiv: Any = field(default=None)  # the run's one ArxivClient, opened on first use
     crossref: Any = field(default=None)  # the run's one CrossrefClient, opened on first use
+    stamps: Any = field(default=None)  # the run's arXiv stamp lookups (stamps.StampQueue)
+    unparsed: int = 0  # PDFs of the run not parsed yet: stamps that may still come
     hashes: dict[Path, str] = field(default_factory=dict)  # content hash of each readable PDF
+
+    def arxiv_client(self) -> ArxivClient:
+        """The run's one arXiv client (one connection, paced), opened on first use and closed
+        with the run."""
+        if self.arxiv is None:
+            from ..sources.arxiv_client import ArxivClient  # its HTTP client only when needed
+
+            self.arxiv = ArxivClient()
+            self.stack.push_async_callback(self.arxiv.aclose)
+        client: ArxivClient = self.arxiv
+        return client
 
 
 def no_running_loop(name: str) -> None:

@@ -3,8 +3,8 @@
     resolve -> entries (saved feeds, abstract files, arXiv IDs: paced API, --with-pdf)
             -> identify PDFs by content (one paper per content; unreadable files fail here)
             -> parse each PDF (the store first; worker processes)
-            -> merge a PDF with the entry of the same paper, else with Crossref's record of
-               its DOI (lookup.py)
+            -> merge a PDF with the entry of the same paper, else with arXiv's entry of its
+               stamp or Crossref's record of its DOI (lookup.py)
 
 `run`, `estimate` and `regenerate` all start here. A paper comes out as :class:`Ready` as soon as
 it is parsed, so its extraction can start while other PDFs are still being parsed; a file that
@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import (
     ArxivError,
@@ -44,9 +43,6 @@ from .context import RunContext
 from .lookup import look_up
 from .parsing import Parsed
 from .results import cause, failed
-
-if TYPE_CHECKING:
-    from ..sources.arxiv_client import ArxivClient
 
 __all__ = ["Batch", "Ready", "gather", "parse_cached", "resolve_inputs"]
 
@@ -107,6 +103,7 @@ class Batch:
         is stopped (the endpoint cannot work, the quota is used up) the PDFs not parsed yet are
         not parsed: each comes out as not started."""
         claims = Claims(self.entries)
+        self.ctx.unparsed = len(self.groups)
         tasks = {
             asyncio.ensure_future(self._pdf(sha256, files, claims)): files[0]
             for sha256, files in self.groups.items()
@@ -136,10 +133,15 @@ class Batch:
         path = files[0]
         result: Ready | PaperResult
         try:
-            paper, prepared = await parse_cached(path, sha256, self.ctx)
+            parsed: Parsed | InputError = await parse_cached(path, sha256, self.ctx)
         except InputError as err:
-            result = failed(str(path), err, started)
+            parsed = err
+        finally:
+            self.ctx.unparsed -= 1  # its stamp, if it has one, is known: the others wait less
+        if isinstance(parsed, InputError):
+            result = failed(str(path), parsed, started)
         else:
+            paper, prepared = parsed
             entry = claims.take(paper)
             if entry is not None:
                 paper = merge_papers(paper, entry, source=str(path))
@@ -246,7 +248,7 @@ async def _fetch_arxiv(ids: list[str], ctx: RunContext) -> tuple[list[Paper], di
             missing.append(arxiv_id)
     if not missing:
         return found, {}
-    client = await _arxiv_client(ctx)
+    client = ctx.arxiv_client()
     try:
         papers, errors = await client.fetch(missing)
     except ArxivError as err:
@@ -263,16 +265,6 @@ async def _fetch_arxiv(ids: list[str], ctx: RunContext) -> tuple[list[Paper], di
     return found, {k: v for k, v in errors.items() if k in missing}
 
 
-async def _arxiv_client(ctx: RunContext) -> ArxivClient:
-    """The run's one arXiv client (one connection, paced), opened on first use."""
-    if ctx.arxiv is None:
-        from ..sources.arxiv_client import ArxivClient  # its HTTP client only when needed
-
-        ctx.arxiv = await ctx.stack.enter_async_context(ArxivClient())
-    client: ArxivClient = ctx.arxiv
-    return client
-
-
 async def _with_pdf(entry: Paper, ctx: RunContext) -> Paper:
     """The entry merged with its PDF when the feed names no institution (--with-pdf).
 
@@ -287,7 +279,7 @@ async def _with_pdf(entry: Paper, ctx: RunContext) -> Paper:
     path = folder / (entry.arxiv_id.replace("/", "_") + ".pdf")
     try:
         if not path.is_file():
-            data = await (await _arxiv_client(ctx)).pdf(entry.arxiv_id)
+            data = await ctx.arxiv_client().pdf(entry.arxiv_id)
             folder.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         pdf = (await parse_cached(path, file_sha256(path), ctx)).paper

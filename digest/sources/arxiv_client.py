@@ -10,6 +10,10 @@ arXiv's Terms of Use for the legacy API: at most one request every three seconds
 a time, back off when throttled (HTTP 429) or overloaded (503). The client enforces all three for
 every request it makes, PDFs included, across concurrent callers. An answer is read as it
 arrives, up to the size of the largest feed (MAX_TEXT_BYTES) or PDF (MAX_PDF_BYTES) a run reads.
+
+A lookup the run can do without (a PDF's stamp, digest.pipeline.stamps) is given a few seconds
+(`fetch(..., within=...)`): no attempt and no back-off past them. Its caller waits its turn
+first (`ready`), so the IDs that come meanwhile go in the same request.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ log = logging.getLogger(__name__)
 API_URL = "https://export.arxiv.org/api/query"
 PDF_URL = "https://arxiv.org/pdf/{id}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+# and the attempt's own deadline (asyncio.timeout) when a lookup is given a few seconds
+_TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError, TimeoutError)
 MAX_WAIT = 300.0  # never honour a Retry-After longer than this (seconds)
 
 
@@ -95,13 +100,23 @@ class ArxivClient:
         if self._owns_http:
             await self._http.aclose()
 
-    async def fetch(self, ids: Sequence[str]) -> tuple[dict[str, Paper], dict[str, str]]:
+    async def ready(self) -> None:
+        """Wait until a request may start (arXiv's pace, a back-off asked for), sending none."""
+        wait = self._ready_at() - self._clock()
+        if wait > 0:
+            await self._sleep(wait)
+
+    async def fetch(
+        self, ids: Sequence[str], *, within: float | None = None
+    ) -> tuple[dict[str, Paper], dict[str, str]]:
         """Look up `ids`: (papers, errors), both keyed by the requested normalised ID.
 
         Every ID is validated before any request; invalid ones raise ArxivError listing them.
         Duplicates are asked once; batches hold at most ``batch_size`` IDs. An ID arXiv does not
         know gets an error entry, not an exception; ArxivError means a whole batch failed. An
         error feed that names none of a batch's IDs is kept under the key ``""`` (see parse_feed).
+        With `within` (seconds, the client's clock), no attempt runs and no back-off is begun
+        past that time from now: ArxivError then.
         """
         normalised = {raw: parse_arxiv_id(raw) for raw in ids}
         invalid = [raw for raw, norm in normalised.items() if norm is None]
@@ -114,9 +129,10 @@ class ArxivClient:
         unique = list(dict.fromkeys(n for n in normalised.values() if n))
         papers: dict[str, Paper] = {}
         errors: dict[str, str] = {}
+        deadline = None if within is None else self._clock() + within
         for start in range(0, len(unique), self.batch_size):
             batch = unique[start : start + self.batch_size]
-            found, failed = await self._query(batch)
+            found, failed = await self._query(batch, deadline)
             papers.update(found)
             errors.update(failed)
         return papers, errors
@@ -139,10 +155,12 @@ class ArxivClient:
             )
         return body
 
-    async def _query(self, batch: list[str]) -> tuple[dict[str, Paper], dict[str, str]]:
+    async def _query(
+        self, batch: list[str], deadline: float | None
+    ) -> tuple[dict[str, Paper], dict[str, str]]:
         params = {"id_list": ",".join(batch), "max_results": str(self.batch_size), "start": "0"}
         what = _describe(batch)
-        response, body = await self._request(API_URL, params, what, MAX_TEXT_BYTES)
+        response, body = await self._request(API_URL, params, what, MAX_TEXT_BYTES, deadline)
         if response.status_code not in (200, 400):
             raise ArxivError(f"arXiv API failed for {what}: HTTP {response.status_code}")
         try:
@@ -154,16 +172,23 @@ class ArxivClient:
         return match_requested(feed, batch)
 
     async def _request(
-        self, url: str, params: dict[str, str] | None, what: str, cap: int
+        self,
+        url: str,
+        params: dict[str, str] | None,
+        what: str,
+        cap: int,
+        deadline: float | None = None,
     ) -> tuple[httpx.Response, bytes]:
         """GET once the pacing allows, retrying throttling, 5xx and transport errors: the
-        response (closed, so its body is the second item) and its body, at most `cap` bytes."""
+        response (closed, so its body is the second item) and its body, at most `cap` bytes.
+        Past `deadline` (the client's clock) no attempt starts and no back-off is begun."""
         last = ""
         for attempt in range(self.retries + 1):
             async with self._lock:
                 await self._pace()
+                limit = self._left(deadline, what, last)
                 try:
-                    response, body = await self._get(url, params, what, cap)
+                    response, body = await self._get(url, params, what, cap, limit)
                 except _TRANSIENT as err:
                     last = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
                     if isinstance(err, httpx.ConnectError) and not self._reached:
@@ -188,6 +213,7 @@ class ArxivClient:
                 if attempt == self.retries:
                     break
                 wait = min(max(self.delay * 2**attempt, asked), MAX_WAIT)
+                self._left(deadline, what, last, wait)
                 log.warning(
                     "arXiv request for %s failed (%s); retry %d/%d in %.0f s",
                     what, last, attempt + 1, self.retries, wait,
@@ -199,13 +225,19 @@ class ArxivClient:
         )
 
     async def _get(
-        self, url: str, params: dict[str, str] | None, what: str, cap: int
+        self, url: str, params: dict[str, str] | None, what: str, cap: int, limit: float | None
     ) -> tuple[httpx.Response, bytes | None]:
-        """One GET, streamed: the response, and its body up to `cap` bytes (None past it;
-        empty for a status that is retried, whose body is not read)."""
-        async with self._http.stream(
-            "GET", url, params=params, headers=self._headers, follow_redirects=False
-        ) as response:
+        """One GET, streamed, in at most `limit` seconds (None: the client's timeouts): the
+        response, and its body up to `cap` bytes (None past it; empty for a status that is
+        retried, whose body is not read)."""
+        timeout = httpx.USE_CLIENT_DEFAULT if limit is None else httpx.Timeout(limit)
+        async with (
+            asyncio.timeout(limit),  # a body trickled a byte at a time stops too
+            self._http.stream(
+                "GET", url, params=params, headers=self._headers, follow_redirects=False,
+                timeout=timeout,
+            ) as response,
+        ):  # fmt: skip
             if response.status_code in RETRY_STATUSES:
                 return response, b""
             try:
@@ -213,12 +245,31 @@ class ArxivClient:
             except httpx.DecodingError as err:  # e.g. "gzip" that is not
                 raise ArxivError(f"arXiv's answer for {what} cannot be decoded ({err})") from err
 
+    def _left(
+        self, deadline: float | None, what: str, last: str, wait: float = 0.0
+    ) -> float | None:
+        """Seconds an attempt may take after waiting `wait` (None: no deadline); ArxivError
+        when none would be left."""
+        if deadline is None:
+            return None
+        left = deadline - self._clock() - wait
+        if left <= 0:
+            raise ArxivError(
+                f"arXiv did not answer for {what} in the time a lookup is given"
+                + (f" (last: {last})" if last else "")
+            )
+        return left
+
+    def _ready_at(self) -> float:
+        """When the next request may start: `delay` after the previous one's start, and past
+        any back-off."""
+        if self._last_start is None:
+            return self._not_before
+        return max(self._not_before, self._last_start + self.delay)
+
     async def _pace(self) -> None:
-        """Wait `delay` after the previous request's start and past any backoff. Call locked."""
-        ready = self._not_before
-        if self._last_start is not None:
-            ready = max(ready, self._last_start + self.delay)
-        wait = ready - self._clock()
+        """Wait until the next request may start. Call locked."""
+        wait = self._ready_at() - self._clock()
         if wait > 0:
             await self._sleep(wait)
         self._last_start = self._clock()
