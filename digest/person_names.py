@@ -4,10 +4,11 @@ Names arrive as the paper prints them ("Martin J. Wainwright", "L.Fernandes dos 
 "H Ter Doest", "Martin Luther King Jr.", "Chapman S"); BibTeX ("von Last, Jr, First") and CSL
 (given, non-dropping-particle, family, suffix) want the parts. Word by word:
 
-    initials        a capital letter alone ("J", "J.") is an initial and gets its period; one
-                    glued to others by periods is split ("A.H" -> "A. H.", "Yu.A.Pusep" ->
-                    "Yu. A. Pusep"); a run of 2-3 capitals with no vowel ("DW") is glued
-                    initials ("D. W."), as PubMed writes them. A word in normal case is a name
+    initials        a capital letter alone ("J", "J.") is an initial, kept as printed (styles
+                    add their own periods); initials glued by periods are split, each with its
+                    period ("A.H" -> "A. H.", "Yu.A.Pusep" -> "Yu. A. Pusep", "E.-J" ->
+                    "E.-J."); a run of 2-3 capitals with no vowel ("DW") is initials glued
+                    without them ("D. W."), as PubMed writes them. A word in normal case is a name
                     whatever its length ("Bo", "Xu", "Md", "Ng"; "Dw" too: nothing in the
                     spelling tells a glitch of the text layer from a name, so none is invented)
     suffix          "Jr.", "Sr.", "II", "III", "IV" at the end
@@ -53,7 +54,7 @@ class PersonName:
 
 def person_name(name: str) -> PersonName:
     """The parts of a name as printed; a name of one word is a family name alone."""
-    words = [part for word in name.split() for part in _GLUED.split(word) if part]
+    words = [_dotted(part, word) for word in name.split() for part in _GLUED.split(word) if part]
     suffix = ""
     if len(words) > 2 and words[-1].rstrip(".").casefold() in SUFFIXES:
         suffix, words = words[-1], words[:-1]
@@ -67,6 +68,12 @@ def person_name(name: str) -> PersonName:
     start = _family_start(words)
     particle, family = _family(words[start:])
     return PersonName(_given(words[:start]), particle, family, suffix)
+
+
+def _dotted(part: str, word: str) -> str:
+    """A part of a word glued by periods, with the period its group gives it ("A.H": "H.")."""
+    glued = part != word and _is_initial(part) and not part.endswith(".")
+    return part + "." if glued else part
 
 
 def _initials_at_end(words: list[str]) -> int:
@@ -88,9 +95,10 @@ def _given(words: list[str]) -> str:
 
 
 def _initials(word: str) -> str:
-    """A given name's word with its initials as initials: "J" -> "J.", "DW" -> "D. W."."""
+    """A given name's word, its initials written as initials: "E.-J" -> "E.-J.", "DW" ->
+    "D. W."; "J" stays as printed."""
     if _is_initial(word):
-        return word if word.endswith(".") else word + "."
+        return word + "." if "." in word and not word.endswith(".") else word
     if _CAPITALS.fullmatch(word):
         return " ".join(letter + "." for letter in word)
     return word

@@ -1,4 +1,5 @@
-"""Where a paper appeared, as a kind: a journal, a conference, a preprint server, or another venue.
+"""Where and when a paper appeared: its venue as a kind (a journal, a conference, a preprint
+server, or another venue), and its year.
 
 A reference's type follows from the kind (digest.bibliography: @article, @inproceedings, @misc;
 CSL article-journal, paper-conference, article), and so will the next format's (RIS JOUR, CPAPER,
@@ -10,6 +11,8 @@ CSL article-journal, paper-conference, article), and so will the next format's (
     a venue no row knows    a journal when the paper has a DOI (a proceedings volume calls itself
                             one: "Tobacco Control", "GLIA" are journals), otherwise "other"
     no venue                a preprint when the paper is on arXiv (or has an arXiv DOI), else None
+
+paper_year is the year every output shows (a reference's date, the HTML overview's years).
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal, get_args
 
-__all__ = ["KINDS", "VenueKind", "venue_kind", "venue_table"]
+from .ids import arxiv_year, parse_arxiv_id
+from .paper import Paper
+
+__all__ = ["KINDS", "VenueKind", "paper_year", "venue_kind", "venue_table"]
 
 VenueKind = Literal["journal", "conference", "preprint", "other"]
 KINDS: tuple[VenueKind, ...] = get_args(VenueKind)
@@ -54,3 +60,15 @@ def venue_kind(
     if arxiv_id or (doi and doi.startswith(ARXIV_DOI)):
         return "preprint"
     return None
+
+
+def paper_year(paper: Paper) -> int | None:
+    """The year the paper appeared: its record's (the document, arXiv, Crossref), else the date
+    of its first arXiv version, else the year its arXiv ID (when it is one) was given; None when
+    none tells."""
+    if paper.year is not None and 1000 <= paper.year <= 9999:
+        return paper.year
+    published = (paper.published or "")[:4]
+    arxiv_id = parse_arxiv_id(paper.arxiv_id) if paper.arxiv_id else None
+    year = published if published.isdigit() else arxiv_year(arxiv_id)
+    return int(year) if year and len(year) == 4 else None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digest.venues import KINDS, venue_kind, venue_table
+from digest import Paper
+from digest.venues import KINDS, paper_year, venue_kind, venue_table
 
 # (venue as printed, the paper's DOI or None, the kind): every venue of corpus-wide's metadata
 CORPUS_WIDE = [
@@ -81,3 +82,15 @@ def test_a_venue_on_arxiv_is_its_published_kind() -> None:
 def test_the_table_names_known_kinds_and_compiles() -> None:
     table = venue_table()
     assert {kind for kind, _ in table} == set(KINDS)
+
+
+def test_the_year_is_the_records_then_arxivs() -> None:
+    def paper(**fields: object) -> Paper:
+        return Paper.model_validate({"source": "x.pdf", "sha256": "0", "title": "T", **fields})
+
+    assert paper_year(paper(year=2004, published="2020-05-22", arxiv_id="2005.11401")) == 2004
+    assert paper_year(paper(published="2020-05-22T17:00:00Z", arxiv_id="1906.08632")) == 2020
+    assert paper_year(paper(arxiv_id="cs/0112017v1")) == 2001
+    assert paper_year(paper(year=20)) is None  # no year of four digits
+    assert paper_year(paper(arxiv_id="2005.11401}, note = {x")) is None  # no arXiv ID
+    assert paper_year(paper()) is None
