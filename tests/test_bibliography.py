@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import bibtexparser
@@ -41,7 +44,7 @@ def test_the_golden_batch_is_valid_bibtex(golden: Report) -> None:
         if result.paper.doi:
             assert entry["doi"] == result.paper.doi and entry["ENTRYTYPE"] == "article"
         if result.paper.arxiv_id:
-            assert entry["eprint"] in result.paper.arxiv_id and entry["archiveprefix"] == "arXiv"
+            assert entry["eprint"] in result.paper.arxiv_id and entry["eprinttype"] == "arxiv"
 
 
 def test_csl_json_has_the_same_papers(golden: Report) -> None:
@@ -172,3 +175,165 @@ def test_an_entry_pybtex_refuses_is_left_out_not_the_file(
         render_bibtex(Report(title="T", generated_at=FIXED, papers=papers))
     ).entries
     assert entry["title"] == "Second" and "left out of the bibliography" in caplog.text
+
+
+# --- typed entries, read back by biber and pandoc ----------------------------------------------
+
+BIBER = shutil.which("biber")
+PANDOC = shutil.which("pandoc")
+HOSTILE_TITLE = r"\input{/etc/passwd} Costs & 50% {Sparse} C_n } #1 ~x^2"
+
+
+def representative() -> Report:
+    """One paper of each kind a bibliography meets: a journal's, a conference's, an arXiv
+    preprint, no venue, no year, a journal's with no authors, an unknown venue, hostile text."""
+    papers = [
+        one_paper(
+            title="Comparative physiological and metabolomics analysis of wheat",
+            authors=["Kayla Thomason", "Md Ali Babar", "John E. Erickson"],
+            venue="PLOS ONE", year=2018, doi="10.1371/journal.pone.0197919",
+        ),
+        one_paper(
+            title="Noisy Matrix Decomposition via Convex Relaxation",
+            authors=["Alekh Agarwal", "Sahand Negahban", "Martin J. Wainwright"],
+            venue="Proceedings of the 28th International Conference on Machine Learning",
+            year=2011,
+        ),
+        one_paper(
+            title="DISCOVERYWORLD: A Virtual Environment for Scientific Discovery Agents",
+            authors=["Peter Jansen", "Marc-Alexandre Côté"],
+            arxiv_id="2406.06769v2", categories=["cs.AI"], published="2024-06-10T17:00:00Z",
+        ),
+        one_paper(
+            title="Approximation Algorithms for Data Placement on Parallel Disks",
+            authors=["Leana Golubchik", "Sanjeev Khanna"], year=2009,
+        ),
+        one_paper(
+            title="Adapting Open Information Extraction to Domain-Specific Relations",
+            authors=["Stephen Soderland", "Mausam"], venue="AI Magazine",
+        ),
+        one_paper(
+            title="Advocacy in action", venue="Tobacco Control", year=2004,
+            doi="10.1136/tc.2004.010025",
+        ),
+        one_paper(
+            title="Radioisotope Power", authors=["Tom Hammel"], venue="Energy Systems Day",
+            year=2015,
+        ),
+        one_paper(
+            title=HOSTILE_TITLE,
+            authors=["L.Fernandes dos Santos", "H Ter Doest", "Martin Luther King Jr.",
+                     "Tom and Jerry", r"Eve \input{x}"],
+            venue=r"Proc. of the \write18{id} & 50% {Workshop", year=2020,
+        ),
+    ]  # fmt: skip
+    return Report(title="T", generated_at=FIXED, papers=papers)
+
+
+def test_entries_are_typed_by_their_venue() -> None:
+    entries = bibtexparser.loads(render_bibtex(representative())).entries
+    typed = [(e["ID"], e["ENTRYTYPE"], e.get("journal") or e.get("booktitle")) for e in entries]
+    assert typed == [
+        ("thomason2018comparative", "article", "PLOS ONE"),
+        ("agarwal2011noisy", "inproceedings",
+         "Proceedings of the 28th International Conference on Machine Learning"),
+        ("jansen2024discoveryworld", "misc", None),
+        ("golubchik2009approximation", "misc", None),
+        ("soderlandadapting", "article", "AI Magazine"),  # no year, none invented
+        ("anon2004advocacy", "misc", None),  # an @article needs its authors
+        ("hammel2015radioisotope", "misc", None),  # a venue no rule knows, and no DOI
+        ("dossantos2020input", "inproceedings",
+         r"Proc. of the \textbackslash{}write18\{id\} \& 50\% (Workshop"),
+    ]  # fmt: skip
+    by_key = {e["ID"]: e for e in entries}
+    assert by_key["anon2004advocacy"]["howpublished"] == "Tobacco Control"
+    assert by_key["hammel2015radioisotope"]["howpublished"] == "Energy Systems Day"
+    preprint = by_key["jansen2024discoveryworld"]
+    assert (preprint["eprint"], preprint["eprinttype"], preprint["eprintclass"]) == (
+        "2406.06769", "arxiv", "cs.AI",
+    )  # fmt: skip
+    assert all("year" in e for e in entries if e["ID"] != "soderlandadapting")
+    assert not {"archiveprefix", "primaryclass", "journaltitle"} & {f for e in entries for f in e}
+
+
+def test_names_are_written_last_first_with_particles_and_suffixes() -> None:
+    entries = bibtexparser.loads(render_bibtex(representative())).entries
+    authors = {e["ID"]: names(e["author"]) for e in entries if "author" in e}
+    assert authors["agarwal2011noisy"][2] == "Wainwright, Martin J."
+    assert authors["thomason2018comparative"][1] == "Babar, Md Ali"
+    assert authors["dossantos2020input"] == [
+        "dos Santos, L. Fernandes",
+        "Ter Doest, H",
+        "King, Jr., Martin Luther",
+        "Jerry, Tom {and}",
+        r"\textbackslash{}input\{x\}, Eve",
+    ]
+
+
+def test_csl_json_is_typed_the_same() -> None:
+    items = {i["id"]: i for i in json.loads(render_csl_json(representative()))}
+    journal, conference = items["thomason2018comparative"], items["agarwal2011noisy"]
+    assert (journal["type"], journal["container-title"]) == ("article-journal", "PLOS ONE")
+    assert journal["issued"] == {"date-parts": [[2018]]}
+    assert conference["type"] == "paper-conference" and conference["container-title"]
+    preprint = items["jansen2024discoveryworld"]
+    assert (preprint["type"], preprint["publisher"], preprint["number"]) == (
+        "article", "arXiv", "arXiv:2406.06769",
+    )  # fmt: skip
+    assert "issued" not in items["soderlandadapting"]
+    assert items["anon2004advocacy"]["type"] == "article-journal"  # CSL asks no authors
+    assert items["dossantos2020input"]["author"][:3] == [
+        {"given": "L. Fernandes", "non-dropping-particle": "dos", "family": "Santos"},
+        {"given": "H", "non-dropping-particle": "Ter", "family": "Doest"},
+        {"given": "Martin Luther", "family": "King", "suffix": "Jr."},
+    ]
+    assert items["soderlandadapting"]["author"][1] == {"literal": "Mausam"}
+
+
+@pytest.mark.skipif(
+    BIBER is None, reason="biber not found (apt-get install -y biber): data model check skipped"
+)
+def test_biber_finds_every_field_in_biblatexs_data_model(tmp_path: Path) -> None:
+    """`biber --tool --validate-datamodel`: nothing to say but the date of the one paper no
+    source gives a year for (biblatex wants one in every entry; none is invented)."""
+    report = representative()
+    (tmp_path / "refs.bib").write_text(render_bibtex(report), encoding="utf-8")
+    done = subprocess.run(
+        [str(BIBER), "--tool", "--validate-datamodel", "refs.bib"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    said = [line for line in done.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
+    undated = [r.key for r in references(report) if r.year is None]
+    assert undated == ["soderlandadapting"]
+    assert said == [
+        f"WARN - Datamodel: Entry '{key}' (refs.bib): Missing mandatory field - one of "
+        "'date, year' must be defined"
+        for key in undated
+    ]
+
+
+@pytest.mark.skipif(
+    PANDOC is None, reason="pandoc not found (apt-get install -y pandoc): citeproc check skipped"
+)
+@pytest.mark.parametrize("form", ["bibtex", "csl-json"])
+def test_pandoc_cites_every_entry_with_its_year(tmp_path: Path, form: str) -> None:
+    """pandoc --citeproc (its default CSL, Chicago author-date) cites each key with its year,
+    "n.d." only where no year is known, and prints the journal and the proceedings."""
+    report = representative()
+    bibliography = tmp_path / ("refs.bib" if form == "bibtex" else "refs.json")
+    render = render_bibtex if form == "bibtex" else render_csl_json
+    bibliography.write_text(render(report), encoding="utf-8")
+    refs = references(report)
+    (tmp_path / "cite.md").write_text(
+        "\n\n".join(f"{ref.key}: @{ref.key}" for ref in refs), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [str(PANDOC), "--citeproc", f"--bibliography={bibliography.name}", "-t", "plain",
+         "--wrap=none", "cite.md"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    cited = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    for ref in refs:
+        assert (ref.year or "n.d.") in cited[ref.key], (ref.key, cited[ref.key])
+    assert done.stdout.count("n.d.") == 2  # the citation and its bibliography entry
+    assert "PLOS ONE" in done.stdout and "Proceedings of the 28th International" in done.stdout

@@ -196,3 +196,62 @@ def test_control_and_bidi_characters_never_reach_the_page() -> None:
     )
     text = "".join(Page(page).text)
     assert all(f"{word}]0;xA" in text for word in ("R", "T", "b", "abs", "MIT", "cs.AI", "copy"))
+
+
+def chart_of(html: str, name: str) -> tuple[list[tuple[str, int]], str]:
+    """A chart's bars (label, count) in order, and the line under it."""
+    figure = re.search(f'<figure class="chart">\\s*<h3>{name}</h3>(.*?)</figure>', html, re.S)
+    assert figure, f"no chart {name}"
+    titles = re.findall(r"<title>(.*?)</title>", figure.group(1))
+    bars = [(label, int(count)) for label, count in (t.rsplit(": ", 1) for t in titles)]
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure.group(1))
+    return bars, caption.group(1) if caption else ""
+
+
+def papers_with(*papers: tuple[list[str], int | None]) -> Report:
+    """A report of papers, each with its institutions and its year."""
+    results = [
+        PaperResult(
+            source=f"{n}.pdf",
+            status="ok",
+            paper=Paper(source=f"{n}.pdf", sha256=str(n), title=f"P{n}", year=year),
+            brief="b",
+            institutions=institutions,
+        )
+        for n, (institutions, year) in enumerate(papers)
+    ]
+    return Report(title="T", generated_at=FIXED, papers=results)
+
+
+def test_the_institution_chart_draws_ten_bars_and_counts_the_rest_in_words() -> None:
+    def institutes(*numbers: int) -> list[str]:
+        return [f"Institute {n:02d}" for n in numbers]
+
+    papers = [(institutes(*range(n % 4 + 1)), 2020) for n in range(8)]  # 00: 8, 01: 6, ...
+    ranked = papers_with(*papers, (institutes(*range(4, 16)), 2021))  # twelve named once
+    bars, rest = chart_of(render_html(ranked), "按机构")
+    assert bars == list(zip(institutes(0, 1, 2, 3), (8, 6, 4, 2), strict=True))
+    assert rest == "另有 12 个机构"  # once each: none picked from the tie across the cut
+    tied = papers_with((institutes(*range(12)), 2020))
+    bars, rest = chart_of(render_html(tied), "按机构")
+    assert bars == [(name, 1) for name in institutes(*range(10))] and rest == "另有 2 个机构"
+    few, none = chart_of(render_html(papers_with((institutes(0, 1), 2020))), "按机构")
+    assert few == [("Institute 00", 1), ("Institute 01", 1)] and none == ""
+
+
+def test_years_are_in_order_with_the_unknown_last() -> None:
+    report = papers_with(([], 2018), ([], 2004), ([], None), ([], 2011), ([], 2004))
+    arxiv = Paper(source="a", sha256="a", title="A", arxiv_id="2406.06769v2")  # no year: its ID's
+    report.papers.append(PaperResult(source="a", status="ok", paper=arxiv, brief="b"))
+    bars, _ = chart_of(render_html(report), "按年份")
+    assert bars == [("2004", 2), ("2011", 1), ("2018", 1), ("2024", 1), ("未知", 1)]
+
+
+def test_many_years_are_drawn_as_spans_and_no_year_no_chart() -> None:
+    years = [1997, 1998, 2002, 2004, 2007, 2009, 2010, 2011, 2013, 2014, 2018, 2020, 2022, None]
+    bars, _ = chart_of(render_html(papers_with(*[([], y) for y in years])), "按年份")
+    assert bars == [
+        ("1995–1999", 2), ("2000–2004", 2), ("2005–2009", 2), ("2010–2014", 4),
+        ("2015–2019", 1), ("2020–2024", 2), ("未知", 1),
+    ]  # fmt: skip
+    assert "按年份" not in render_html(papers_with(([], None), ([], None)))

@@ -132,8 +132,21 @@ def test_institutions_from_the_seed() -> None:
             ["Beijing University of Posts and Telecommunications"],
         ),
         ("Some Startup Labs", ["Some Startup Labs"]),
+        # corpus-wide: no legal forms, no fragments of a name, an acronym that is the institution
+        ("Corgenix, Inc.", ["Corgenix"]),
+        ("Biofactura Inc.", ["Biofactura"]),
+        ("Zalgen Labs, LLC", ["Zalgen Labs"]),
+        ("Technologies LLC", []),  # the page's "IROA" lost: generic words name nothing
+        ("Department of Immunology and Microbial Science, The Scripps Research Institute",
+         ["The Scripps Research Institute"]),  # "Institute" is no place to cut
+        ("Digital Equipment Corporation, Cambridge Research Lab, Cambridge",
+         ["Digital Equipment Corporation"]),  # the company's lab
+        ("Department of computer Sciences, NUST", ["NUST"]),
+        ("LT-Lab, DFKI", ["DFKI"]),
+        ("IAAS, University of Stuttgart", ["University of Stuttgart"]),
+        ("Department of Physics, USA", []),  # a country is no institution
     ],
-)
+)  # fmt: skip
 def test_reduce_affiliation(affiliation: str, names: list[str]) -> None:
     from digest.institutions import merge_institutions
 

@@ -29,8 +29,21 @@ _DEPARTMENT = re.compile(
     re.I,
 )
 _SUBUNIT = re.compile(r"\b(?:Cent(?:er|re)|Lab\w*|Institut\w*|Group)\b", re.I)
-_TOP = re.compile(r"\b(?:Univ\w*|Universit\w*|College|[EÉ]cole|Sorbonne|Politecnico)\b", re.I)
+# What holds centers, labs and institutes: a university, or a company ("Digital Equipment
+# Corporation, Cambridge Research Lab" is the company)
+_TOP = re.compile(
+    r"\b(?:Univ\w*|Universit\w*|College|[EÉ]cole|Sorbonne|Politecnico|Corporation|Corp|Inc|"
+    r"Ltd|LLC|GmbH|Company)\b",
+    re.I,
+)
 _LEGAL = re.compile(r"^(?:Inc|Ltd|LLC|Co|Corp|GmbH|S\.?A|AG)\.?$", re.I)
+# A company's legal form, which the report leaves out ("Corgenix, Inc." is Corgenix)
+_LEGAL_FORM = re.compile(r",?\s+(?:Inc|Ltd|LLC|L\.L\.C|Co|Corp|GmbH|S\.?A|AG|plc)\.?$", re.I)
+# An institution written as its acronym ("Department of Computer Sciences, NUST"); the
+# acronyms of countries are places, not institutions
+_ACRONYM = re.compile(r"[A-Z][A-Z&-]{2,9}")
+_COUNTRIES = frozenset({"USA", "UAE", "PRC", "ROC", "KSA"})
+_FUNCTION = re.compile(r"\b(?:of|and|for|the|de|&)\b", re.I)
 _TRAILING_PLACE = re.compile(
     r"^(.*\b(?:Univ\w*|Universit\w*|Corporation|Corp|Inc|Ltd|LLC|Laborator\w*|Labs?|Research|"
     r"Institute|College|Consulting|Systems|Technologies|Company))\.?((?:\s+[A-Z][a-z]+){1,2})$"
@@ -111,14 +124,34 @@ def reduce_affiliation(affiliation: str) -> list[str]:
         known = _known(part)
         if known:
             out.extend(known)
-        elif _DEPARTMENT.search(part) or (
-            has_top and _SUBUNIT.search(part) and not _TOP.search(part)
-        ):
+        elif _DEPARTMENT.search(part) or (has_top and _is_subunit(part)):
             continue
-        elif _HEAD.search(part) or len(merged) == 1:
-            place = _TRAILING_PLACE.match(part)
-            out.append(place.group(1) if place else part)
+        elif (_HEAD.search(part) or len(merged) == 1) and (name := _name(part)):
+            out.append(name)
+    acronym = next((p for p in reversed(merged) if _is_acronym(p)), None)
+    if acronym and len(merged) > 1 and all(_is_subunit(name) for name in out):
+        return [acronym]  # "LT-Lab, DFKI": the lab's institution; "Dept. of X, NUST"
     return out
+
+
+def _is_subunit(name: str) -> bool:
+    return bool(_SUBUNIT.search(name)) and not _TOP.search(name)
+
+
+def _is_acronym(part: str) -> bool:
+    return bool(_ACRONYM.fullmatch(part)) and part not in _COUNTRIES
+
+
+def _name(part: str) -> str | None:
+    """An institution's name as the report gives it: no trailing place ("MITRE Corporation
+    Bedford"), no legal form ("Corgenix, Inc."); None when only generic words are left
+    ("Technologies LLC", where the page's "IROA" was lost)."""
+    place = _TRAILING_PLACE.match(part)
+    if place and not _HEAD.search(place.group(2)):  # "The Scripps Research Institute" stays
+        part = place.group(1)
+    name = _LEGAL_FORM.sub("", part).strip(" ,")
+    generic = _FUNCTION.sub(" ", _HEAD.sub(" ", name)).strip(" ,.&-")
+    return name if generic else None
 
 
 def _author_block(first_page: str, title: str) -> list[str]:

@@ -109,7 +109,9 @@ def succeeded(
             left_out=left_out,
             institutions=named or paper_institutions(paper),  # the parser's when none named
         ),
-        institutions=institutions or merge_institutions(paper.affiliations),
+        # the parser's, reduced as the brief's are, when none were named: an affiliation line
+        # as it stands is a department ("Department of computer Sciences, NUST")
+        institutions=institutions or [i.name for i in paper_institutions(paper)],
         warnings=notices,
         fallback_error=fallback_error,
         institution_flags=flags,
