@@ -59,8 +59,11 @@ class Sheet:
             y -= 1.2 * size
         return y
 
-    def save(self, path: Path, info: dict[str, str] | None = None) -> Path:
-        """Write the page as a one-page PDF; `info` fills its Info dictionary ("/Title": ...)."""
+    def save(
+        self, path: Path, info: dict[str, str] | None = None, *, creators: list[str] | None = None
+    ) -> Path:
+        """Write the page as a one-page PDF; `info` fills its Info dictionary ("/Title": ...),
+        `creators` the dc:creator list of an XMP packet."""
         from pypdf import PdfWriter
         from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -83,6 +86,51 @@ class Sheet:
         page[NameObject("/Contents")] = writer._add_object(stream)
         if info:
             writer.add_metadata(info)
+        if creators:
+            packet = DecodedStreamObject()
+            packet.set_data(_xmp(creators).encode())
+            packet[NameObject("/Type")] = NameObject("/Metadata")
+            packet[NameObject("/Subtype")] = NameObject("/XML")
+            writer._root_object[NameObject("/Metadata")] = writer._add_object(packet)
         with path.open("wb") as fh:
             writer.write(fh)
         return path
+
+
+def _xmp(creators: list[str]) -> str:
+    names = "".join(f"<rdf:li>{name}</rdf:li>" for name in creators)
+    return (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        'rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq>'
+        f"{names}</rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    )
+
+
+def encrypted_copy(
+    source: Path, path: Path, algorithm: str, *, clear_metadata: bool = False
+) -> Path:
+    """`source` encrypted as tools that only restrict copying do: the empty user password
+    opens it. With `clear_metadata` the XMP packet is left unencrypted (/EncryptMetadata
+    false, AES-256 only: its file key does not depend on that flag)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import BooleanObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt("", "owner", algorithm=algorithm)
+    if clear_metadata:
+        packet = writer._root_object["/Metadata"].indirect_reference.idnum
+        encryption = writer._encryption
+        assert encryption is not None and algorithm.startswith("AES-256")
+        encryption.EncryptMetadata = False  # the /Perms entry seals this flag
+        entry = writer._encrypt_entry
+        entry.update(encryption.write_entry("", "owner"))
+        entry[NameObject("/EncryptMetadata")] = BooleanObject(False)
+        seal = encryption.encrypt_object
+        encryption.encrypt_object = lambda obj, idnum, gen: (  # type: ignore[method-assign]
+            obj if idnum == packet else seal(obj, idnum, gen)
+        )
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
