@@ -533,6 +533,10 @@ def test_cover_page_before_the_header(tmp_path: Path) -> None:
         ("DOUGLAS R. SMITH", "Douglas R. Smith"),
         ("JEAN-LUC O'NEIL AND ANA DE LA CRUZ", "Jean-Luc O'Neil and Ana de la Cruz"),
         ("ZOLTÁN GYÖNGYI", "Zoltán Gyöngyi"),
+        (
+            "ADA LOVELACE, ALAN M. TURING, AND GRACE HOPPER",
+            "Ada Lovelace, Alan M. Turing, and Grace Hopper",
+        ),
     ],
 )
 def test_name_case(raw: str, expected: str) -> None:

@@ -56,8 +56,8 @@ def name_case(text: str) -> str:
             first = first or token in ",;"
             out.append(token)
             continue
-        if token.lower() in _LOWER_WORDS and not first:
-            out.append(token.lower())
+        if token.lower() == "and" or (token.lower() in _LOWER_WORDS and not first):
+            out.append(token.lower())  # "AND" joins names even after a comma: never a name
         else:
             out.append(re.sub(r"[^\W\d_]+", lambda p: p.group(0).capitalize(), token))
         first = token.lower() == "and"
