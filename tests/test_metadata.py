@@ -41,3 +41,40 @@ def test_an_encrypted_copy_with_its_xmp_in_clear(tmp_path: Path) -> None:
     read = read_header(copy)
     assert read.authors == ["Ada Lovelace", "Alan Turing"]
     assert _header(read) == _header(read_header(plain))
+
+
+# --- names: the metadata spells, the page names -----------------------------------------------
+
+
+def _names_page(tmp_path: Path, names: list[str], author: str) -> Paper:
+    """One name a line, each beside its e-mail (an ICML-style block), `author` in /Author."""
+    sheet = Sheet().put(120, 720, "Feature Learning Order in Two-Layer Networks", 17, "B")
+    for k, name in enumerate(names):
+        sheet.put(150, 680 - 13 * k, name, 10).put(330, 680 - 13 * k, f"n{k}@turin.edu", 10, "T")
+    sheet.put(150, 630, "University of Turin, Italy", 9).put(72, 600, "Abstract", 11, "B")
+    sheet.prose(72, 585, "We study how gradient descent trains two-layer networks. " * 5)
+    return read_header(sheet.save(tmp_path / "names.pdf", {"/Author": author}))
+
+
+def test_metadata_respells_names_the_text_layer_garbled(tmp_path: Path) -> None:
+    """A font whose dot reads as a letter or a digit: "Ada Lw Lovelace", "Alan M5 Turing" (the
+    surname then lost at the digit). The metadata has the same people, spelled right."""
+    paper = _names_page(
+        tmp_path, ["Ada Lw Lovelace", "Alan M5 Turing", "Grace Hopper"],
+        "Ada L. Lovelace, Alan M. Turing, Grace Hopper",
+    )  # fmt: skip
+    assert paper.authors == ["Ada L. Lovelace", "Alan M. Turing", "Grace Hopper"]
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        "A. Lovelace, A. Turing",  # drops the given names the page prints
+        "Ada Lovelace Byron, Alan Mathison Turing",  # words the page does not print
+        "Ada Lovelace, Alan Turing, Grace Hopper, Emmy Noether",  # a name the page lacks
+        "ada lovelace; alan turing",  # not written as names
+    ],
+)
+def test_metadata_never_names_what_the_page_does_not(tmp_path: Path, author: str) -> None:
+    paper = _names_page(tmp_path, ["Ada Lovelace", "Alan Turing"], author)
+    assert paper.authors == ["Ada Lovelace", "Alan Turing"]

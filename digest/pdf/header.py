@@ -19,7 +19,8 @@ A cover page (no names, no abstract on page 1, a header on page 2) is skipped.
 The PDF's own metadata (metadata.py) is one more vote, counted only where the page agrees with
 it (:func:`vote_metadata`): it names the title when the layout found none, cut one short, or
 read it with its words glued together; its authors stand in when the page shows no name line
-and every one of them is printed on the page.
+and every one of them is printed on the page, and spell the page's names where the text layer
+garbled them ("Brian Dw Ziebart" is "Brian D. Ziebart"), never adding a name.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from digest.pdf.authors import (
 from digest.pdf.clean import Vocabulary, is_noise_line
 from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
 from digest.pdf.metadata import DocInfo
+from digest.pdf.names import spelled_better
 from digest.pdf.reader import Line
 from digest.pdf.title import find_title, title_text
 from digest.strings import match_key
@@ -77,6 +79,22 @@ def vote_metadata(head: Header, info: DocInfo, page_text: str) -> None:
         if all(len(k) >= 4 and k in page for k in keys):
             head.authors = list(info.authors)
             head.from_metadata.add("authors")
+    elif info.authors:
+        head.authors = [_respelled(name, info.authors, head.authors, page) for name in head.authors]
+
+
+def _respelled(name: str, listed: list[str], read: list[str], page: str) -> str:
+    """The page's name, or the metadata's spelling of it where that is better (names.py), every
+    word it has is printed on the page, and none is another name the page has ("Jonathan Bragg
+    Jeff Hammerbacher" is two people glued): a vote on the form, never on who is named."""
+    others = {match_key(w) for n in read if n != name for w in n.split()}
+    better = [
+        other for other in listed
+        if spelled_better(name, other)
+        and all(match_key(w) in page for w in other.split())
+        and not any(match_key(w) in others for w in other.split()[len(name.split()):])
+    ]  # fmt: skip
+    return better[0] if len(better) == 1 else name
 
 
 def parse_header(

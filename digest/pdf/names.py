@@ -11,12 +11,13 @@ of an affiliation or of a publication.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from digest.pdf.clean import normalize, strip_marks
 from digest.pdf.cues import AFFIL_WORDS, COUNTRY_OR_STATE, EMAIL, URL
 from digest.pdf.reader import MARK_SEP
 
-__all__ = ["group_author", "is_name", "name_case", "names_in", "split_names"]
+__all__ = ["group_author", "is_name", "name_case", "names_in", "spelled_better", "split_names"]
 
 _NOT_NAME = re.compile(
     r"\b(?:preprint|draft|abstract|proceedings|conference|journal|review|access|copyright|"
@@ -217,3 +218,33 @@ def _mononym(pieces: list[str], k: int) -> bool:
     if not 0 < k < len(pieces) - 1 or not re.fullmatch(r"[A-Z][a-zà-ÿ]{2,}", pieces[k]):
         return False
     return is_name(pieces[k - 1]) and is_name(pieces[k + 1]) and not AFFIL_WORDS.search(pieces[k])
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words folded for comparison: no accents, no case, no dots or hyphens."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[.\-‐'’]", " ", plain).split()
+
+
+def spelled_better(printed: str, other: str) -> bool:
+    """Whether `other` (the PDF's metadata) is the person the page printed as `printed`, with
+    what the text layer garbled restored: the same words in the same order, where the page has
+    the name cut after an initial ("Martin J" for "Martin J. Wainwright"), an initial read with
+    a stray letter ("Brian Dw Ziebart" for "Brian D. Ziebart"), or no accents. A form that drops a
+    word the page prints ("A. Shokrollahi" for "Arman Shokrollahi") is never better; that the
+    page prints the words it adds is the caller's to check."""
+    page, meta = _name_words(printed), _name_words(other)
+    if not page or len(page) > len(meta) or not is_name(other):
+        return False
+    if page == meta:
+        return _accents(other) > _accents(printed)
+    for word, form in zip(page, meta, strict=False):
+        stray = len(form) == 1 and len(word) == 2 and word[0] == form
+        if word != form and not stray:
+            return False
+    return len(page) == len(meta) or len(page[-1]) <= 2  # a name never ends with an initial
+
+
+def _accents(text: str) -> int:
+    return sum(1 for c in text if c.isalpha() and not c.isascii())
