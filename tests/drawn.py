@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FONTS = {"R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic"}
+FONTS = {
+    "R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic",
+    "Z": "ZapfDingbats",  # its own encoding: letters drawn in it read as dingbats, not text
+}  # fmt: skip
 
 
 @dataclass
@@ -76,9 +79,10 @@ class Sheet:
                     NameObject("/Type"): NameObject("/Font"),
                     NameObject("/Subtype"): NameObject("/Type1"),
                     NameObject("/BaseFont"): NameObject(f"/{base}"),
-                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
                 }
             )
+            if key != "Z":
+                font[NameObject("/Encoding")] = NameObject("/WinAnsiEncoding")
             fonts[NameObject(f"/{key}")] = writer._add_object(font)
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
         stream = DecodedStreamObject()

@@ -18,9 +18,11 @@ A cover page (no names, no abstract on page 1, a header on page 2) is skipped.
 
 The PDF's own metadata (metadata.py) is one more vote, counted only where the page agrees with
 it (:func:`vote_metadata`): it names the title when the layout found none, cut one short, or
-read it with its words glued together; its authors stand in when the page shows no name line
-and every one of them is printed on the page, and spell the page's names where the text layer
-garbled them ("Brian Dw Ziebart" is "Brian D. Ziebart"), never adding a name.
+read it with its words glued together, or when the page's title stops short (ends open, or the
+line under it reads empty) and the metadata's starts with it; its authors stand in when the
+page shows no name line and every one of them is printed on the page, and spell the page's
+names where the text layer garbled them ("Brian Dw Ziebart" is "Brian D. Ziebart"), never
+adding a name.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
 from digest.pdf.metadata import DocInfo
 from digest.pdf.names import spelled_better
 from digest.pdf.reader import Line
-from digest.pdf.title import find_title, title_text
+from digest.pdf.title import find_title, left_open, title_text
 from digest.strings import match_key
 
 __all__ = ["Header", "abstract_heading_on", "parse_header", "vote_metadata"]
@@ -61,19 +63,24 @@ class Header:
     affiliations_elsewhere: bool = False  # not in the author block: page 2 may list them
     from_metadata: set[str] = field(default_factory=set)  # fields the PDF's metadata named
     doi: str | None = None
+    title_open: bool = False  # the title as read stops short (title.left_open)
 
 
 def vote_metadata(head: Header, info: DocInfo, page_text: str) -> None:
     """Let the PDF's metadata correct the header where the page bears it out: `page_text` is
     the text of the pages the header was read from."""
     page = match_key(page_text)
-    if info.title and (meta := match_key(info.title)) and meta in page:
-        read = match_key(head.title)
+    meta = match_key(info.title or "")
+    read = match_key(head.title)
+    if meta and meta in page:
         glued = bool(head.title) and " " not in head.title.strip() and read == meta
         cut_short = bool(read) and read != meta and read in meta
         if not read or glued or cut_short:
-            head.title = info.title
+            head.title = info.title or ""
             head.from_metadata.add("title")
+    elif meta and head.title_open and len(head.title.split()) >= 3 and meta.startswith(read):
+        head.title = info.title or ""  # the rest of a title the page leaves open or unreadable
+        head.from_metadata.add("title")
     if not head.authors and info.authors:
         keys = [match_key(name) for name in info.authors]
         if all(len(k) >= 4 and k in page for k in keys):
@@ -122,6 +129,7 @@ def parse_header(
         top = lines[0].y + 1
     else:
         head.title = title_text(title, vocab)
+        head.title_open = left_open(title, lines)
         top = title.bottom
     region = author_region(lines, top, anchor, body)
     head.authors, head.affiliations = read_region(region)
