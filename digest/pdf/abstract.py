@@ -24,6 +24,7 @@ from digest.pdf.clean import Vocabulary, clean_paragraph, is_noise_line
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
     BOILERPLATE,
+    EDITOR_ROLE,
     INTRO_HEAD,
     STRUCTURED_LABEL,
     abstract_stop,
@@ -82,7 +83,8 @@ def unlabelled_abstract(
             continue  # another column's text beside the header
         if INTRO_HEAD.match(text) or section_heading(text):
             return ""
-        if BOILERPLATE.match(text) or abstract_stop(text):  # skip the whole notice
+        if BOILERPLATE.match(text) or abstract_stop(text) or EDITOR_ROLE.match(text):
+            # skip the whole notice ("Contributed by ..., May 1, 2020 (sent for review ...)")
             notice = read_block(lines, i, include_first=True, column_of=line, notice=True)
             skip_above = min(ln.y for ln in notice.lines)
             continue

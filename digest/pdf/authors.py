@@ -4,8 +4,10 @@ lines and affiliation lines.
 A name line holds names (names.py), and at most an affiliation after them; a list that wraps
 ("..., F." / "Jon Geske, ...") or a name cut off at the end of a line ("and Andrew" / "D.
 White") is read as one. A name printed twice in one list is an affiliation ("Name, Company"
-lines). The other lines go to affiliations.py, which reads them in columns. Names printed after
-labels ("Authors:", "Presenting Author:") are read too.
+lines). An editor's entry ("Edited by", "Communicated by", "Academic Editor:", with the name
+and affiliation under or beside it) is neither names nor affiliations. The other lines go to
+affiliations.py, which reads them in columns. Names printed after labels ("Authors:",
+"Presenting Author:") are read too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from digest.pdf.cues import (
     BANNER,
     BOILERPLATE,
     COUNTRY_OR_STATE,
+    EDITOR_ROLE,
     EMAIL,
     INTRO_HEAD,
     STRUCTURED_LABEL,
@@ -43,6 +46,8 @@ def name_line(line: Line) -> list[str]:
         return []
     if ABSTRACT_HEAD.match(text) or BOILERPLATE.match(text) or _LABELLED.match(text):
         return []
+    if EDITOR_ROLE.match(text.lstrip("([ ")):
+        return []  # "(Communicated by Lawrence Bragg)": the editor, not an author
     names, rest = _names_and_rest(line.marked)
     if not names:
         return []
@@ -136,9 +141,13 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     kinds: list[tuple[Line, str]] = []  # each line of the block: "name", "email" or "other"
     extra: list[str] = []
     style: Line | None = None  # the first name line: the others are set alike
+    editor = _Entry()
     for row in _rows(region):
         for ln in row:
             text = ln.text.strip()
+            if editor.holds(ln, row):
+                kinds.append((ln, "editor"))
+                continue
             names = [] if abstract_stop(text) else name_line(ln)
             after_other = bool(kinds) and kinds[-1][1] == "other"
             if names and style is not None and after_other and not _alike(style, ln, row, segments):
@@ -166,6 +175,43 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     if not records and (extra or repeated):
         records = dedupe(repeated + extra)
     return authors, records
+
+
+class _Entry:
+    """An editor's entry in the author block ("Edited by:" / "Lawrence Bragg," / "University of
+    Oxford"): the label's line and the cells beside it, then the lines under it in its column
+    while the entry is open (the label names no one yet, or a line ends with a comma), up to
+    one name line when the label names no one itself."""
+
+    def __init__(self) -> None:
+        self.last: Line | None = None
+        self.wants_name = False
+        self.open = False
+
+    def holds(self, line: Line, row: list[Line]) -> bool:
+        text = line.text.strip()
+        if EDITOR_ROLE.match(text.lstrip("([ ")):
+            rest = EDITOR_ROLE.sub("", text.lstrip("([ ")).strip(" :")
+            self.wants_name = not names_in(rest)[0] and not any(x.x > line.x for x in row)
+            self._take(line, text)
+            return True
+        last = self.last
+        if last is None:
+            return False
+        beside = abs(line.y - last.y) < 0.3 * line.size and line.x > last.x
+        under = 0 < last.y - line.y <= 1.8 * max(line.size, last.size) and line.x < last.x1
+        names = bool(name_line(line))
+        follows = beside or (under and (self.open or text[:1].islower()))
+        if follows and (not names or self.wants_name or beside):
+            self.wants_name = self.wants_name and not names
+            self._take(line, text)
+            return True
+        self.last = None  # the entry is over: the next name is an author's
+        return False
+
+    def _take(self, line: Line, text: str) -> None:
+        self.last = line
+        self.open = self.wants_name or re.search(r"(?:[,;:&]|\band)$", text) is not None
 
 
 def _alike(first: Line, line: Line, row: list[Line], segments: list[tuple[Line, str]]) -> bool:

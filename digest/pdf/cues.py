@@ -19,6 +19,7 @@ __all__ = [
     "BANNER",
     "BOILERPLATE",
     "COUNTRY_OR_STATE",
+    "EDITOR_ROLE",
     "EMAIL",
     "INTRO_HEAD",
     "SECTION_HEAD",
@@ -95,6 +96,16 @@ BOILERPLATE = re.compile(
     r"|academic editor|edited by|citation|copyright|©|this is an open access|open access"
     r"|licensed under|funding|competing interests|data availability|doi|\*\s*corresponding"
     r"|corresponding author|to cite|how to cite|article history|keywords?)\b",
+    re.IGNORECASE,
+)
+
+
+# who handled the paper, not who wrote it: "Edited by", "Communicated by", "Academic Editor:",
+# "Reviewed by:" (a journal's sidebar), "Recommended for acceptance by" (an IEEE note)
+EDITOR_ROLE = re.compile(
+    r"^(?:(?:academic|associate|guest|handling|section|managing|senior|area|consulting|review"
+    r"|reviewing|responsible|subject)\s+)?editors?\b|^reviewers?\b|^(?:edited|communicated"
+    r"|contributed|reviewed|recommended|handled|approved|sponsored)\s+(?:for\s+\w+\s+)?by\b",
     re.IGNORECASE,
 )
 
