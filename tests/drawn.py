@@ -47,6 +47,15 @@ class Sheet:
         self.ops.append(" ".join([*ops, "ET"]))
         return self
 
+    def spaced(
+        self, x: float, y: float, text: str, size: float = 10, font: str = "T", ems: float = 0.3
+    ) -> Sheet:
+        """Letter-spaced type as TeX and typesetters draw it: one string a glyph in a TJ
+        array, each moved `ems` further right than its width."""
+        glyphs = " ".join(f"({c}) {-1000 * ems:.0f}" for c in _escaped(text))
+        self.ops.append(f"BT /{font} {size} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm [{glyphs}] TJ ET")
+        return self
+
     def prose(self, x: float, y: float, text: str, width: int = 90, size: float = 9) -> float:
         """Running text from (x, y) down, ``width`` characters a line; returns the next y."""
         line = ""
@@ -99,6 +108,10 @@ class Sheet:
         with path.open("wb") as fh:
             writer.write(fh)
         return path
+
+
+def _escaped(text: str) -> list[str]:
+    return [c.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for c in text]
 
 
 def _xmp(creators: list[str]) -> str:
