@@ -70,3 +70,43 @@ def test_an_editors_notice_is_not_where_the_abstract_begins(tmp_path: Path) -> N
     paper = _page(tmp_path, [NAMES, PLACE, [(100, notice, 8, "R")]], heading="")
     assert paper.authors == ["John Smith", "Mary Jones"]
     assert paper.abstract.startswith("We study how gradient descent")
+
+
+def _interleaved(tmp_path: Path, lines: list[list[tuple[str, str]]]) -> Paper:
+    """Lines of names with each one's affiliation set in the same line, as (text, font) spans."""
+    sheet = Sheet().put(120, 730, TITLE, 16, "B")
+    for k, spans in enumerate(lines):
+        sheet.runs(72, 700 - 13 * k, [(text, font, 10, 0) for text, font in spans])
+    sheet.put(72, 650, "Abstract", 11, "B").prose(72, 635, PROSE)
+    return read_header(sheet.save(tmp_path / "interleaved.pdf"))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [[("Ada Lovelace (University of Turin), Alan Turing (Princeton University) and", "R")],
+         [("Grace Hopper (Yale University)", "R")]],
+        [[("Ada Lovelace \u2014 University of Turin, Alan Turing \u2014 Princeton University,",
+           "R")], [("Grace Hopper \u2014 Yale University", "R")]],
+        [[("Ada Lovelace, University of Turin, Alan Turing, Princeton University, Grace Hopper,",
+           "R")], [("Yale University", "R")]],
+        # no punctuation at all: the type's style sets the names apart from the places
+        [[("Ada Lovelace ", "R"), ("University of Turin ", "I"), ("Alan Turing ", "R"),
+          ("Princeton University", "I")], [("Grace Hopper ", "R"), ("Yale University", "I")]],
+    ],
+)  # fmt: skip
+def test_names_with_their_affiliations_in_line(
+    tmp_path: Path, lines: list[list[tuple[str, str]]]
+) -> None:
+    paper = _interleaved(tmp_path, lines)
+    assert paper.authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert paper.affiliations == ["University of Turin", "Princeton University", "Yale University"]
+
+
+def test_a_name_set_in_two_styles_is_one_name(tmp_path: Path) -> None:
+    """A surname in another weight, an "and" in italics: style alone does not split names."""
+    paper = _interleaved(
+        tmp_path,
+        [[("Ada ", "R"), ("Lovelace", "B"), (" and ", "I"), ("Alan ", "R"), ("Turing", "B")]],
+    )
+    assert paper.authors == ["Ada Lovelace", "Alan Turing"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from digest.pdf.affiliations import column_records, dedupe, trim_address
 from digest.pdf.clean import strip_marks
@@ -32,7 +33,7 @@ from digest.pdf.cues import (
     section_heading,
 )
 from digest.pdf.names import is_name, names_in, split_names
-from digest.pdf.reader import MARK_SEP, Line
+from digest.pdf.reader import MARK_SEP, STYLE_SEP, Line
 
 __all__ = ["author_region", "beside_block", "labelled_authors", "name_line", "read_region"]
 
@@ -48,13 +49,23 @@ def name_line(line: Line) -> list[str]:
         return []
     if EDITOR_ROLE.match(text.lstrip("([ ")):
         return []  # "(Communicated by Lawrence Bragg)": the editor, not an author
-    names, rest = _names_and_rest(line.marked)
+    names, rest = _names_and_rest(_name_text(line))
     if not names:
         return []
     if rest and all(COUNTRY_OR_STATE.match(r.strip()) for r in rest):
         return []  # an address: "Ann Arbor, MI, USA", "São Carlos, SP, Brazil"
     junk = [r for r in rest if not AFFIL_WORDS.search(r) and not _capitalised(r)]
     return names if len(junk) <= len(names) // 3 else []
+
+
+def _name_text(line: Line) -> str:
+    """The line's marked text to read names from: with a change of type style read as a
+    separator when that finds more names ("Ada Lovelace" in roman, then "University of Turin"
+    in italics, then "Alan Turing"), since names and affiliations are set apart by style."""
+    if not line.styled:
+        return line.marked
+    styled = line.styled.replace(STYLE_SEP, ",")
+    return styled if len(names_in(styled)[0]) > len(names_in(line.marked)[0]) else line.marked
 
 
 def _names_and_rest(text: str) -> tuple[list[str], list[str]]:
@@ -157,6 +168,7 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
                 kinds.append((ln, "name"))
             elif names:
                 style = style or ln
+                ln = replace(ln, marked=_name_text(ln))
                 _add_segment(segments, ln, row)
                 _, rest = _names_and_rest(ln.marked)
                 extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
@@ -174,6 +186,8 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     records = column_records(kinds)
     if not records and (extra or repeated):
         records = dedupe(repeated + extra)
+    elif extra and len(extra) >= len(authors) - 1:  # names and affiliations interleaved
+        records = dedupe(extra + records)
     return authors, records
 
 

@@ -25,7 +25,7 @@ from dataclasses import replace
 from pypdf import PdfReader
 
 from digest.pdf.glyphs import Run, page_runs
-from digest.pdf.reader import MARK_SEP, Line
+from digest.pdf.reader import MARK_SEP, STYLE_SEP, Line
 
 __all__ = ["CELL_GAP", "page_lines", "read_layout"]
 
@@ -305,7 +305,9 @@ def _is_mark(run: Run, size: float, base_y: float) -> bool:
 def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
     text: list[str] = []
     marked: list[str] = []
+    styled: list[str] = []  # marked, with STYLE_SEP where the type style changes at a space
     previous: Run | None = None
+    style: tuple[bool, bool] | None = None
     # letters drawn one by one sit about the same distance apart throughout a word: kerned
     # tighter than their widths say (they overlap), or letter-spaced ("J O H N  S M I T H"). A
     # word space is measured from that local spacing, not from zero
@@ -320,21 +322,31 @@ def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
             if not spaced and gap > WORD_GAP * max(size, run.size) and not mark:
                 text.append(" ")
                 marked.append(" ")
+                styled.append(" ")
         if mark:
             marked.append(MARK_SEP)
+            styled.append(MARK_SEP)
             if run.text[-1:].isspace():
                 text.append(" ")
-        else:
-            text.append(run.text)
-            marked.append(run.text)
+            previous = run
+            continue
+        changed = style is not None and style != (run.italic, run.bold) and run.text.strip()
+        if changed and text and (text[-1][-1:].isspace() or run.text[:1].isspace()):
+            styled.append(STYLE_SEP)  # "Ada Lovelace" then, in italics, "Univ. of Turin"
+        style = (run.italic, run.bold) if run.text.strip() else style
+        text.append(run.text)
+        marked.append(run.text)
+        styled.append(run.text)
         previous = run
     main = [r for r in runs if not _is_mark(r, size, base_y)] or runs
     letters = sum(len(r.text.strip()) for r in main) or 1
     bold = sum(len(r.text.strip()) for r in main if r.bold) / letters
     italic = sum(len(r.text.strip()) for r in main if r.italic) / letters
+    styles = STYLE_SEP in styled
     return Line(
         text=_soft_hyphens(" ".join("".join(text).split())),
         marked=_soft_hyphens(" ".join("".join(marked).split())),
+        styled=_soft_hyphens(" ".join("".join(styled).split())) if styles else "",
         size=_dominant(main),
         max_size=max(r.size for r in main),
         x=min(r.x0 for r in runs),

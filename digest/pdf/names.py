@@ -75,6 +75,7 @@ def _upper_surnames(text: str) -> str:
     return re.sub(r"\b([A-Z])([A-Z’'\-]{2,})\b", lambda m: m.group(1) + m.group(2).lower(), text)
 
 
+_AFFIL_ASIDE = re.compile(r"\(([^()]*[^\W\d_]{3}[^()]*)\)")  # a word of 3+ letters: not "(B)"
 _ORCID = re.compile(r"\[?\s*\d{4}[-−–]\d{4}[-−–]\d{4}[-−–]\d{3}[\dX]\s*\]?")
 
 
@@ -82,6 +83,10 @@ def _prepare(text: str) -> str:
     text = _ORCID.sub(" ", normalize(text))
     text = EMAIL.sub(" ", URL.sub(" ", text))
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
+    # an affiliation set in parentheses or after a spaced dash, between the names it follows:
+    # "Ada Lovelace (University of Turin), Alan Turing (...)", "Ada Lovelace — Turin, ..."
+    text = _AFFIL_ASIDE.sub(r", \1,", text)
+    text = re.sub(r"\s+[—–]\s+", ", ", text)
     bare = text.replace(MARK_SEP, "")
     if _capitals(bare):
         text = name_case(text)
