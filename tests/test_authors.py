@@ -110,3 +110,36 @@ def test_a_name_set_in_two_styles_is_one_name(tmp_path: Path) -> None:
         [[("Ada ", "R"), ("Lovelace", "B"), (" and ", "I"), ("Alan ", "R"), ("Turing", "B")]],
     )
     assert paper.authors == ["Ada Lovelace", "Alan Turing"]
+
+
+FOUR = ["Ada Lovelace", "Alan Turing", "Grace M. Hopper", "John von Neumann"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # the break after an initial, inside a hyphenated name, inside a surname
+        ([[(80, "Ada Lovelace, Alan Turing, Grace M.", 11, "R")],
+          [(80, "Hopper, and John von Neumann", 11, "R")]], FOUR),
+        ([[(80, "Ada Lovelace, Alan Turing, Jean-", 11, "R")], [(80, "Luc Picard", 11, "R")]],
+         ["Ada Lovelace", "Alan Turing", "Jean-Luc Picard"]),
+        ([[(80, "Ada Lovelace, Alan Turing, Grace M. Hopper, John von Neu-", 11, "R")],
+          [(80, "mann", 11, "R")]], FOUR),
+        # names run together, a given name left over at the line's end
+        ([[(80, "Ada Lovelace Alan Turing Grace", 11, "R")], [(80, "Hopper John Smith", 11, "R")]],
+         ["Ada Lovelace", "Alan Turing", "Grace Hopper", "John Smith"]),
+        # names as cells, the last one cut between two rows
+        ([[(80, "Ada Lovelace", 11, "R"), (200, "Alan Turing", 11, "R"), (320, "Grace", 11, "R")],
+          [(80, "Hopper", 11, "R"), (200, "John Smith", 11, "R")]],
+         ["Ada Lovelace", "Alan Turing", "Grace Hopper", "John Smith"]),
+    ],
+)  # fmt: skip
+def test_a_name_cut_by_the_lines_break(
+    tmp_path: Path, rows: list[Row], expected: list[str]
+) -> None:
+    assert _page(tmp_path, [*rows, PLACE]).authors == expected
+
+
+def test_a_name_a_line_with_middle_names_is_not_cut(tmp_path: Path) -> None:
+    rows = [[(200, "Grace Murray Hopper", 11, "R")], [(200, "John Lewis Smith", 11, "R")], PLACE]
+    assert _page(tmp_path, rows).authors == ["Grace Murray Hopper", "John Lewis Smith"]

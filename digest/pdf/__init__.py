@@ -4,6 +4,7 @@ reader.py        open with pypdf, map failures to our errors, read pages as line
 clean.py         text normalisation (ligatures, accents, hyphens, marks, headers/footers)
 header.py        title and abstract from pages 1-2, and the order the header is read in
 names.py         author names;  affiliations.py  affiliations;  cues.py  the words they share
+namelist.py      a list of names over lines: where it wraps, and where a name is cut by it
 sections.py      body split by headings, up to the references
 
 This package is what a parsing worker process imports: it needs pypdf and pydantic, never the

@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import replace
 
 from digest.pdf.affiliations import column_records, dedupe, trim_address
-from digest.pdf.clean import strip_marks
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
     AFFIL_WORDS,
@@ -32,6 +31,7 @@ from digest.pdf.cues import (
     lowercase_share,
     section_heading,
 )
+from digest.pdf.namelist import add_segment, continues, joined, rows
 from digest.pdf.names import is_name, names_in, split_names
 from digest.pdf.reader import MARK_SEP, STYLE_SEP, Line
 
@@ -153,7 +153,7 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     extra: list[str] = []
     style: Line | None = None  # the first name line: the others are set alike
     editor = _Entry()
-    for row in _rows(region):
+    for row in rows(region):
         for ln in row:
             text = ln.text.strip()
             if editor.holds(ln, row):
@@ -163,13 +163,13 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
             after_other = bool(kinds) and kinds[-1][1] == "other"
             if names and style is not None and after_other and not _alike(style, ln, row, segments):
                 names = []  # set unlike the names above, after affiliations: an address
-            if not names and not after_other and _continues(segments, ln):
-                segments[-1] = (ln, f"{segments[-1][1]} {ln.marked}")
+            if not names and not after_other and continues(segments, ln):
+                segments[-1] = (ln, joined(segments[-1][1], ln.marked))
                 kinds.append((ln, "name"))
             elif names:
                 style = style or ln
                 ln = replace(ln, marked=_name_text(ln))
-                _add_segment(segments, ln, row)
+                add_segment(segments, ln, row)
                 _, rest = _names_and_rest(ln.marked)
                 extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
                 kinds.append((ln, "name"))
@@ -241,61 +241,6 @@ def _person_like(name: str) -> bool:
     """A name printed twice in one author list is an affiliation ("Tom Hammel, Teledyne
     Energy Systems" over "Bill Otting, Teledyne Energy Systems"), unless it has initials."""
     return re.search(r"\b[A-Z]\.", name) is not None
-
-
-def _continues(segments: list[tuple[Line, str]], line: Line) -> bool:
-    """A line that carries on an open or unfinished name list: a name cut at a line end
-    ("and Andrew" / "D. White", "Priya" / "Raghunathan, Samuel Okonkwo")."""
-    if not segments:
-        return False
-    last, text = segments[-1]
-    if not 0 <= last.y - line.y <= 2.5 * max(line.size, last.size):
-        return False
-    fragment = re.fullmatch(r"(?:[A-Z][\w’'\-]+|(?:[A-Z]\.\s?)+)", line.text.strip())
-    ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
-    if fragment is not None and ends_open:
-        return True
-    before, rest_before = names_in(text)
-    after, rest_after = names_in(f"{text} {line.marked}")
-    return len(after) > len(before) and len(rest_after) <= len(rest_before)
-
-
-def _add_segment(segments: list[tuple[Line, str]], line: Line, row: list[Line]) -> None:
-    """A name line starts a segment, or carries on the one above when the list wraps there
-    ("..., Kelly R. Pitts, F." / "Jon Geske, ...")."""
-    if segments and len(row) == 1:
-        last, text = segments[-1]
-        ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
-        pieces = [p for p in re.split(rf"[,;{MARK_SEP}]", text) if p.strip()]
-        tail = strip_marks(pieces[-1], names=True).strip() if pieces else ""
-        # a name cut at the line's end: the last piece is the only one that is not a name, and
-        # not an affiliation ("NOAH WHITFIELD, Université de Montréal, Canada" is complete)
-        incomplete = (
-            bool(tail)
-            and not is_name(tail)
-            and len(names_in(text)[1]) <= 1
-            and not AFFIL_WORDS.search(tail)
-        )
-        starts_open = re.match(r"^\s*(?:,|and\b|&)", line.marked) is not None
-        close = 0 < last.y - line.y <= 2.2 * line.size
-        if close and (ends_open or incomplete or starts_open):
-            segments[-1] = (line, f"{text} {line.marked}")
-            return
-    if segments and line.y == segments[-1][0].y and re.match(r"^\s*(?:,|and\b)", line.marked):
-        last, text = segments[-1]  # a cell cut off by a gap (an ORCID icon) on the same line
-        segments[-1] = (line, f"{text} {line.marked}")
-        return
-    segments.append((line, line.marked))
-
-
-def _rows(lines: list[Line]) -> list[list[Line]]:
-    rows: list[list[Line]] = []
-    for ln in sorted(lines, key=lambda x: (-x.y, x.x)):
-        if rows and abs(rows[-1][0].y - ln.y) < 0.3 * ln.size:
-            rows[-1].append(ln)
-        else:
-            rows.append([ln])
-    return rows
 
 
 def labelled_authors(lines: list[Line]) -> tuple[list[str], list[str]]:
