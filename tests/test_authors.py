@@ -143,3 +143,15 @@ def test_a_name_cut_by_the_lines_break(
 def test_a_name_a_line_with_middle_names_is_not_cut(tmp_path: Path) -> None:
     rows = [[(200, "Grace Murray Hopper", 11, "R")], [(200, "John Lewis Smith", 11, "R")], PLACE]
     assert _page(tmp_path, rows).authors == ["Grace Murray Hopper", "John Lewis Smith"]
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "BY J. SMITH, F.R.S., AND M. JONES, M.A.",  # an old journal's post-nominal letters
+        "J. Smith, Ph.D., D.Sc., and M. Jones, F.R.S.E.",
+    ],
+)
+def test_post_nominal_letters_are_not_names(tmp_path: Path, byline: str) -> None:
+    paper = _page(tmp_path, [[(150, byline, 10, "T")], PLACE])
+    assert paper.authors == ["J. Smith", "M. Jones"]

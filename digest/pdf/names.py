@@ -41,6 +41,9 @@ _SUFFIX = re.compile(
     r"|esq)\.?$",
     re.IGNORECASE,
 )
+# post-nominal letters an old journal prints after a name: "F.R.S.", "F.R.S.E.", "D.Phil.";
+# three parts or more, or a part in lower case ("J.R." is two initials)
+_POST_NOMINAL = re.compile(r"^(?:[A-Z]\.){3,6}$|^(?=.*[a-z])(?:[A-Z][a-z]{0,3}\.){2,5}$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-?[A-Z]\.?)*|[A-Z][a-z]?\.)$")
 _WORD = re.compile(r"^[^\W\d_][\w.’'\-]*$")
 _LOWER_WORDS = _PARTICLES | {"and", "of", "the", "for", "at", "in", "on", "with", "to", "a", "an"}
@@ -105,6 +108,8 @@ def split_names(text: str) -> list[str]:
     segments = re.split(rf"[,;{MARK_SEP}]|\s{{2,}}|(?<=[^\W\d])\d+(?:\s|$)", text)
     names: list[str] = []
     for seg in segments:
+        if _POST_NOMINAL.match(strip_marks(seg, names=True).strip(" *")):
+            continue
         seg = _HONORIFIC.sub("", strip_marks(seg, names=True).strip(" .*"))
         if _capitals(seg):  # "JING LIU, University of Cambridge": the name piece in capitals
             seg = name_case(seg)
