@@ -93,11 +93,11 @@ def _xmp(reader: PdfReader) -> tuple[str, str, list[str]]:
     text is taken after it from the same (cached) object. Read the other way round, the clear
     packet is "decrypted" into noise and the title, names and DOI it carries are lost."""
     try:
-        root = reader.root_object  # resolved (and decrypted) before pypdf reads XMP in clear
-        if root.get("/Metadata") is None:
+        packet = reader.root_object.get("/Metadata")  # the root resolved (and decrypted) first
+        if packet is None:
             return "", "", []
         xmp = _parsed_xmp(reader)
-        text = root["/Metadata"].get_object().get_data()[:_MAX_XMP].decode("utf-8", "replace")
+        text = packet.get_object().get_data()[:_MAX_XMP].decode("utf-8", "replace")
     except Exception as err:  # a broken XMP packet is one vote less, never an error
         log.debug("XMP metadata unreadable: %s", err)
         return "", "", []
