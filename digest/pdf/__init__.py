@@ -176,8 +176,8 @@ def _header_pages(
     head = parse_header(
         first, pages[1] if len(pages) > 1 else [], words, pdf_title=info.title, running=running
     )
-    if head.affiliations_elsewhere and len(pages) == 1 and total > 1:
-        second()  # an "Author details" section on page 2?
+    if len(pages) == 1 and total > 1 and (head.affiliations_elsewhere or head.abstract_open):
+        second()  # an "Author details" section on page 2? the rest of the abstract?
         if len(pages) > 1:
             head = parse_header(first, pages[1], words, pdf_title=info.title, running=running)
     # not in the author block: the paper's end may list them all (BMC's "Author details", the

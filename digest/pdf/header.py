@@ -31,7 +31,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from digest.pdf.abstract import labelled_abstract, unlabelled_abstract
+from digest.pdf.abstract import unlabelled_abstract
 from digest.pdf.affiliations import affiliations_elsewhere
 from digest.pdf.authors import (
     author_region,
@@ -42,6 +42,7 @@ from digest.pdf.authors import (
 )
 from digest.pdf.clean import Vocabulary, is_noise_line
 from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
+from digest.pdf.labelled import labelled_abstract
 from digest.pdf.metadata import DocInfo
 from digest.pdf.names import spelled_better
 from digest.pdf.reader import Line
@@ -64,6 +65,7 @@ class Header:
     from_metadata: set[str] = field(default_factory=set)  # fields the PDF's metadata named
     doi: str | None = None
     title_open: bool = False  # the title as read stops short (title.left_open)
+    abstract_open: bool = False  # the abstract runs off page 1 unfinished
 
 
 def vote_metadata(head: Header, info: DocInfo, page_text: str) -> None:
@@ -157,7 +159,7 @@ def parse_header(
         if head.authors:
             head.affiliations = head.affiliations or signed
             break
-    head.abstract = _abstract(lines, page2, anchor, region, top, body, vocab)
+    head.abstract, head.abstract_open = _abstract(lines, page2, anchor, region, top, body, vocab)
     if not head.abstract:
         head.warnings.append("no abstract found on pages 1-2")
     if not head.authors:
@@ -204,21 +206,22 @@ def _abstract(
     top: float,
     body: float,
     vocab: Vocabulary,
-) -> str:
-    if anchor is not None:
-        return labelled_abstract(lines, anchor, vocab)
+) -> tuple[str, bool]:
+    """The abstract, and whether it runs off page 1 unfinished (page 2 may carry it on)."""
     page2 = [ln for ln in page2 if ln.text.strip() and not is_noise_line(ln.text)]
+    if anchor is not None:
+        return labelled_abstract(lines, anchor, vocab, page2)
     at2 = _abstract_anchor(page2[:40])
     if at2 is not None:
-        return labelled_abstract(page2, at2, vocab)
+        return labelled_abstract(page2, at2, vocab)[0], False
     after = min((ln.y for ln in region), default=top)
     words = [ln for ln in region if sum(c.isalpha() for c in ln.text) >= 0.5 * len(ln.text)]
     span = (min(ln.x for ln in words), max(ln.x1 for ln in words)) if words else None
     found = unlabelled_abstract(lines, after, body, vocab, span)
     if found or not page2 or _has_body(lines, after, region):
-        return found
+        return found, False
     # a title page with only notes under the names: the abstract opens page 2
-    return unlabelled_abstract(page2, page2[0].y + 1, _body_size(page2), vocab)
+    return unlabelled_abstract(page2, page2[0].y + 1, _body_size(page2), vocab), False
 
 
 def _has_body(lines: list[Line], after: float, region: list[Line]) -> bool:
