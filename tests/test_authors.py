@@ -155,3 +155,51 @@ def test_a_name_a_line_with_middle_names_is_not_cut(tmp_path: Path) -> None:
 def test_post_nominal_letters_are_not_names(tmp_path: Path, byline: str) -> None:
     paper = _page(tmp_path, [[(150, byline, 10, "T")], PLACE])
     assert paper.authors == ["J. Smith", "M. Jones"]
+
+
+def _n(text: str) -> tuple[str, str, float, float]:
+    return (text, "T", 10, 0)
+
+
+def _m(text: str, size: float = 7, rise: float = 3.5) -> tuple[str, str, float, float]:
+    return (text, "T", size, rise)
+
+
+ADA, AND = _n("Ada Lovelace"), _n(" and Grace Hopper")
+ORCID = "[0000-0002-1825-0097]"
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        [ADA, _m("1"), _n(", Alan Turing"), _m("2,3"), AND, _m("1")],
+        [ADA, _m("1,"), _n(" Alan Turing"), _m("2,"), AND, _m("1")],  # commas raised too
+        [ADA, _m("1"), _n(", Alan Turing"), _m("2"), _n("(B)"), _n(","), AND, _m("1")],
+        [ADA, _m("a"), _n(", Alan Turing"), _m("b,c"), AND, _m("a")],
+        [ADA, _m("1" + ORCID), _n(", Alan Turing"), _m("2" + ORCID), AND, _m("1")],
+        [
+            _m("1"),
+            _n("Ada Lovelace, "),
+            _m("2"),
+            _n("Alan Turing, and "),
+            _m("1"),
+            _n("Grace Hopper"),
+        ],
+        [ADA, _m("1", 10, 4), _n(", Alan Turing"), _m("2", 10, 4), AND, _m("1", 10, 4)],  # raised
+    ],
+)
+def test_a_line_of_names_with_superscript_marks(
+    tmp_path: Path, spans: list[tuple[str, str, float, float]]
+) -> None:
+    """LNCS and its kin: names in one line, each with its marks (digits, letters, an envelope,
+    an ORCID), the institutes under them opening with the same marks."""
+    sheet = Sheet().put(150, 720, "Feature Learning Order in Two-Layer Networks", 14, "B")
+    sheet.runs(140, 690, spans)
+    sheet.runs(160, 672, [("1", "T", 6, 3), ("University of Turin, Italy", "T", 9, 0)])
+    sheet.runs(160, 661, [("2", "T", 6, 3), ("Princeton University, USA", "T", 9, 0)])
+    words = PROSE.split()
+    sheet.runs(100, 630, [("Abstract.", "B", 9, 0), (" " + " ".join(words[:12]), "T", 9, 0)])
+    sheet.prose(100, 619, " ".join(words[12:]), width=80)
+    paper = read_header(sheet.save(tmp_path / "lncs.pdf"))
+    assert paper.authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert paper.affiliations[:2] == ["University of Turin", "Princeton University"]
