@@ -12,7 +12,8 @@ happens to be stored in:
   and affiliation lines, read in columns when authors are set side by side (affiliations.py);
   names printed above the title, or after labels ("Authors:"), are read too, and so is an
   editorial's signature at the end of its text (flush right: the name, the affiliation);
-- the **abstract** is read by abstract.py, from page 2 when page 1 has none but page 2 does.
+- the **abstract** is read by abstract.py and labelled.py, from page 2 when page 1 has none but
+  page 2 does, or on page 2 when page 1 cuts it mid-sentence.
 
 A cover page (no names, no abstract on page 1, a header on page 2) is skipped.
 

@@ -5,9 +5,12 @@
                      -> cells: a baseline cut where the horizontal gap is wider than a column
                         gutter, so side-by-side author columns and the two text columns of a
                         page come apart; spaces put back where the gap between runs is a word
-                        space
+                        space (measured from the letters' own spacing where type is drawn
+                        letter by letter: kerned tight, or letter-spaced)
                      -> Line: text, marks (MARK_SEP where a superscript mark was), dominant
-                        and largest size, left and right edge, baseline, bold and italic share
+                        and largest size, left and right edge, baseline, bold and italic share,
+                        and the marked text with STYLE_SEP where the type's style changes
+                        between two words (a name in roman, its affiliation in italics)
 
 Lines are returned top to bottom, left to right. Nothing here knows what a title or an author
 is: that is header.py's business.
