@@ -203,3 +203,16 @@ def test_a_line_of_names_with_superscript_marks(
     paper = read_header(sheet.save(tmp_path / "lncs.pdf"))
     assert paper.authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
     assert paper.affiliations[:2] == ["University of Turin", "Princeton University"]
+
+
+def test_an_editors_label_in_a_sidebar_beside_the_affiliation(tmp_path: Path) -> None:
+    """The sidebar's label shares a baseline with the authors' affiliation, far to its right:
+    that is not the label's value, and the editor's name under the label is no author."""
+    rows = [
+        NAMES,
+        [(72, "Academic Editor:", 8, "B"), (250, "University of Cambridge", 9, "I")],
+        [(72, "Lawrence Bragg", 8, "R")],
+    ]
+    paper = _page(tmp_path, rows)
+    assert paper.authors == ["John Smith", "Mary Jones"]
+    assert paper.affiliations == ["University of Cambridge"]

@@ -37,6 +37,7 @@ from digest.pdf.reader import MARK_SEP, STYLE_SEP, Line
 
 __all__ = ["author_region", "beside_block", "labelled_authors", "name_line", "read_region"]
 
+VALUE_GAP = 6.0  # ems: a label's value starts within this of it ("Editor:   Lawrence Bragg")
 _LABELLED = re.compile(r"^(?:(?:presenting\s+|co-?)?authors?(?:\(s\))?|by|written by)\s*:\s*", re.I)
 
 
@@ -206,13 +207,13 @@ class _Entry:
         text = line.text.strip()
         if EDITOR_ROLE.match(text.lstrip("([ ")):
             rest = EDITOR_ROLE.sub("", text.lstrip("([ ")).strip(" :")
-            self.wants_name = not names_in(rest)[0] and not any(x.x > line.x for x in row)
+            self.wants_name = not names_in(rest)[0] and not any(_next_to(line, x) for x in row)
             self._take(line, text)
             return True
         last = self.last
         if last is None:
             return False
-        beside = abs(line.y - last.y) < 0.3 * line.size and line.x > last.x
+        beside = _next_to(last, line)
         under = 0 < last.y - line.y <= 1.8 * max(line.size, last.size) and line.x < last.x1
         names = bool(name_line(line))
         follows = beside or (under and (self.open or text[:1].islower()))
@@ -226,6 +227,12 @@ class _Entry:
     def _take(self, line: Line, text: str) -> None:
         self.last = line
         self.open = self.wants_name or re.search(r"(?:[,;:&]|\band)$", text) is not None
+
+
+def _next_to(label: Line, cell: Line) -> bool:
+    """A cell on the label's baseline, a few ems right of it: the label's value."""
+    same_row = abs(cell.y - label.y) < 0.3 * cell.size
+    return same_row and 0 < cell.x - (label.x1 or label.x) < VALUE_GAP * cell.size
 
 
 def _alike(first: Line, line: Line, row: list[Line], segments: list[tuple[Line, str]]) -> bool:
