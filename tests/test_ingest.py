@@ -587,6 +587,10 @@ def test_marked_records_split_at_marks() -> None:
             "Department of Economics, University of Toronto, Toronto",
             "Department of Economics, University of Toronto",
         ),
+        (  # an old journal's note under the names
+            "(From the Department of Physics, University of Cambridge)",
+            "Department of Physics, University of Cambridge",
+        ),
     ],
 )
 def test_trim_address(raw: str, expected: str) -> None:
