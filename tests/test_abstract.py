@@ -137,3 +137,15 @@ def test_a_credit_line_in_small_type_beside_the_last_line(tmp_path: Path) -> Non
     sheet.put(72, y, "GLIA 24:39-49, 1998.", 9).put(330, y, "\u00a9 1998 Wiley-Liss, Inc.", 7)
     sheet.put(72, y - 24, "INTRODUCTION", 9, "B").prose(72, y - 38, BODY)
     assert _read(sheet, tmp_path).abstract == ONE + " GLIA 24:39-49, 1998."
+
+
+def test_a_heading_at_the_page_foot_and_its_abstract_on_the_next_page(tmp_path: Path) -> None:
+    first = _head(Sheet(), y=200).put(72, 120, "Abstract", 10, "B")
+    second = Sheet().put(250, 760, "Feature Learning Order", 8, "I")
+    y = second.prose(72, 740, ONE)
+    second.put(72, y - 14, "1 Introduction", 11, "B").prose(72, y - 30, BODY, size=10)
+    writer = PdfWriter()
+    for k, page in enumerate((first, second)):
+        writer.append(str(page.save(tmp_path / f"p{k}.pdf")))
+    writer.write(tmp_path / "two-pages.pdf")
+    assert read_header(tmp_path / "two-pages.pdf").abstract == ONE

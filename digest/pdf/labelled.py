@@ -7,7 +7,8 @@ down its column (abstract.read_block). The page may carry it on:
 - past a blank line: more paragraphs in the same type, when a heading or keywords end them
   (the body's first paragraph is followed by more body, not by a heading);
 - at the top of the next column, or of the next page, when the text stops unfinished (no full
-  stop) at the column's or the page's foot and goes on there, in the same type, mid-sentence.
+  stop) at the column's or the page's foot and goes on there, in the same type, mid-sentence;
+  and at the top of the next page when the heading is the last line of its page.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from digest.pdf.abstract import Block, ends_sentence, read_block
 from digest.pdf.clean import Vocabulary, clean_paragraph, is_noise_line
-from digest.pdf.cues import ABSTRACT_HEAD
+from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
 from digest.pdf.reader import Line
 
 __all__ = ["labelled_abstract"]
@@ -43,9 +44,22 @@ def labelled_abstract(
         block = read_block(lines, at, include_first=False, column_of=head)
     block = _paragraphs(lines, block)
     texts = ([run_in] if run_in else []) + block.text_lines
-    cut = bool(texts) and block.stop not in ("heading", "notice") and not ends_sentence(texts[-1])
+    if not texts:  # the heading ends the page: the abstract opens the next one
+        texts = _opened(next_page)
+        return clean_paragraph(texts, vocab), not texts
+    cut = block.stop not in ("heading", "notice") and not ends_sentence(texts[-1])
     more = _carried(lines, block, head, next_page) if cut else []
     return clean_paragraph(texts + more, vocab), cut and not more
+
+
+def _opened(page: Sequence[Line]) -> list[str]:
+    """The first block of prose at the top of a page (its running head passed over)."""
+    first = next(
+        (ln for ln in page if len(ln.text) >= 40 and lowercase_share(ln.text) >= 0.3), None
+    )
+    if first is None:
+        return []
+    return read_block(page, _index(page, first), include_first=True, column_of=first).text_lines
 
 
 def _index(lines: Sequence[Line], line: Line) -> int:
