@@ -216,3 +216,16 @@ def test_an_editors_label_in_a_sidebar_beside_the_affiliation(tmp_path: Path) ->
     paper = _page(tmp_path, rows)
     assert paper.authors == ["John Smith", "Mary Jones"]
     assert paper.affiliations == ["University of Cambridge"]
+
+
+def test_rows_of_one_word_places_under_side_by_side_authors_stay_apart(tmp_path: Path) -> None:
+    rows = [
+        [
+            (80, "Ada Lovelace", 11, "R"),
+            (200, "Alan Turing", 11, "R"),
+            (320, "Grace Hopper", 11, "R"),
+        ],
+        [(80, "Stanford", 11, "R"), (200, "Princeton", 11, "R"), (320, "Yale", 11, "R")],
+        [(80, "California", 11, "R"), (200, "Jersey", 11, "R"), (320, "Connecticut", 11, "R")],
+    ]
+    assert _page(tmp_path, rows).authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]

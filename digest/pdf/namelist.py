@@ -50,8 +50,8 @@ def _mend(upper: list[Line], lower: list[Line]) -> None:
     """Names side by side as cells, the last one cut after its given name: "Ada Lovelace",
     "Grace" over "Hopper", "John Smith". The lone words join where both are set alike, close,
     and neither is an affiliation's word."""
-    if len(upper) < 2 or not lower:
-        return
+    if len(upper) < 2 or not lower or not any(is_name(c.text.strip()) for c in upper[:-1]):
+        return  # a row of places ("Stanford", "Yale") over their states is no row of names
     given, surname = upper[-1], lower[0]
     words = f"{given.text.strip()} {surname.text.strip()}"
     same_size = abs(given.size - surname.size) <= 0.06 * given.size
