@@ -103,6 +103,13 @@ def test_names_with_their_affiliations_in_line(
     assert paper.affiliations == ["University of Turin", "Princeton University", "Yale University"]
 
 
+def test_a_one_word_place_in_parentheses_is_no_name(tmp_path: Path) -> None:
+    line = "Ada Lovelace (Turin), Alan Turing (Princeton) and Grace Hopper (Yale)"
+    paper = _interleaved(tmp_path, [[(line, "R")]])
+    assert paper.authors == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert paper.affiliations == ["Turin", "Princeton", "Yale"]
+
+
 def test_a_name_set_in_two_styles_is_one_name(tmp_path: Path) -> None:
     """A surname in another weight, an "and" in italics: style alone does not split names."""
     paper = _interleaved(
@@ -175,6 +182,7 @@ ORCID = "[0000-0002-1825-0097]"
         [ADA, _m("1"), _n(", Alan Turing"), _m("2,3"), AND, _m("1")],
         [ADA, _m("1,"), _n(" Alan Turing"), _m("2,"), AND, _m("1")],  # commas raised too
         [ADA, _m("1"), _n(", Alan Turing"), _m("2"), _n("(B)"), _n(","), AND, _m("1")],
+        [ADA, _m("1"), _n(", Alan Turing(B)"), AND, _m("1")],  # the envelope glued to the name
         [ADA, _m("a"), _n(", Alan Turing"), _m("b,c"), AND, _m("a")],
         [ADA, _m("1" + ORCID), _n(", Alan Turing"), _m("2" + ORCID), AND, _m("1")],
         [

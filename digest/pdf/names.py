@@ -85,10 +85,10 @@ _ORCID = re.compile(r"\[?\s*\d{4}[-−–]\d{4}[-−–]\d{4}[-−–]\d{3}[\dX]
 def _prepare(text: str) -> str:
     text = _ORCID.sub(" ", normalize(text))
     text = EMAIL.sub(" ", URL.sub(" ", text))
-    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
+    text = re.sub(r"\(\s*\)|\[\s*\]|\([A-Za-z\d]{1,2}\)", " ", text)  # "(B)": LNCS's envelope
     # an affiliation set in parentheses or after a spaced dash, between the names it follows:
     # "Ada Lovelace (University of Turin), Alan Turing (...)", "Ada Lovelace — Turin, ..."
-    text = _AFFIL_ASIDE.sub(r", \1,", text)
+    text = _AFFIL_ASIDE.sub(r", (\1),", text)  # a piece of its own, never a name ("(Turin)")
     text = re.sub(r"\s+[—–]\s+", ", ", text)
     bare = text.replace(MARK_SEP, "")
     if _capitals(bare):
@@ -218,7 +218,7 @@ def names_in(text: str) -> tuple[list[str], list[str]]:
         if is_name(piece) or group or _mononym(pieces, k):
             names.append(group or piece)
         else:
-            rest.append(piece)
+            rest.append(piece[1:-1] if piece[:1] == "(" and piece[-1:] == ")" else piece)
     return names, rest
 
 
