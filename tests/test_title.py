@@ -128,3 +128,10 @@ def test_a_longer_metadata_title_does_not_finish_a_whole_title(tmp_path: Path) -
     title = [("Feature Learning Order in Two-Layer Networks", 17, "B", 26)]
     paper = _page(tmp_path, title, info={"/Title": LONG + ": Supplementary Material"})
     assert paper.title == "Feature Learning Order in Two-Layer Networks"
+
+
+@pytest.mark.parametrize("tag", ["Extended Abstract", "Supplementary Material", "Draft Version"])
+def test_a_tag_under_the_title_is_not_part_of_it(tmp_path: Path, tag: str) -> None:
+    """A short line in display type that says what the document is, not what it is about."""
+    title = [("Feature Learning Order in Two-Layer Networks", 18, "B", 22), (tag, 14, "B", 24)]
+    assert _page(tmp_path, title).title == "Feature Learning Order in Two-Layer Networks"

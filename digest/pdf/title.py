@@ -136,6 +136,11 @@ def _with_label(block: TitleBlock, lines: list[Line], body: float) -> TitleBlock
     return block
 
 
+# what a short line under a title says the document is, not what it is about
+_DOCUMENT_KIND = re.compile(
+    r"(?i)\b(?:abstract|supplement\w*|appendix|draft|version|report|preprint|thesis"
+    r"|dissertation|talk|poster|notes?|camera[- ]ready|under review|working paper)\b"
+)
 _OPEN_END = re.compile(r"(?i)(?:[:—–-]|\b(?:of|in|for|and|or|the|a|an|to|on|with|via|by|from))$")
 
 
@@ -161,7 +166,9 @@ def _rest_of_title(block: TitleBlock, last: Line, ln: Line, body: float) -> bool
     if not (display and close and weight) or "@" in text or sum(map(str.isalpha, text)) < 4:
         return False
     address = AFFIL_WORDS.search(text) is not None and ("," in text or len(text.split()) <= 4)
-    return not (address or BANNER.search(text) or ARTICLE_LABEL.match(text) or name_line(ln))
+    tag = _DOCUMENT_KIND.search(text) is not None and len(text.split()) <= 4
+    banner = BANNER.search(text) or ARTICLE_LABEL.match(text)
+    return not (address or tag or banner or name_line(ln))
 
 
 def left_open(block: TitleBlock, lines: list[Line]) -> bool:
