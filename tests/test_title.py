@@ -103,15 +103,22 @@ def test_names_in_large_type_under_a_smaller_line_are_not_the_title(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    "byline",
-    ["JOHN SMITH AND MARY JONES", "BY JOHN SMITH AND MARY JONES", "John Smith, Mary Jones"],
+    ("byline", "step", "authors"),
+    [
+        ("JOHN SMITH AND MARY JONES", 25, ["John Smith", "Mary Jones"]),
+        ("BY JOHN SMITH AND MARY JONES", 25, ["John Smith", "Mary Jones"]),
+        ("John Smith, Mary Jones", 25, ["John Smith", "Mary Jones"]),
+        ("JOHN SMITH", 32, ["John Smith"]),  # one author, an empty line under the title
+    ],
 )
-def test_a_byline_in_the_titles_own_type(tmp_path: Path, byline: str) -> None:
+def test_a_byline_in_the_titles_own_type(
+    tmp_path: Path, byline: str, step: float, authors: list[str]
+) -> None:
     """An old journal sets the names in the title's type, a little further down."""
-    title = [("THE DIFFUSION OF HEAT IN THIN", 12, "T", 16), ("CRYSTALLINE FILMS", 12, "T", 25)]
+    title = [("THE DIFFUSION OF HEAT IN THIN", 12, "T", 16), ("CRYSTALLINE FILMS", 12, "T", step)]
     paper = _page(tmp_path, title, byline=(byline, 12, "T"))
     assert paper.title == "THE DIFFUSION OF HEAT IN THIN CRYSTALLINE FILMS"
-    assert paper.authors == ["John Smith", "Mary Jones"]
+    assert paper.authors == authors
 
 
 def test_a_second_line_that_reads_empty_takes_the_metadata_title(tmp_path: Path) -> None:

@@ -103,8 +103,10 @@ def _joins(block: TitleBlock, ln: Line) -> bool:
         return False
     if not 0 < gap <= BLANK_LINE * block.size:
         return False
-    if gap > LINE_STEP * block.size and (abs(ln.size - last.size) > 0.1 or BANNER.search(ln.text)):
-        return False
+    if gap > LINE_STEP * block.size and (
+        abs(ln.size - last.size) > 0.1 or BANNER.search(ln.text) or name_line(ln)
+    ):
+        return False  # an empty line down: only the title's own words, in exactly its type
     step = block.lines[-2].y - last.y if len(block.lines) > 1 else LINE_STEP_NAMES * block.size
     return gap <= min(step * 1.25, LINE_STEP_NAMES * block.size) or not _byline(ln)
 
