@@ -104,7 +104,7 @@ class Sheet:
             packet.set_data(_xmp(creators).encode())
             packet[NameObject("/Type")] = NameObject("/Metadata")
             packet[NameObject("/Subtype")] = NameObject("/XML")
-            writer._root_object[NameObject("/Metadata")] = writer._add_object(packet)
+            writer.root_object[NameObject("/Metadata")] = writer._add_object(packet)
         with path.open("wb") as fh:
             writer.write(fh)
         return path
@@ -137,7 +137,7 @@ def encrypted_copy(
     writer = PdfWriter(clone_from=PdfReader(source))
     writer.encrypt("", "owner", algorithm=algorithm)
     if clear_metadata:
-        packet = writer._root_object["/Metadata"].indirect_reference.idnum
+        packet = writer.root_object["/Metadata"].indirect_reference.idnum
         encryption = writer._encryption
         assert encryption is not None and algorithm.startswith("AES-256")
         encryption.EncryptMetadata = False  # the /Perms entry seals this flag
