@@ -14,7 +14,10 @@ _XMP = (
     'xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">{}</rdf:Description></rdf:RDF></x:xmpmeta>'
     '<?xpacket end="w"?>'
 )
-FONTS = {"R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic"}
+FONTS = {
+    "R": "Helvetica", "B": "Helvetica-Bold", "T": "Times-Roman", "I": "Times-Italic",
+    "Z": "ZapfDingbats",  # its own encoding: letters drawn in it read as dingbats, not text
+}  # fmt: skip
 
 
 @dataclass
@@ -52,6 +55,15 @@ class Sheet:
         self.ops.append(" ".join([*ops, "ET"]))
         return self
 
+    def spaced(
+        self, x: float, y: float, text: str, size: float = 10, font: str = "T", ems: float = 0.3
+    ) -> Sheet:
+        """Letter-spaced type as TeX and typesetters draw it: one string a glyph in a TJ
+        array, each moved `ems` further right than its width."""
+        glyphs = " ".join(f"({c}) {-1000 * ems:.0f}" for c in _escaped(text))
+        self.ops.append(f"BT /{font} {size} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm [{glyphs}] TJ ET")
+        return self
+
     def prose(self, x: float, y: float, text: str, width: int = 90, size: float = 9) -> float:
         """Running text from (x, y) down, ``width`` characters a line; returns the next y."""
         line = ""
@@ -82,9 +94,10 @@ class Sheet:
                     NameObject("/Type"): NameObject("/Font"),
                     NameObject("/Subtype"): NameObject("/Type1"),
                     NameObject("/BaseFont"): NameObject(f"/{base}"),
-                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
                 }
             )
+            if key != "Z":
+                font[NameObject("/Encoding")] = NameObject("/WinAnsiEncoding")
             fonts[NameObject(f"/{key}")] = writer._add_object(font)
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
         stream = DecodedStreamObject()
@@ -101,3 +114,35 @@ class Sheet:
         with path.open("wb") as fh:
             writer.write(fh)
         return path
+
+
+def _escaped(text: str) -> list[str]:
+    return [c.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for c in text]
+
+
+def encrypted_copy(
+    source: Path, path: Path, algorithm: str, *, clear_metadata: bool = False
+) -> Path:
+    """`source` encrypted as tools that only restrict copying do: the empty user password
+    opens it. With `clear_metadata` the XMP packet is left unencrypted (/EncryptMetadata
+    false, AES-256 only: its file key does not depend on that flag)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import BooleanObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt("", "owner", algorithm=algorithm)
+    if clear_metadata:
+        packet = writer.root_object["/Metadata"].indirect_reference.idnum
+        encryption = writer._encryption
+        assert encryption is not None and algorithm.startswith("AES-256")
+        encryption.EncryptMetadata = False  # the /Perms entry seals this flag
+        entry = writer._encrypt_entry
+        entry.update(encryption.write_entry("", "owner"))
+        entry[NameObject("/EncryptMetadata")] = BooleanObject(False)
+        seal = encryption.encrypt_object
+        encryption.encrypt_object = lambda obj, idnum, gen: (  # type: ignore[method-assign]
+            obj if idnum == packet else seal(obj, idnum, gen)
+        )
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path

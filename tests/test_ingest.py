@@ -534,6 +534,10 @@ def test_cover_page_before_the_header(tmp_path: Path) -> None:
         ("DOUGLAS R. SMITH", "Douglas R. Smith"),
         ("JEAN-LUC O'NEIL AND ANA DE LA CRUZ", "Jean-Luc O'Neil and Ana de la Cruz"),
         ("ZOLTÁN GYÖNGYI", "Zoltán Gyöngyi"),
+        (
+            "ADA LOVELACE, ALAN M. TURING, AND GRACE HOPPER",
+            "Ada Lovelace, Alan M. Turing, and Grace Hopper",
+        ),
     ],
 )
 def test_name_case(raw: str, expected: str) -> None:
@@ -583,6 +587,10 @@ def test_marked_records_split_at_marks() -> None:
         (
             "Department of Economics, University of Toronto, Toronto",
             "Department of Economics, University of Toronto",
+        ),
+        (  # an old journal's note under the names
+            "(From the Department of Physics, University of Cambridge)",
+            "Department of Physics, University of Cambridge",
         ),
     ],
 )

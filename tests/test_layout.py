@@ -343,3 +343,13 @@ def test_an_editorial_signed_at_the_end_of_its_text(tmp_path: Path) -> None:
     paper = read_header(sheet.save(tmp_path / "editorial.pdf"))
     assert paper.authors == ["Greg M. Delgoffe"]
     assert paper.affiliations == ["Department of Immunology, University of Pittsburgh"]
+
+
+def test_letter_spaced_names_read_as_words(tmp_path: Path) -> None:
+    """An old journal's byline letter-spaced glyph by glyph: the letters stand a third of an
+    em apart, the words a space further; neither is a column gutter."""
+    sheet = Sheet().put(72, 730, "THE DIFFUSION OF HEAT IN THIN CRYSTALLINE FILMS", 12, "T")
+    sheet.spaced(150, 705, "JOHN SMITH AND MARY JONES")
+    sheet.put(160, 691, "Bell Telephone Laboratories, Murray Hill, New Jersey", 9, "I")
+    paper = read_header(_body(sheet, 650).save(tmp_path / "spaced-names.pdf"))
+    assert paper.authors == ["John Smith", "Mary Jones"]

@@ -6,13 +6,16 @@ header.py        title and abstract from pages 1-2, and the order the header is 
 names.py         author names;  affiliations.py  affiliations;  cues.py  the words they share
 venue.py         year and venue (imprint.py reads a line, zones.py says where it sits)
 doi.py           the paper's own DOI, from its metadata (metadata.py) and its pages
+namelist.py      a list of names over lines: where it wraps, and where a name is cut by it
+abstract.py      the abstract as a block of its column;  labelled.py  from its heading on
 sections.py      body split by headings, up to the references
 
 This package is what a parsing worker process imports: it needs pypdf and pydantic, never the
 LLM client.
 
 :func:`parse_pdf` reads the whole paper; :func:`read_header` is the fast path that reads only
-page 1 (and page 2 when the abstract heading is not on page 1) for the header fields.
+page 1 (and page 2 when the abstract heading is not on page 1, or page 1 cuts the abstract
+mid-sentence) for the header fields.
 """
 
 from __future__ import annotations
@@ -120,9 +123,9 @@ def _parse_pdf(file: Path, source: str) -> Paper:
 def read_header(path: Path | str) -> Paper:
     """The header fields only (title, authors, affiliations, abstract, first page, arXiv ID).
 
-    Reads page 1, and page 2 only when page 1 has no text or no abstract heading, or lists no
-    affiliations under the names; hyphens are decided with the words of the pages read. Raises
-    the same errors as :func:`parse_pdf`.
+    Reads page 1, and page 2 only when page 1 has no text or no abstract heading, lists no
+    affiliations under the names, or cuts the abstract mid-sentence at its foot; hyphens are
+    decided with the words of the pages read. Raises the same errors as :func:`parse_pdf`.
     """
     with paused_gc():
         return _read_header(Path(path), str(path))
@@ -180,8 +183,8 @@ def _header_pages(
     head = parse_header(
         first, pages[1] if len(pages) > 1 else [], words, pdf_title=info.title, running=running
     )
-    if head.affiliations_elsewhere and len(pages) == 1 and total > 1:
-        second()  # an "Author details" section on page 2?
+    if len(pages) == 1 and total > 1 and (head.affiliations_elsewhere or head.abstract_open):
+        second()  # an "Author details" section on page 2? the rest of the abstract?
         if len(pages) > 1:
             head = parse_header(first, pages[1], words, pdf_title=info.title, running=running)
     # not in the author block: the paper's end may list them all (BMC's "Author details", the

@@ -1,15 +1,16 @@
 """The abstract: read as a block of its own column, from its heading or from where it begins.
 
-A labelled abstract starts at its heading ("Abstract", "ABSTRACT", "A B S T R A C T", run in as
+A labelled abstract (read by labelled.py, which also follows it on past blank lines, columns and
+pages) starts at its heading ("Abstract", "ABSTRACT", "A B S T R A C T", run in as
 "Abstract—We ..." or "Abstract. We ...") and runs down its column: lines of the other column at
 the same height are not its lines, and cells of one justified line are joined again. It stops at
 "Keywords"/"Index Terms"/"CCS Concepts", a section heading, a change of type size, a short bold
 heading, or a paragraph gap (unless the next paragraph opens with a structured-abstract label:
 "Methods:", "Results."). An unlabelled abstract is the first block of prose after the author
 block: a structured one (it opens with "Background:"), or one that looks unlike the body
-(a standfirst in larger, bold or italic type), or one that a section heading or keywords
-follow. The first paragraph of a paper that has no abstract (an editorial, an extended abstract)
-is none of these, and is left alone.
+(a standfirst in larger, bold or italic type, or one indented on both sides), or one that a
+section heading or keywords follow. The first paragraph of a paper that has no abstract (an
+editorial, an extended abstract) is none of these, and is left alone.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from dataclasses import dataclass
 
 from digest.pdf.clean import Vocabulary, clean_paragraph, is_noise_line
 from digest.pdf.cues import (
-    ABSTRACT_HEAD,
     BOILERPLATE,
+    EDITOR_ROLE,
     INTRO_HEAD,
     STRUCTURED_LABEL,
     abstract_stop,
@@ -32,13 +33,14 @@ from digest.pdf.cues import (
 )
 from digest.pdf.reader import Line
 
-__all__ = ["Block", "labelled_abstract", "read_block", "unlabelled_abstract"]
+__all__ = ["Block", "ends_sentence", "read_block", "unlabelled_abstract"]
 
 MIN_UNLABELLED = 200  # characters: a shorter first paragraph is not taken for an abstract
 MIN_DISTINCT = 100  # ...unless it is set apart from the body (a standfirst may be one sentence)
 _FOOTNOTE = re.compile(r"^(?:([*∗†‡§¶]+)|\d{1,2})(?:\s|$)")
 _BULLET = re.compile(r"^[•◦▪‣●○■□–-]\s")
 _MAX_LINES = 80
+INDENT = 1.5  # ems of the body's type: an abstract indented this much on both sides stands apart
 
 
 @dataclass
@@ -47,21 +49,12 @@ class Block:
 
     lines: list[Line]
     stop: str  # "heading" (a section or keywords follow), "layout" (columns begin), "gap",
-    # "style", "end"
+    # "notice" (a publisher's note follows), "style", "end"
+    at: Line | None = None  # the (first cell of the) line the reading stopped at
 
     @property
     def text_lines(self) -> list[str]:
         return [ln.text for ln in self.lines]
-
-
-def labelled_abstract(lines: Sequence[Line], at: int, vocab: Vocabulary) -> str:
-    """The abstract under (or run in after) the heading lines[at]."""
-    head = lines[at]
-    match = ABSTRACT_HEAD.match(head.text.strip())
-    run_in = match.group(1).strip() if match else ""
-    block = read_block(lines, at, include_first=False, column_of=head)
-    texts = ([run_in] if run_in else []) + block.text_lines
-    return clean_paragraph(texts, vocab)
 
 
 def unlabelled_abstract(
@@ -82,7 +75,8 @@ def unlabelled_abstract(
             continue  # another column's text beside the header
         if INTRO_HEAD.match(text) or section_heading(text):
             return ""
-        if BOILERPLATE.match(text) or abstract_stop(text):  # skip the whole notice
+        if BOILERPLATE.match(text) or abstract_stop(text) or EDITOR_ROLE.match(text):
+            # skip the whole notice ("Contributed by ..., May 1, 2020 (sent for review ...)")
             notice = read_block(lines, i, include_first=True, column_of=line, notice=True)
             skip_above = min(ln.y for ln in notice.lines)
             continue
@@ -112,7 +106,19 @@ def _distinct(block: Block, lines: Sequence[Line], body_size: float) -> bool:
     rest = [ln for ln in lines if ln not in block.lines and abs(ln.size - body_size) < 0.3]
     rest_bold = sum(ln.bold for ln in rest) / len(rest) if rest else 0.0
     rest_italic = sum(ln.italic for ln in rest) / len(rest) if rest else 0.0
-    return (bold > 0.6 and rest_bold < 0.3) or (italic > 0.6 and rest_italic < 0.3)
+    styled = (bold > 0.6 and rest_bold < 0.3) or (italic > 0.6 and rest_italic < 0.3)
+    return styled or _indented(block, rest, body_size)
+
+
+def _indented(block: Block, rest: list[Line], body_size: float) -> bool:
+    """Whether the block is set on a narrower measure than the body, indented on both sides
+    (an old journal's abstract in the body's type)."""
+    prose = [ln for ln in rest if len(ln.text) >= 40 and ln.x1]
+    if len(prose) < 3:
+        return False
+    left, right = min(ln.x for ln in prose), max(ln.x1 for ln in prose)
+    x0, x1 = min(ln.x for ln in block.lines), max(ln.x1 for ln in block.lines)
+    return x0 >= left + INDENT * body_size and x1 <= right - INDENT * body_size
 
 
 def _footnote(text: str, line: Line, ref: Line | None) -> bool:
@@ -151,32 +157,20 @@ def read_block(
     previous_y = start.y
     for row in rows:
         cells = _in_column(row, x0, x1, widen=False)
+        if ref is not None and len(cells) > 1:  # a credit line in small type on the baseline
+            cells = [c for c in cells if abs(c.size - ref.size) <= 0.06 * ref.size] or cells
         if not cells:
             continue
         if taken and any(not _joined(a, b) for a, b in itertools.pairwise(cells)):
-            return Block(taken, _turn(rows, row))  # the page turns to columns under the block
+            return Block(taken, _turn(rows, row), cells[0])  # the page turns to columns
         line = _join(cells)
-        text = line.text.strip()
-        if is_noise_line(text):
+        if is_noise_line(line.text.strip()):
             continue
         gap = previous_y - line.y
         step = statistics.median(steps) if steps else 1.5 * (ref.size if ref else line.size)
-        if abstract_stop(text) or INTRO_HEAD.match(text) or section_heading(text):
-            return Block(taken, "heading")
-        if taken and _footnote(text, line, ref):
-            return Block(taken, "gap")  # the column's footnotes begin
-        if (
-            notice
-            and taken
-            and (BOILERPLATE.match(text) or STRUCTURED_LABEL.match(text) or gap > 1.6 * line.size)
-        ):
-            return Block(taken, "gap")
-        if ref is not None and abs(line.size - ref.size) > 0.12 * ref.size and len(text) > 3:
-            return Block(taken, "heading" if line.size > ref.size else "style")
-        if taken and gap > 1.8 * step and not STRUCTURED_LABEL.match(text):
-            return Block(taken, "heading" if _is_heading(line) or line.bold > 0.5 else "gap")
-        if ref is not None and line.bold > 0.7 and ref.bold < 0.3 and _is_heading(line):
-            return Block(taken, "heading")
+        stop = _stop(line, taken, ref, (gap, step), notice=notice)
+        if stop:
+            return Block(taken, stop, cells[0])
         if taken and 0 < gap < 4 * line.size:
             steps.append(gap)
         taken.append(line)
@@ -186,6 +180,37 @@ def read_block(
         if len(taken) >= _MAX_LINES:
             break
     return Block(taken, "end")
+
+
+def _stop(
+    line: Line, taken: list[Line], ref: Line | None, spacing: tuple[float, float], *, notice: bool
+) -> str:
+    """Why the block ends at `line` ("" if it does not); `spacing` is its distance from the
+    line above and the block's line step so far."""
+    text = line.text.strip()
+    gap, step = spacing
+    if abstract_stop(text) or INTRO_HEAD.match(text) or section_heading(text):
+        return "heading"
+    if taken and BOILERPLATE.match(text) and ends_sentence(taken[-1].text):
+        return "notice"  # "Received 3 May 2020; ...", "© 2021 ..." after the last sentence
+    if taken and _footnote(text, line, ref):
+        return "gap"  # the column's footnotes begin
+    labelled = STRUCTURED_LABEL.match(text) is not None
+    if notice and taken and (BOILERPLATE.match(text) or labelled or gap > 1.6 * line.size):
+        return "gap"
+    if ref is not None and abs(line.size - ref.size) > 0.12 * ref.size and len(text) > 3:
+        return "heading" if line.size > ref.size else "style"
+    if taken and gap > 1.8 * step and not labelled:
+        return "heading" if _is_heading(line) or line.bold > 0.5 else "gap"
+    if ref is not None and line.bold > 0.7 and ref.bold < 0.3 and _is_heading(line):
+        return "heading"
+    return ""
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a line ends a sentence (a stop, a question or exclamation mark, maybe closed
+    by a bracket or a quote): the last line of a paragraph, not one the page cut."""
+    return re.search(r"[.!?][\"'”’)\]]*\s*$", text) is not None
 
 
 def _turn(rows: list[list[Line]], row: list[Line]) -> str:

@@ -319,6 +319,8 @@ def marked_records(text: str) -> list[str]:
 
 
 def trim_address(text: str) -> str:
+    text = re.sub(r"^\((.*)\)\.?$", r"\1", text.strip())  # an old journal's "(From the ...)"
+    text = re.sub(r"(?i)^from\s+(?:the\s+)?", "", text)
     parts = [p.strip() for p in text.strip(" ,").split(",")]
     parts = [
         p for p in parts

@@ -4,23 +4,26 @@ lines and affiliation lines.
 A name line holds names (names.py), and at most an affiliation after them; a list that wraps
 ("..., F." / "Jon Geske, ...") or a name cut off at the end of a line ("and Andrew" / "D.
 White") is read as one. A name printed twice in one list is an affiliation ("Name, Company"
-lines). The other lines go to affiliations.py, which reads them in columns. Names printed after
-labels ("Authors:", "Presenting Author:") are read too.
+lines). An editor's entry ("Edited by", "Communicated by", "Academic Editor:", with the name
+and affiliation under or beside it) is neither names nor affiliations. The other lines go to
+affiliations.py, which reads them in columns. Names printed after labels ("Authors:",
+"Presenting Author:") are read too.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from digest.pdf.affiliations import column_records, dedupe, trim_address
-from digest.pdf.clean import strip_marks
 from digest.pdf.cues import (
     ABSTRACT_HEAD,
     AFFIL_WORDS,
     BANNER,
     BOILERPLATE,
     COUNTRY_OR_STATE,
+    EDITOR_ROLE,
     EMAIL,
     INTRO_HEAD,
     STRUCTURED_LABEL,
@@ -28,11 +31,13 @@ from digest.pdf.cues import (
     lowercase_share,
     section_heading,
 )
+from digest.pdf.namelist import add_segment, continues, joined, rows
 from digest.pdf.names import is_name, names_in, split_names
-from digest.pdf.reader import MARK_SEP, Line
+from digest.pdf.reader import MARK_SEP, STYLE_SEP, Line
 
 __all__ = ["author_region", "beside_block", "labelled_authors", "name_line", "read_region"]
 
+VALUE_GAP = 6.0  # ems: a label's value starts within this of it ("Editor:   Lawrence Bragg")
 _LABELLED = re.compile(r"^(?:(?:presenting\s+|co-?)?authors?(?:\(s\))?|by|written by)\s*:\s*", re.I)
 
 
@@ -43,13 +48,25 @@ def name_line(line: Line) -> list[str]:
         return []
     if ABSTRACT_HEAD.match(text) or BOILERPLATE.match(text) or _LABELLED.match(text):
         return []
-    names, rest = _names_and_rest(line.marked)
+    if EDITOR_ROLE.match(text.lstrip("([ ")):
+        return []  # "(Communicated by Lawrence Bragg)": the editor, not an author
+    names, rest = _names_and_rest(_name_text(line))
     if not names:
         return []
     if rest and all(COUNTRY_OR_STATE.match(r.strip()) for r in rest):
         return []  # an address: "Ann Arbor, MI, USA", "São Carlos, SP, Brazil"
     junk = [r for r in rest if not AFFIL_WORDS.search(r) and not _capitalised(r)]
     return names if len(junk) <= len(names) // 3 else []
+
+
+def _name_text(line: Line) -> str:
+    """The line's marked text to read names from: with a change of type style read as a
+    separator when that finds more names ("Ada Lovelace" in roman, then "University of Turin"
+    in italics, then "Alan Turing"), since names and affiliations are set apart by style."""
+    if not line.styled:
+        return line.marked
+    styled = line.styled.replace(STYLE_SEP, ",")
+    return styled if len(names_in(styled)[0]) > len(names_in(line.marked)[0]) else line.marked
 
 
 def _names_and_rest(text: str) -> tuple[list[str], list[str]]:
@@ -136,19 +153,24 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     kinds: list[tuple[Line, str]] = []  # each line of the block: "name", "email" or "other"
     extra: list[str] = []
     style: Line | None = None  # the first name line: the others are set alike
-    for row in _rows(region):
+    editor = _Entry()
+    for row in rows(region):
         for ln in row:
             text = ln.text.strip()
+            if editor.holds(ln, row):
+                kinds.append((ln, "editor"))
+                continue
             names = [] if abstract_stop(text) else name_line(ln)
             after_other = bool(kinds) and kinds[-1][1] == "other"
             if names and style is not None and after_other and not _alike(style, ln, row, segments):
                 names = []  # set unlike the names above, after affiliations: an address
-            if not names and not after_other and _continues(segments, ln):
-                segments[-1] = (ln, f"{segments[-1][1]} {ln.marked}")
+            if not names and not after_other and continues(segments, ln):
+                segments[-1] = (ln, joined(segments[-1][1], ln.marked))
                 kinds.append((ln, "name"))
             elif names:
                 style = style or ln
-                _add_segment(segments, ln, row)
+                ln = replace(ln, marked=_name_text(ln))
+                add_segment(segments, ln, row)
                 _, rest = _names_and_rest(ln.marked)
                 extra += [r for r in rest if AFFIL_WORDS.search(r) or _capitalised(r)]
                 kinds.append((ln, "name"))
@@ -165,7 +187,52 @@ def read_region(region: list[Line]) -> tuple[list[str], list[str]]:
     records = column_records(kinds)
     if not records and (extra or repeated):
         records = dedupe(repeated + extra)
+    elif extra and len(extra) >= len(authors) - 1:  # names and affiliations interleaved
+        records = dedupe(extra + records)
     return authors, records
+
+
+class _Entry:
+    """An editor's entry in the author block ("Edited by:" / "Lawrence Bragg," / "University of
+    Oxford"): the label's line and the cells beside it, then the lines under it in its column
+    while the entry is open (the label names no one yet, or a line ends with a comma), up to
+    one name line when the label names no one itself."""
+
+    def __init__(self) -> None:
+        self.last: Line | None = None
+        self.wants_name = False
+        self.open = False
+
+    def holds(self, line: Line, row: list[Line]) -> bool:
+        text = line.text.strip()
+        if EDITOR_ROLE.match(text.lstrip("([ ")):
+            rest = EDITOR_ROLE.sub("", text.lstrip("([ ")).strip(" :")
+            self.wants_name = not names_in(rest)[0] and not any(_next_to(line, x) for x in row)
+            self._take(line, text)
+            return True
+        last = self.last
+        if last is None:
+            return False
+        beside = _next_to(last, line)
+        under = 0 < last.y - line.y <= 1.8 * max(line.size, last.size) and line.x < last.x1
+        names = bool(name_line(line))
+        follows = beside or (under and (self.open or text[:1].islower()))
+        if follows and (not names or self.wants_name or beside):
+            self.wants_name = self.wants_name and not names
+            self._take(line, text)
+            return True
+        self.last = None  # the entry is over: the next name is an author's
+        return False
+
+    def _take(self, line: Line, text: str) -> None:
+        self.last = line
+        self.open = self.wants_name or re.search(r"(?:[,;:&]|\band)$", text) is not None
+
+
+def _next_to(label: Line, cell: Line) -> bool:
+    """A cell on the label's baseline, a few ems right of it: the label's value."""
+    same_row = abs(cell.y - label.y) < 0.3 * cell.size
+    return same_row and 0 < cell.x - (label.x1 or label.x) < VALUE_GAP * cell.size
 
 
 def _alike(first: Line, line: Line, row: list[Line], segments: list[tuple[Line, str]]) -> bool:
@@ -181,61 +248,6 @@ def _person_like(name: str) -> bool:
     """A name printed twice in one author list is an affiliation ("Tom Hammel, Teledyne
     Energy Systems" over "Bill Otting, Teledyne Energy Systems"), unless it has initials."""
     return re.search(r"\b[A-Z]\.", name) is not None
-
-
-def _continues(segments: list[tuple[Line, str]], line: Line) -> bool:
-    """A line that carries on an open or unfinished name list: a name cut at a line end
-    ("and Andrew" / "D. White", "Priya" / "Raghunathan, Samuel Okonkwo")."""
-    if not segments:
-        return False
-    last, text = segments[-1]
-    if not 0 <= last.y - line.y <= 2.5 * max(line.size, last.size):
-        return False
-    fragment = re.fullmatch(r"(?:[A-Z][\w’'\-]+|(?:[A-Z]\.\s?)+)", line.text.strip())
-    ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
-    if fragment is not None and ends_open:
-        return True
-    before, rest_before = names_in(text)
-    after, rest_after = names_in(f"{text} {line.marked}")
-    return len(after) > len(before) and len(rest_after) <= len(rest_before)
-
-
-def _add_segment(segments: list[tuple[Line, str]], line: Line, row: list[Line]) -> None:
-    """A name line starts a segment, or carries on the one above when the list wraps there
-    ("..., Kelly R. Pitts, F." / "Jon Geske, ...")."""
-    if segments and len(row) == 1:
-        last, text = segments[-1]
-        ends_open = re.search(rf"(?:[,;&{MARK_SEP}]|\band)\s*$", text) is not None
-        pieces = [p for p in re.split(rf"[,;{MARK_SEP}]", text) if p.strip()]
-        tail = strip_marks(pieces[-1], names=True).strip() if pieces else ""
-        # a name cut at the line's end: the last piece is the only one that is not a name, and
-        # not an affiliation ("NOAH WHITFIELD, Université de Montréal, Canada" is complete)
-        incomplete = (
-            bool(tail)
-            and not is_name(tail)
-            and len(names_in(text)[1]) <= 1
-            and not AFFIL_WORDS.search(tail)
-        )
-        starts_open = re.match(r"^\s*(?:,|and\b|&)", line.marked) is not None
-        close = 0 < last.y - line.y <= 2.2 * line.size
-        if close and (ends_open or incomplete or starts_open):
-            segments[-1] = (line, f"{text} {line.marked}")
-            return
-    if segments and line.y == segments[-1][0].y and re.match(r"^\s*(?:,|and\b)", line.marked):
-        last, text = segments[-1]  # a cell cut off by a gap (an ORCID icon) on the same line
-        segments[-1] = (line, f"{text} {line.marked}")
-        return
-    segments.append((line, line.marked))
-
-
-def _rows(lines: list[Line]) -> list[list[Line]]:
-    rows: list[list[Line]] = []
-    for ln in sorted(lines, key=lambda x: (-x.y, x.x)):
-        if rows and abs(rows[-1][0].y - ln.y) < 0.3 * ln.size:
-            rows[-1].append(ln)
-        else:
-            rows.append([ln])
-    return rows
 
 
 def labelled_authors(lines: list[Line]) -> tuple[list[str], list[str]]:

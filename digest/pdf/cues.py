@@ -19,6 +19,7 @@ __all__ = [
     "BANNER",
     "BOILERPLATE",
     "COUNTRY_OR_STATE",
+    "EDITOR_ROLE",
     "EMAIL",
     "INTRO_HEAD",
     "SECTION_HEAD",
@@ -42,9 +43,12 @@ INTRO_HEAD = re.compile(
 # a numbered top-level section heading: "1 Introduction", "2. Related Work", "II. METHODS"
 SECTION_HEAD = re.compile(r"^(?:\d{1,2}|[IVX]{1,5})\.?\s+[A-Z][A-Za-z][^.]{0,60}$")
 ABSTRACT_STOP = re.compile(
-    r"^(?:keywords?|key\s?words|index terms|ccs concepts|general terms|subjects?|acm reference"
-    r"|mathematics subject|jel classification|categories and subject descriptors"
-    r"|additional key words|mots[- ]cl[ée]s|schl[üu]sselw[öo]rter|palabras clave|\d+\.?\s*$)\b",
+    r"^(?:(?:keywords?|key\s?words|index terms|ccs concepts|general terms|subjects?|acm reference"
+    r"|(?:\d{4}\s+)?mathematics subject|jel classification|categories and subject descriptors"
+    r"|additional key words|mots[- ]cl[ée]s|schl[üu]sselw[öo]rter|palabras clave|\d+\.?\s*$"
+    r"|ams subject)\b|(?:highlights|graphical abstract|significance(?: statement)?|author summary"
+    r"|(?:lay|plain language) summary|key points)\s*(?:[:.]|$)"
+    r"|(?:pacs(?:\s+(?:numbers?|codes?))?|msc(?:\s*\d{4})?|abbreviations)\s*[:.])",
     re.IGNORECASE,
 )
 AFFIL_WORDS = re.compile(
@@ -99,6 +103,16 @@ BOILERPLATE = re.compile(
 )
 
 
+# who handled the paper, not who wrote it: "Edited by", "Communicated by", "Academic Editor:",
+# "Reviewed by:" (a journal's sidebar), "Recommended for acceptance by" (an IEEE note)
+EDITOR_ROLE = re.compile(
+    r"^(?:(?:academic|associate|guest|handling|section|managing|senior|area|consulting|review"
+    r"|reviewing|responsible|subject)\s+)?editors?\b|^reviewers?\b|^(?:edited|communicated"
+    r"|contributed|reviewed|recommended|handled|approved|sponsored)\s+(?:for\s+\w+\s+)?by\b",
+    re.IGNORECASE,
+)
+
+
 _LITTLE = frozenset(
     ["of", "and", "the", "for", "at", "in", "on", "de", "di", "du", "des", "der", "und", "la",
      "le", "el", "y", "e", "da", "do", "das", "dos", "van", "von"]
@@ -116,12 +130,24 @@ def lowercase_share(text: str) -> float:
 def abstract_stop(text: str) -> bool:
     """What ends an abstract ("Keywords:", "Index Terms—", "CCS Concepts"): capitalised, as
     a label is, so that "... of 20 subjects." inside the abstract is not one."""
-    return text[:1].isupper() and ABSTRACT_STOP.match(text) is not None
+    capital = text[:1].isupper() or re.match(r"\d{4} [A-Z]", text) is not None  # "2010 Math..."
+    return capital and ABSTRACT_STOP.match(text) is not None
+
+
+# a numbered heading run in to its section's first sentence: "1. Motivation. Networks ...",
+# "2 RELATED WORK The ...": a few capitalised words, a stop or a colon (or capitals), more text
+RUN_IN_HEAD = re.compile(
+    r"^(?:\d{1,2}|[IVX]{1,5})\.?\s+(?:(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,}|of"
+    r"|and|the|for|in|on|to|a|with))*[.:]\s+\S|[A-Z]{3,}(?:\s+[A-Z]{2,})*\s+[A-Z][a-z])"
+)
 
 
 def section_heading(text: str) -> bool:
-    """A numbered section heading ("2. Related Work", "III. METHODS"), not a line of prose
-    that happens to open with a drop cap or a numeral ("I Information extraction can ...")."""
+    """A numbered section heading ("2. Related Work", "III. METHODS", or run in: "1 Introduction.
+    The web ..."), not a line of prose that happens to open with a drop cap or a numeral ("I
+    Information extraction can ...")."""
+    if RUN_IN_HEAD.match(text):
+        return True
     if not SECTION_HEAD.match(text):
         return False
     return len(text.split()) <= 8 and lowercase_share(text) <= 0.4

@@ -12,14 +12,18 @@ happens to be stored in:
   and affiliation lines, read in columns when authors are set side by side (affiliations.py);
   names printed above the title, or after labels ("Authors:"), are read too, and so is an
   editorial's signature at the end of its text (flush right: the name, the affiliation);
-- the **abstract** is read by abstract.py, from page 2 when page 1 has none but page 2 does.
+- the **abstract** is read by abstract.py and labelled.py, from page 2 when page 1 has none but
+  page 2 does, or on page 2 when page 1 cuts it mid-sentence.
 
 A cover page (no names, no abstract on page 1, a header on page 2) is skipped.
 
 The PDF's own metadata (metadata.py) is one more vote, counted only where the page agrees with
 it (:func:`vote_metadata`): it names the title when the layout found none, cut one short, or
-read it with its words glued together; its authors stand in when the page shows no name line
-and every one of them is printed on the page.
+read it with its words glued together, or when the page's title stops short (ends open, or the
+line under it reads empty) and the metadata's starts with it; its authors stand in when the
+page shows no name line and every one of them is printed on the page, and spell the page's
+names where the text layer garbled them ("Brian Dw Ziebart" is "Brian D. Ziebart"), never
+adding a name.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from digest.pdf.abstract import labelled_abstract, unlabelled_abstract
+from digest.pdf.abstract import unlabelled_abstract
 from digest.pdf.affiliations import affiliations_elsewhere
 from digest.pdf.authors import (
     author_region,
@@ -39,9 +43,11 @@ from digest.pdf.authors import (
 )
 from digest.pdf.clean import Vocabulary, is_noise_line
 from digest.pdf.cues import ABSTRACT_HEAD, lowercase_share
+from digest.pdf.labelled import labelled_abstract
 from digest.pdf.metadata import DocInfo
+from digest.pdf.names import spelled_better
 from digest.pdf.reader import Line
-from digest.pdf.title import find_title, title_text
+from digest.pdf.title import find_title, left_open, title_text
 from digest.pdf.venue import Imprint
 from digest.strings import match_key
 
@@ -61,24 +67,46 @@ class Header:
     from_metadata: set[str] = field(default_factory=set)  # fields the PDF's metadata named
     doi: str | None = None
     imprint: Imprint = field(default_factory=Imprint)  # year and venue (venue.py)
+    title_open: bool = False  # the title as read stops short (title.left_open)
+    abstract_open: bool = False  # the abstract runs off page 1 unfinished
 
 
 def vote_metadata(head: Header, info: DocInfo, page_text: str) -> None:
     """Let the PDF's metadata correct the header where the page bears it out: `page_text` is
     the text of the pages the header was read from."""
     page = match_key(page_text)
-    if info.title and (meta := match_key(info.title)) and meta in page:
-        read = match_key(head.title)
+    meta = match_key(info.title or "")
+    read = match_key(head.title)
+    if meta and meta in page:
         glued = bool(head.title) and " " not in head.title.strip() and read == meta
         cut_short = bool(read) and read != meta and read in meta
         if not read or glued or cut_short:
-            head.title = info.title
+            head.title = info.title or ""
             head.from_metadata.add("title")
+    elif meta and head.title_open and len(head.title.split()) >= 3 and meta.startswith(read):
+        head.title = info.title or ""  # the rest of a title the page leaves open or unreadable
+        head.from_metadata.add("title")
     if not head.authors and info.authors:
         keys = [match_key(name) for name in info.authors]
         if all(len(k) >= 4 and k in page for k in keys):
             head.authors = list(info.authors)
             head.from_metadata.add("authors")
+    elif info.authors:
+        head.authors = [_respelled(name, info.authors, head.authors, page) for name in head.authors]
+
+
+def _respelled(name: str, listed: list[str], read: list[str], page: str) -> str:
+    """The page's name, or the metadata's spelling of it where that is better (names.py), every
+    word it has is printed on the page, and none is another name the page has ("Jonathan Bragg
+    Jeff Hammerbacher" is two people glued): a vote on the form, never on who is named."""
+    others = {match_key(w) for n in read if n != name for w in n.split()}
+    better = [
+        other for other in listed
+        if spelled_better(name, other)
+        and all(match_key(w) in page for w in other.split())
+        and not any(match_key(w) in others for w in other.split()[len(name.split()):])
+    ]  # fmt: skip
+    return better[0] if len(better) == 1 else name
 
 
 def parse_header(
@@ -106,6 +134,7 @@ def parse_header(
         top = lines[0].y + 1
     else:
         head.title = title_text(title, vocab)
+        head.title_open = left_open(title, lines)
         top = title.bottom
     region = author_region(lines, top, anchor, body)
     head.authors, head.affiliations = read_region(region)
@@ -133,7 +162,7 @@ def parse_header(
         if head.authors:
             head.affiliations = head.affiliations or signed
             break
-    head.abstract = _abstract(lines, page2, anchor, region, top, body, vocab)
+    head.abstract, head.abstract_open = _abstract(lines, page2, anchor, region, top, body, vocab)
     if not head.abstract:
         head.warnings.append("no abstract found on pages 1-2")
     if not head.authors:
@@ -180,21 +209,22 @@ def _abstract(
     top: float,
     body: float,
     vocab: Vocabulary,
-) -> str:
-    if anchor is not None:
-        return labelled_abstract(lines, anchor, vocab)
+) -> tuple[str, bool]:
+    """The abstract, and whether it runs off page 1 unfinished (page 2 may carry it on)."""
     page2 = [ln for ln in page2 if ln.text.strip() and not is_noise_line(ln.text)]
+    if anchor is not None:
+        return labelled_abstract(lines, anchor, vocab, page2)
     at2 = _abstract_anchor(page2[:40])
     if at2 is not None:
-        return labelled_abstract(page2, at2, vocab)
+        return labelled_abstract(page2, at2, vocab)[0], False
     after = min((ln.y for ln in region), default=top)
     words = [ln for ln in region if sum(c.isalpha() for c in ln.text) >= 0.5 * len(ln.text)]
     span = (min(ln.x for ln in words), max(ln.x1 for ln in words)) if words else None
     found = unlabelled_abstract(lines, after, body, vocab, span)
     if found or not page2 or _has_body(lines, after, region):
-        return found
+        return found, False
     # a title page with only notes under the names: the abstract opens page 2
-    return unlabelled_abstract(page2, page2[0].y + 1, _body_size(page2), vocab)
+    return unlabelled_abstract(page2, page2[0].y + 1, _body_size(page2), vocab), False
 
 
 def _has_body(lines: list[Line], after: float, region: list[Line]) -> bool:

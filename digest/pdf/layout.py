@@ -5,9 +5,12 @@
                      -> cells: a baseline cut where the horizontal gap is wider than a column
                         gutter, so side-by-side author columns and the two text columns of a
                         page come apart; spaces put back where the gap between runs is a word
-                        space
+                        space (measured from the letters' own spacing where type is drawn
+                        letter by letter: kerned tight, or letter-spaced)
                      -> Line: text, marks (MARK_SEP where a superscript mark was), dominant
-                        and largest size, left and right edge, baseline, bold and italic share
+                        and largest size, left and right edge, baseline, bold and italic share,
+                        and the marked text with STYLE_SEP where the type's style changes
+                        between two words (a name in roman, its affiliation in italics)
 
 Lines are returned top to bottom, left to right. Nothing here knows what a title or an author
 is: that is header.py's business.
@@ -25,12 +28,13 @@ from dataclasses import replace
 from pypdf import PdfReader
 
 from digest.pdf.glyphs import Run, page_runs
-from digest.pdf.reader import MARK_SEP, Line
+from digest.pdf.reader import MARK_SEP, STYLE_SEP, Line
 
 __all__ = ["CELL_GAP", "page_lines", "read_layout"]
 
 CELL_GAP = 0.8  # ems: a wider horizontal gap ends a cell (a column gutter, not a word space)
 WORD_GAP = 0.12  # ems: a wider gap between two runs is a word space
+LETTER_BY_LETTER = 0.75  # share of one-glyph neighbours where type is drawn letter by letter
 _SAME_BASELINE = 0.2  # ems: baselines closer than this are one line
 _RAISE = 0.15  # ems above the baseline: a small run this high is a superscript
 _REACH = 0.75  # ems: how far above (or 0.45 below) a line a small run may sit to belong to it
@@ -207,6 +211,9 @@ def _cells(baseline: _Baseline, page: int, gutter: tuple[float, float] | None) -
         kept.append(run)
     kept = _accents_in_place(kept)
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(kept)]
+    single = [len(a.text) == 1 and len(b.text) == 1 for a, b in itertools.pairwise(kept)]
+    spacing = max(0.0, _letter_spacing(gaps, single, size))  # letter-spaced type: its words
+    gaps = [g - spacing for g in gaps]  # are as far apart as its letters, plus a word space
     words = sorted(g for g in gaps if g > WORD_GAP * size)
     typical = words[len(words) // 2] if len(words) >= 3 else 0.0
     cells: list[list[Run]] = [[kept[0]]] if kept else []
@@ -266,6 +273,22 @@ def _main_y(runs: list[Run], size: float) -> float:
     return ys.most_common(1)[0][0]
 
 
+def _letter_spacing(gaps: list[float], single: list[bool], size: float) -> float:
+    """The spacing of letters drawn one by one around a point: the median gap between them
+    when it is an overlap (tight kerning), the lower quartile when even that is wider than a
+    word space and nearly every run there is one letter (letter-spaced type), else 0. Fewer
+    than four such gaps say nothing."""
+    near = sorted(g for g, one in zip(gaps, single, strict=True) if one)
+    if len(near) < 4:
+        return 0.0
+    median, low = near[len(near) // 2], near[len(near) // 4]
+    if median < 0:
+        return median
+    if sum(single) < LETTER_BY_LETTER * len(single):
+        return 0.0  # a few one-letter runs among words ("W" "u"): their gaps are word spaces
+    return low if low > WORD_GAP * size else 0.0  # most gaps, not only the words' ("An R")
+
+
 def _soft_hyphens(text: str) -> str:
     """A soft hyphen drawn on a page stands for a space (fonts that map the space glyph to it);
     next to a printed hyphen it is nothing."""
@@ -285,37 +308,48 @@ def _is_mark(run: Run, size: float, base_y: float) -> bool:
 def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
     text: list[str] = []
     marked: list[str] = []
+    styled: list[str] = []  # marked, with STYLE_SEP where the type style changes at a space
     previous: Run | None = None
-    # letters drawn one by one and kerned tighter than their widths say overlap the next by
-    # about the same amount: measure a word space from that local overlap, not from zero
+    style: tuple[bool, bool] | None = None
+    # letters drawn one by one sit about the same distance apart throughout a word: kerned
+    # tighter than their widths say (they overlap), or letter-spaced ("J O H N  S M I T H"). A
+    # word space is measured from that local spacing, not from zero
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(runs)]
     single = [len(a.text) == 1 and len(b.text) == 1 for a, b in itertools.pairwise(runs)]
     for i, run in enumerate(runs):
         mark = _is_mark(run, size, base_y)
         if previous is not None:
             window = slice(max(0, i - 5), i + 4)
-            near = sorted(g for g, one in zip(gaps[window], single[window], strict=True) if one)
-            overlap = min(0.0, near[len(near) // 2]) if len(near) >= 4 else 0.0
-            gap = run.x0 - previous.x1 - overlap
+            gap = run.x0 - previous.x1 - _letter_spacing(gaps[window], single[window], size)
             spaced = run.text[:1].isspace() or (text and text[-1][-1:].isspace())
             if not spaced and gap > WORD_GAP * max(size, run.size) and not mark:
                 text.append(" ")
                 marked.append(" ")
+                styled.append(" ")
         if mark:
             marked.append(MARK_SEP)
+            styled.append(MARK_SEP)
             if run.text[-1:].isspace():
                 text.append(" ")
-        else:
-            text.append(run.text)
-            marked.append(run.text)
+            previous = run
+            continue
+        changed = style is not None and style != (run.italic, run.bold) and run.text.strip()
+        if changed and text and (text[-1][-1:].isspace() or run.text[:1].isspace()):
+            styled.append(STYLE_SEP)  # "Ada Lovelace" then, in italics, "Univ. of Turin"
+        style = (run.italic, run.bold) if run.text.strip() else style
+        text.append(run.text)
+        marked.append(run.text)
+        styled.append(run.text)
         previous = run
     main = [r for r in runs if not _is_mark(r, size, base_y)] or runs
     letters = sum(len(r.text.strip()) for r in main) or 1
     bold = sum(len(r.text.strip()) for r in main if r.bold) / letters
     italic = sum(len(r.text.strip()) for r in main if r.italic) / letters
+    styles = STYLE_SEP in styled
     return Line(
         text=_soft_hyphens(" ".join("".join(text).split())),
         marked=_soft_hyphens(" ".join("".join(marked).split())),
+        styled=_soft_hyphens(" ".join("".join(styled).split())) if styles else "",
         size=_dominant(main),
         max_size=max(r.size for r in main),
         x=min(r.x0 for r in runs),

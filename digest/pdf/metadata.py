@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PdfReader
+from pypdf.xmp import XmpInformation
 
 from digest.ids import find_dois, journal_doi
 from digest.pdf.clean import collapse_ws
@@ -130,25 +131,32 @@ def _authors(text: str) -> list[str]:
 
 
 def _xmp(reader: PdfReader) -> tuple[str, str, list[str]]:
-    """The XMP packet's text, its dc:title and its dc:creator entries ("" and [] if none); a
-    packet that is no well-formed XML still gives its text."""
+    """The XMP packet's text, its dc:title and its dc:creator entries ("" and [] if none).
+
+    An encrypted file may leave its XMP packet in clear (/EncryptMetadata false, as tools that
+    restrict copying often do). Only pypdf's ``xmp_metadata`` knows to read it undecrypted,
+    and pypdf caches the stream object as first read: so it is asked first, and the raw
+    text is taken after it from the same (cached) object. Read the other way round, the clear
+    packet is "decrypted" into noise and the title, names and DOI it carries are lost."""
     try:
-        stream = reader.root_object.get("/Metadata")
-        if stream is None:
+        packet = reader.root_object.get("/Metadata")  # the root resolved (and decrypted) first
+        if packet is None:
             return "", "", []
-        text = stream.get_object().get_data()[:_MAX_XMP].decode("utf-8", "replace")
+        xmp = _parsed_xmp(reader)
+        text = packet.get_object().get_data()[:_MAX_XMP].decode("utf-8", "replace")
     except Exception as err:  # a broken XMP packet is one vote less, never an error
         log.debug("XMP metadata unreadable: %s", err)
         return "", "", []
-    try:
-        xmp = reader.xmp_metadata
-        title = ""
-        creators: list[str] = []
-        if xmp is not None:
-            titles = xmp.dc_title or {}
-            title = titles.get("x-default") or next(iter(titles.values()), "")
-            creators = list(xmp.dc_creator or [])
-        return text, _string(title), [_string(c) for c in creators]
-    except Exception as err:
-        log.debug("XMP metadata not parsed: %s", err)
+    if xmp is None:
         return text, "", []
+    titles = xmp.dc_title or {}
+    title = titles.get("x-default") or next(iter(titles.values()), "")
+    return text, _string(title), [_string(c) for c in xmp.dc_creator or []]
+
+
+def _parsed_xmp(reader: PdfReader) -> XmpInformation | None:
+    try:
+        return reader.xmp_metadata
+    except Exception as err:  # malformed XML: the raw text may still hold a DOI
+        log.debug("XMP metadata not parsed: %s", err)
+        return None

@@ -11,12 +11,13 @@ of an affiliation or of a publication.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from digest.pdf.clean import normalize, strip_marks
 from digest.pdf.cues import AFFIL_WORDS, COUNTRY_OR_STATE, EMAIL, URL
 from digest.pdf.reader import MARK_SEP
 
-__all__ = ["group_author", "is_name", "name_case", "names_in", "split_names"]
+__all__ = ["group_author", "is_name", "name_case", "names_in", "spelled_better", "split_names"]
 
 _NOT_NAME = re.compile(
     r"\b(?:preprint|draft|abstract|proceedings|conference|journal|review|access|copyright|"
@@ -40,6 +41,9 @@ _SUFFIX = re.compile(
     r"|esq)\.?$",
     re.IGNORECASE,
 )
+# post-nominal letters an old journal prints after a name: "F.R.S.", "F.R.S.E.", "D.Phil.";
+# three parts or more, or a part in lower case ("J.R." is two initials)
+_POST_NOMINAL = re.compile(r"^(?:[A-Z]\.){3,6}$|^(?=.*[a-z])(?:[A-Z][a-z]{0,3}\.){2,5}$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?(?:-?[A-Z]\.?)*|[A-Z][a-z]?\.)$")
 _WORD = re.compile(r"^[^\W\d_][\w.’'\-]*$")
 _LOWER_WORDS = _PARTICLES | {"and", "of", "the", "for", "at", "in", "on", "with", "to", "a", "an"}
@@ -56,8 +60,8 @@ def name_case(text: str) -> str:
             first = first or token in ",;"
             out.append(token)
             continue
-        if token.lower() in _LOWER_WORDS and not first:
-            out.append(token.lower())
+        if token.lower() == "and" or (token.lower() in _LOWER_WORDS and not first):
+            out.append(token.lower())  # "AND" joins names even after a comma: never a name
         else:
             out.append(re.sub(r"[^\W\d_]+", lambda p: p.group(0).capitalize(), token))
         first = token.lower() == "and"
@@ -74,13 +78,18 @@ def _upper_surnames(text: str) -> str:
     return re.sub(r"\b([A-Z])([A-Z’'\-]{2,})\b", lambda m: m.group(1) + m.group(2).lower(), text)
 
 
+_AFFIL_ASIDE = re.compile(r"\(([^()]*[^\W\d_]{3}[^()]*)\)")  # a word of 3+ letters: not "(B)"
 _ORCID = re.compile(r"\[?\s*\d{4}[-−–]\d{4}[-−–]\d{4}[-−–]\d{3}[\dX]\s*\]?")
 
 
 def _prepare(text: str) -> str:
     text = _ORCID.sub(" ", normalize(text))
     text = EMAIL.sub(" ", URL.sub(" ", text))
-    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
+    text = re.sub(r"\(\s*\)|\[\s*\]|\([A-Za-z\d]{1,2}\)", " ", text)  # "(B)": LNCS's envelope
+    # an affiliation set in parentheses or after a spaced dash, between the names it follows:
+    # "Ada Lovelace (University of Turin), Alan Turing (...)", "Ada Lovelace — Turin, ..."
+    text = _AFFIL_ASIDE.sub(r", (\1),", text)  # a piece of its own, never a name ("(Turin)")
+    text = re.sub(r"\s+[—–]\s+", ", ", text)
     bare = text.replace(MARK_SEP, "")
     if _capitals(bare):
         text = name_case(text)
@@ -99,6 +108,8 @@ def split_names(text: str) -> list[str]:
     segments = re.split(rf"[,;{MARK_SEP}]|\s{{2,}}|(?<=[^\W\d])\d+(?:\s|$)", text)
     names: list[str] = []
     for seg in segments:
+        if _POST_NOMINAL.match(strip_marks(seg, names=True).strip(" *")):
+            continue
         seg = _HONORIFIC.sub("", strip_marks(seg, names=True).strip(" .*"))
         if _capitals(seg):  # "JING LIU, University of Cambridge": the name piece in capitals
             seg = name_case(seg)
@@ -207,7 +218,7 @@ def names_in(text: str) -> tuple[list[str], list[str]]:
         if is_name(piece) or group or _mononym(pieces, k):
             names.append(group or piece)
         else:
-            rest.append(piece)
+            rest.append(piece[1:-1] if piece[:1] == "(" and piece[-1:] == ")" else piece)
     return names, rest
 
 
@@ -217,3 +228,33 @@ def _mononym(pieces: list[str], k: int) -> bool:
     if not 0 < k < len(pieces) - 1 or not re.fullmatch(r"[A-Z][a-zà-ÿ]{2,}", pieces[k]):
         return False
     return is_name(pieces[k - 1]) and is_name(pieces[k + 1]) and not AFFIL_WORDS.search(pieces[k])
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words folded for comparison: no accents, no case, no dots or hyphens."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[.\-‐'’]", " ", plain).split()
+
+
+def spelled_better(printed: str, other: str) -> bool:
+    """Whether `other` (the PDF's metadata) is the person the page printed as `printed`, with
+    what the text layer garbled restored: the same words in the same order, where the page has
+    the name cut after an initial ("Martin J" for "Martin J. Wainwright"), an initial read with
+    a stray letter ("Brian Dw Ziebart" for "Brian D. Ziebart"), or no accents. A form that drops a
+    word the page prints ("A. Shokrollahi" for "Arman Shokrollahi") is never better; that the
+    page prints the words it adds is the caller's to check."""
+    page, meta = _name_words(printed), _name_words(other)
+    if not page or len(page) > len(meta) or not is_name(other):
+        return False
+    if page == meta:
+        return _accents(other) > _accents(printed)
+    for word, form in zip(page, meta, strict=False):
+        stray = len(form) == 1 and len(word) == 2 and word[0] == form
+        if word != form and not stray:
+            return False
+    return len(page) == len(meta) or len(page[-1]) <= 2  # a name never ends with an initial
+
+
+def _accents(text: str) -> int:
+    return sum(1 for c in text if c.isalpha() and not c.isascii())

@@ -26,6 +26,7 @@ from digest.errors import CorruptPDFError, EncryptedPDFError, NotAPDFError
 log = logging.getLogger(__name__)
 
 MARK_SEP = "\u2063"  # stands where a superscript mark was removed (used to split affiliations)
+STYLE_SEP = "\u2064"  # stands where the type style changes between two words (Line.styled)
 
 # A superscript run is a mark when it is small and looks like one: digits, symbols, commas,
 # or one or two lower-case letters ("a,b").
@@ -47,6 +48,7 @@ class Line:
     x1: float = 0.0  # right edge (0: not known, plain extraction)
     bold: float = 0.0  # share of the line's letters set in a bold font
     italic: float = 0.0  # share of them set in an italic font
+    styled: str = ""  # marked, with STYLE_SEP where the style changes at a space ("" if never)
 
 
 def open_pdf(path: Path) -> tuple[PdfReader, bytes]:
@@ -171,4 +173,4 @@ def _make_line(pieces: list[tuple[str, float, float, float]], page: int) -> Line
     )
 
 
-__all__ = ["MARK_SEP", "Line", "open_pdf", "paused_gc", "read_page"]
+__all__ = ["MARK_SEP", "STYLE_SEP", "Line", "open_pdf", "paused_gc", "read_page"]
