@@ -193,8 +193,8 @@ def _bibtex_fields(ref: Reference, kind: EntryType) -> dict[str, str]:
         fields |= {"eprint": ref.arxiv_id, "eprinttype": "arxiv"}
         if ref.category:
             fields["eprintclass"] = ref.category
-    if ref.url:
-        fields["url"] = ref.url
+    if ref.url and not ref.doi:  # a DOI makes its own link; its URL may hold a "%" (%3C of a
+        fields["url"] = ref.url  # SICI DOI's "<"), which pandoc's reader takes for a comment
     return fields
 
 

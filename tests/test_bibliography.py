@@ -220,6 +220,11 @@ def representative() -> Report:
             title="Radioisotope Power", authors=["Tom Hammel"], venue="Energy Systems Day",
             year=2015,
         ),
+        one_paper(  # a SICI DOI: brackets, "<", ">" and ";" in the DOI and in its URL
+            title="Intercellular Calcium Waves in Glia", authors=["Andrew Charles"],
+            venue="GLIA", year=1998,
+            doi="10.1002/(sici)1098-1136(199809)24:1<39::aid-glia5>3.0.co;2-w",
+        ),
         one_paper(
             title=HOSTILE_TITLE,
             authors=["L.Fernandes dos Santos", "H Ter Doest", "Martin Luther King Jr.",
@@ -242,6 +247,7 @@ def test_entries_are_typed_by_their_venue() -> None:
         ("soderlandadapting", "article", "AI Magazine"),  # no year, none invented
         ("anon2004advocacy", "misc", None),  # an @article needs its authors
         ("hammel2015radioisotope", "misc", None),  # a venue no rule knows, and no DOI
+        ("charles1998intercellular", "article", "GLIA"),  # no rule knows it; it has a DOI
         ("dossantos2020input", "inproceedings",
          r"Proc. of the \textbackslash{}write18\{id\} \& 50\% (Workshop"),
     ]  # fmt: skip
@@ -253,6 +259,8 @@ def test_entries_are_typed_by_their_venue() -> None:
         "2406.06769", "arxiv", "cs.AI",
     )  # fmt: skip
     assert all("year" in e for e in entries if e["ID"] != "soderlandadapting")
+    sici = by_key["charles1998intercellular"]  # its DOI makes the link: no URL with a "%"
+    assert sici["doi"].endswith("<39::aid-glia5>3.0.co;2-w") and "url" not in sici
     assert not {"archiveprefix", "primaryclass", "journaltitle"} & {f for e in entries for f in e}
 
 
