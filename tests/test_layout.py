@@ -88,6 +88,22 @@ def test_raised_marks_are_not_words(tmp_path: Path) -> None:
     assert lines[0].text.replace(" ", "") in {"AdaLovelace", "AdaLovelace1"}
 
 
+def test_a_raised_ordinal_is_part_of_its_number_not_a_mark(tmp_path: Path) -> None:
+    """"the 28th International Conference" with "th" set small and raised, as typesetters do:
+    it stays in the text (a venue read "Proceedings of the 28 International ..."); a raised
+    digit after a word is still a mark."""
+    sheet = Sheet().runs(
+        100, 700, [("Proceedings of the 28", "R", 9, 0), ("th", "R", 6, 3),
+                   (" International Conference on Machine Learning", "R", 9, 0)],
+    )  # fmt: skip
+    sheet.runs(100, 680, [("University of Turin", "R", 9, 0), ("th", "R", 6, 3)])
+    reader, _ = open_pdf(sheet.save(tmp_path / "ordinal.pdf"))
+    lines, _ = read_layout(reader, 0)
+    texts = [" ".join(line.text.split()) for line in lines]
+    assert "Proceedings of the 28th International Conference on Machine Learning" in texts
+    assert "University of Turin" in texts  # no number before it: a mark
+
+
 @pytest.mark.parametrize("heading", ["A B S T R A C T", "a b s t r a c t"])
 def test_letter_spaced_abstract_heading(tmp_path: Path, heading: str) -> None:
     sheet = _title(Sheet()).put(120, 680, "Ada Lovelace, Alan Turing", 11)

@@ -305,6 +305,19 @@ def _is_mark(run: Run, size: float, base_y: float) -> bool:
     return raised or _MARK_TEXT.match(run.text) is not None
 
 
+_ORDINAL = re.compile(r"^(?:st|nd|rd|th)$")  # 28th, 1st, 2nd, 3rd
+
+
+def _ordinal(previous: Run | None, run: Run) -> bool:
+    """A raised "th" right after a number ("the 28th International Conference") is part of
+    the number, not a footnote mark."""
+    return (
+        previous is not None
+        and previous.text[-1:].isdigit()
+        and _ORDINAL.match(run.text.strip()) is not None
+    )
+
+
 def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
     text: list[str] = []
     marked: list[str] = []
@@ -317,8 +330,9 @@ def _line(runs: list[Run], size: float, base_y: float, page: int) -> Line:
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(runs)]
     single = [len(a.text) == 1 and len(b.text) == 1 for a, b in itertools.pairwise(runs)]
     for i, run in enumerate(runs):
-        mark = _is_mark(run, size, base_y)
-        if previous is not None:
+        ordinal = _ordinal(previous, run)  # "28" then a raised "th": one word
+        mark = _is_mark(run, size, base_y) and not ordinal
+        if previous is not None and not ordinal:
             window = slice(max(0, i - 5), i + 4)
             gap = run.x0 - previous.x1 - _letter_spacing(gaps[window], single[window], size)
             spaced = run.text[:1].isspace() or (text and text[-1][-1:].isspace())
