@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 
 from .models import Paper
+from .tables import tsv_rows
 
 __all__ = ["topic_offline", "topic_table"]
 
@@ -24,13 +24,8 @@ MIN_SCORE = 3
 
 @cache
 def topic_table() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    text = resources.files("digest").joinpath("data/topics.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            topic, pattern = line.split("\t", 1)
-            rows.append((topic, re.compile(pattern, re.IGNORECASE)))
-    return tuple(rows)
+    rows = tsv_rows("topics.tsv")
+    return tuple((topic, re.compile(pattern, re.IGNORECASE)) for topic, pattern in rows)
 
 
 def _paper_topic(paper: Paper) -> str | None:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Literal, get_args
 
 from .ids import arxiv_year, parse_arxiv_id
 from .paper import Paper
+from .tables import tsv_rows
 
 __all__ = ["KINDS", "VenueKind", "paper_year", "venue_kind", "venue_table"]
 
@@ -34,13 +34,8 @@ ARXIV_DOI = "10.48550/"  # the DOIs arXiv registers for its papers
 
 @cache
 def venue_table() -> tuple[tuple[VenueKind, re.Pattern[str]], ...]:
-    text = resources.files("digest").joinpath("data/venues.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, pattern = line.split("\t", 1)
-            rows.append((_kind(kind), re.compile(pattern, re.IGNORECASE)))
-    return tuple(rows)
+    rows = tsv_rows("venues.tsv")
+    return tuple((_kind(kind), re.compile(pattern, re.IGNORECASE)) for kind, pattern in rows)
 
 
 def _kind(name: str) -> VenueKind:

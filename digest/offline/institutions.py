@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
 from ..facts import Institution
 from ..institutions import merge_institutions
 from ..models import Paper
+from ..tables import tsv_rows
 
 __all__ = ["chinese_names", "institution_zh", "paper_institutions", "reduce_affiliation"]
 
@@ -66,12 +66,9 @@ def _norm(name: str) -> str:
 @cache
 def _table() -> dict[str, tuple[str, str]]:
     """The curated table: normalised English name -> (English name, Chinese name)."""
-    text = resources.files("digest").joinpath("data/institutions_zh.tsv").read_text("utf-8")
     rows: dict[str, tuple[str, str]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            english, chinese = (part.strip() for part in line.split("\t", 1))
-            rows.setdefault(_norm(english), (english, chinese))
+    for english, chinese in tsv_rows("institutions_zh.tsv"):
+        rows.setdefault(_norm(english.strip()), (english.strip(), chinese.strip()))
     return rows
 
 
