@@ -25,7 +25,9 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "topic_system": frozenset(),
     "topic_user": frozenset({"titles"}),
     "verify_system": frozenset(),
-    "verify_user": frozenset({"claims"}),
+    "verify_user": frozenset(
+        {"method", "method_quotes", "problem", "problem_quotes", "result", "result_quotes"}
+    ),
 }
 
 

@@ -13,8 +13,8 @@ phrases and their quotes only, no other paper text, asks for a verdict per phras
     Verifier.check(extraction)            online: the extraction with the verdicts applied
     Verifier.body(facts)                  the request, as a Batch API line carries it
     Verifier.from_batch(extraction, ...)  a Batch API answer's verdicts applied
-    claims(facts)                         the request's user message
-    judged(verdicts, facts)               the Unsupported records the verdicts make
+    claims(facts)                         the phrases and quotes prompts/verify_user.md lays out
+    judged(verdicts)                      the Unsupported records the verdicts make
 
 A check that cannot be done (refused, cut, invalid, no room under the run's limits) leaves the
 paid answer standing, unchecked, its `verify_error` said in a note.
@@ -59,7 +59,7 @@ class Verifier:
     def messages(self, facts: PaperFacts) -> list[dict[str, str]]:
         return [
             {"role": "system", "content": self.system.render()},
-            {"role": "user", "content": self.user.render(claims=claims(facts))},
+            {"role": "user", "content": self.user.render(**claims(facts))},
         ]
 
     def body(self, facts: PaperFacts) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def _with(extraction: Extraction, verdicts: PhraseVerdicts, spent: Usage) -> Ext
     """What the verdicts do not support joins the extraction's unsupported parts (a part
     the brief leaves out already is not judged again), with the check's cost."""
     left = {u.part for u in extraction.unsupported if u.reason not in KEPT}
-    found = [u for u in judged(verdicts, extraction.facts) if u.part not in left]
+    found = [u for u in judged(verdicts) if u.part not in left]
     return extraction.model_copy(
         update={
             "usage": extraction.usage + spent,
@@ -117,17 +117,17 @@ def _unchecked(extraction: Extraction, err: Exception, spent: Usage) -> Extracti
     )
 
 
-def claims(facts: PaperFacts) -> str:
-    """The phrases and their quotes, as the checker reads them (quotes as given: whether they
-    are the paper's words is the lexical checks' question)."""
-    blocks = []
+def claims(facts: PaperFacts) -> dict[str, str]:
+    """The phrases and their quotes, as prompts/verify_user.md lays them out for the checker
+    (quotes as given: whether they are the paper's words is the lexical checks' question)."""
+    shown = {}
     for part in PARTS:
-        quotes = "\n".join(f"- {_line(q)}" for q in facts.quotes(part)) or "-"
-        blocks.append(f"{part}\n短语：{_line(getattr(facts, part))}\n引文：\n{quotes}")
-    return "\n\n".join(blocks)
+        shown[part] = one_line(getattr(facts, part))
+        shown[f"{part}_quotes"] = "\n".join(f"- {one_line(q)}" for q in facts.quotes(part)) or "-"
+    return shown
 
 
-def judged(verdicts: PhraseVerdicts, facts: PaperFacts) -> list[Unsupported]:
+def judged(verdicts: PhraseVerdicts) -> list[Unsupported]:
     """What the verdicts do not let the brief print as it stands: a phrase judged not
     supported ("meaning") or supported in part ("partly", kept with a note), with the words the
     checker names (cut short: they are the checker's words, shown in a note)."""
@@ -136,10 +136,6 @@ def judged(verdicts: PhraseVerdicts, facts: PaperFacts) -> list[Unsupported]:
         verdict = getattr(verdicts, part)
         if verdict.verdict == "supported":
             continue
-        words = _line(verdict.unsupported)[:MOST_WORDS]
+        words = one_line(verdict.unsupported)[:MOST_WORDS]
         found.append(Unsupported(part=part, reason=_REASONS[verdict.verdict], value=words))
     return found
-
-
-def _line(text: str) -> str:
-    return " ".join(text.split())
