@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .facts import MAX_HANZI, MAX_QUOTE_CHARS, MAX_QUOTES, MIN_QUOTE_CHARS, Institution, PaperFacts
 from .figures import unsupported as unsupported_figures
@@ -100,8 +101,10 @@ class Source:
         evidence, and no fault of the phrase."""
         return [q for q in quotes[:MAX_QUOTES] if self._evidence(match_key(q))]
 
+    @cached_property
     def sentences(self) -> list[str]:
-        """The sentences of the text sent, outside its title and headings."""
+        """The sentences of the text sent, outside its title and headings (split once, and
+        only when a figure is looked for)."""
         from .offline.sentences import split_sentences  # (the offline engine's splitter)
 
         lines = self.sent.splitlines()[1:]  # the first line is the title
@@ -289,8 +292,10 @@ def _stated_figures(facts: PaperFacts, source: Source) -> dict[str, list[str]]:
     for part in PHRASES:
         phrase, quotes = getattr(facts, part), source.quotes(facts.quotes(part))
         missing = set(unsupported_figures(phrase, quotes))
+        if not missing:
+            continue
         added: list[str] = []
-        for sentence in source.sentences():
+        for sentence in source.sentences:
             if not missing or len(quotes) + len(added) >= MAX_QUOTES:
                 break
             stated = missing - set(unsupported_figures(phrase, [*quotes, *added, sentence]))
