@@ -19,6 +19,7 @@ import httpx
 import pytest
 import respx
 from conftest import FIXTURES
+from fakes import MB, Trickle
 
 from digest.errors import ArxivError, InputError
 from digest.ids import content_sha256, parse_arxiv_id
@@ -555,21 +556,6 @@ def test_passed_in_http_client_is_used_and_left_open(arxiv_api: respx.MockRouter
 
 
 # --- hostile answers (issue 24) -----------------------------------------------------------------
-
-MB = 1024 * 1024
-
-
-class Trickle(httpx.AsyncByteStream):
-    """A body sent in chunks, as a network sends it, counting what the client took."""
-
-    def __init__(self, chunks: Any) -> None:
-        self.chunks, self.taken = chunks, 0
-
-    async def __aiter__(self) -> Any:
-        for chunk in self.chunks:
-            self.taken += 1
-            yield chunk
-
 
 def deep_feed(depth: int) -> bytes:
     """A feed whose one entry's summary is nested `depth` elements deep."""

@@ -18,6 +18,7 @@ import httpx
 import pytest
 import respx
 from drawn import Sheet
+from fakes import MB, Trickle
 
 from digest.errors import LookupFailedError, LookupUnavailableError
 from digest.models import Report
@@ -501,21 +502,6 @@ def test_a_deeply_nested_answer_leaves_its_pdf_and_the_others_alone(tmp_path: Pa
     papers = [r.paper for r in report.papers if r.paper is not None]
     sources = {Path(p.source).name: p.header_sources.authors for p in papers}
     assert sources == {"elife.pdf": "crossref", "deep.pdf": "pdf"}
-
-
-MB = 1024 * 1024
-
-
-class Trickle(httpx.AsyncByteStream):
-    """A body sent in chunks, as a network sends it, counting what the client took."""
-
-    def __init__(self, chunks: Any) -> None:
-        self.chunks, self.taken = chunks, 0
-
-    async def __aiter__(self) -> Any:
-        for chunk in self.chunks:
-            self.taken += 1
-            yield chunk
 
 
 def test_a_60_mb_answer_is_not_read_whole() -> None:
