@@ -451,13 +451,18 @@ def test_the_cost_limit_holds_for_what_a_batch_commits(
     assert (everything.sent, everything.waiting) == (N - done.sent, done.sent)
 
 
-def test_hostile_output_lines_fail_their_papers_only(
-    fake: FakeBatchAPI, online: respx.Route
-) -> None:
+def finished_batch(fake: FakeBatchAPI) -> tuple[str, list[str]]:
+    """The fixture papers submitted, their batch finished: its id and its requests' ids."""
     done = asyncio.run(submit_async([PAPERS], settings()))
     batch_id = done.batches[0]
     fake.finish(batch_id)
-    requests = [r["custom_id"] for r in fake.requests(batch_id)]
+    return batch_id, [r["custom_id"] for r in fake.requests(batch_id)]
+
+
+def test_hostile_output_lines_fail_their_papers_only(
+    fake: FakeBatchAPI, online: respx.Route
+) -> None:
+    batch_id, requests = finished_batch(fake)
     good = fake.contents[fake.batches[batch_id]["output_file_id"]].splitlines()
     lines = [json.loads(line) for line in good]
     lines[1]["response"]["body"] = {"choices": "not a completion"}
@@ -483,10 +488,7 @@ def test_an_output_line_nested_100k_deep_fails_its_paper_only(
     fake: FakeBatchAPI, online: respx.Route
 ) -> None:
     """Issue 24: a line nested past any answer's depth is a line that is not JSON."""
-    done = asyncio.run(submit_async([PAPERS], settings()))
-    batch_id = done.batches[0]
-    fake.finish(batch_id)
-    requests = [r["custom_id"] for r in fake.requests(batch_id)]
+    batch_id, requests = finished_batch(fake)
     output = fake.batches[batch_id]["output_file_id"]
     good = fake.contents[output].splitlines()
     deep = b'{"custom_id": "%s", "x": ' % requests[1].encode() + b"[" * 100_000 + b"]" * 100_000
