@@ -1,4 +1,4 @@
-"""Fakes the tests share (a test file never imports another test file for them)."""
+"""Fakes that more than one test file uses, so that no test file defines its own copy."""
 
 from __future__ import annotations
 
