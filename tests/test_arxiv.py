@@ -557,6 +557,7 @@ def test_passed_in_http_client_is_used_and_left_open(arxiv_api: respx.MockRouter
 
 # --- hostile answers (issue 24) -----------------------------------------------------------------
 
+
 def deep_feed(depth: int) -> bytes:
     """A feed whose one entry's summary is nested `depth` elements deep."""
     entry = feed_xml(["2510.01234"]).decode()

@@ -89,7 +89,7 @@ def test_raised_marks_are_not_words(tmp_path: Path) -> None:
 
 
 def test_a_raised_ordinal_is_part_of_its_number_not_a_mark(tmp_path: Path) -> None:
-    """"the 28th International Conference" with "th" set small and raised, as typesetters do:
+    """ "the 28th International Conference" with "th" set small and raised, as typesetters do:
     it stays in the text (a venue read "Proceedings of the 28 International ..."); a raised
     digit after a word is still a mark."""
     sheet = Sheet().runs(
