@@ -116,7 +116,11 @@ def test_an_ignored_count_is_told_not_shown_as_a_clean_zero(
     assert "not counting 2 answers whose token counts from the endpoint were implausible" in (
         summary
     )  # ...and the reader is told why (the paper's answer and the report title's)
-    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    warned = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and r.name != "digest.tokens"  # (no tiktoken tables here)
+    ]
     assert len(warned) == 1 and "prompt_tokens 1000000000000" in warned[0]  # named, once
 
 
